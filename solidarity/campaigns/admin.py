@@ -1,0 +1,88 @@
+"""Back office for campaigns. Life-cycle changes go through the services, as actions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
+
+from solidarity.campaigns import services
+from solidarity.campaigns.forms import NeedAdminForm
+from solidarity.campaigns.models import Beneficiary, Campaign, CampaignTransition, Need, TimelineEvent, Update
+from solidarity.core.errors import DomainError
+
+
+class TimelineInline(TranslationTabularInline):
+    model = TimelineEvent
+    extra = 0
+
+
+@admin.register(Beneficiary)
+class BeneficiaryAdmin(TranslationAdmin):
+    list_display = ("public_name", "status", "charges")
+    list_filter = ("status",)
+    search_fields = ("public_name",)
+    inlines = [TimelineInline]
+
+
+class NeedInline(TranslationTabularInline):
+    model = Need
+    form = NeedAdminForm
+    extra = 0
+
+
+class UpdateInline(TranslationStackedInline):
+    model = Update
+    extra = 0
+
+
+class TransitionInline(admin.TabularInline):
+    model = CampaignTransition
+    extra = 0
+    can_delete = False
+    readonly_fields = ("from_status", "to_status", "at", "by", "note")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+def _transition_action(name: str, label: str, service: Callable[..., Campaign]) -> Any:
+    def action(modeladmin: admin.ModelAdmin[Campaign], request: HttpRequest, queryset: QuerySet[Campaign]) -> None:
+        for campaign in queryset:
+            try:
+                service(campaign=campaign, actor=request.user)
+            except DomainError as exc:
+                modeladmin.message_user(request, f"{campaign}: {exc}", messages.ERROR)
+            else:
+                modeladmin.message_user(request, f"{campaign}: {label.lower()}.", messages.SUCCESS)
+
+    action.__name__ = name
+    return admin.action(description=label)(action)
+
+
+@admin.register(Campaign)
+class CampaignAdmin(TranslationAdmin):
+    list_display = ("title", "slug", "status", "currency", "published_at", "closed_at")
+    list_filter = ("status", "currency")
+    search_fields = ("slug", "title")
+    prepopulated_fields = {"slug": ("title_en",)}
+    readonly_fields = ("status", "published_at", "closed_at", "status_changed_at", "status_changed_by")
+    inlines = [NeedInline, UpdateInline, TransitionInline]
+    actions = [
+        _transition_action("submit_for_review", "Submit for review", services.submit_for_review),
+        _transition_action("send_back_to_draft", "Send back to draft", services.send_back_to_draft),
+        _transition_action("publish", "Publish", services.publish_campaign),
+        _transition_action("close", "Close the collection", services.close_campaign),
+        _transition_action("mark_reported", "Mark spending reported", services.mark_reported),
+        _transition_action("archive", "Archive", services.archive_campaign),
+    ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Campaign | None = None) -> Any:
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.status != "draft":
+            fields.append("currency")  # the fund account is kept in it
+        return fields

@@ -1,0 +1,209 @@
+"""Beneficiaries, their detention timeline, campaigns, needs and updates.
+
+Text that readers see (titles, story, bio, need descriptions, updates) is translated
+with django-modeltranslation: see translation.py.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from solidarity.core.money import Money
+
+
+class BeneficiaryStatus(models.TextChoices):
+    PRE_TRIAL = "pre_trial", _("In pre-trial detention")
+    SENTENCED = "sentenced", _("Sentenced, serving a term")
+    RELEASED = "released", _("Released")
+    IN_EXILE = "in_exile", _("In exile")
+    AT_RISK = "at_risk", _("At risk of prosecution")
+
+
+class Beneficiary(models.Model):
+    public_name = models.CharField(_("public name or pseudonym"), max_length=120)
+    bio = models.TextField(_("public bio"), blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=BeneficiaryStatus.choices)
+    charges = models.CharField(
+        _("charges"), max_length=300, blank=True, help_text=_('e.g. "Article 342 of the Criminal Code"')
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("beneficiary")
+        verbose_name_plural = _("beneficiaries")
+        ordering = ["public_name"]
+
+    def __str__(self) -> str:
+        return self.public_name
+
+
+class TimelineEventKind(models.TextChoices):
+    DETAINED = "detained", _("Detained")
+    SEARCHED = "searched", _("Home searched")
+    FINED = "fined", _("Fined")
+    ADMIN_ARREST = "admin_arrest", _("Administrative arrest")
+    CHARGED = "charged", _("Criminal case opened")
+    TRANSFERRED = "transferred", _("Transferred")
+    TRIAL = "trial", _("Trial")
+    SENTENCED = "sentenced", _("Sentenced")
+    RELEASED = "released", _("Released")
+    OTHER = "other", _("Other")
+
+
+class TimelineEvent(models.Model):
+    beneficiary = models.ForeignKey(Beneficiary, on_delete=models.CASCADE, related_name="timeline")
+    date = models.DateField(_("date"))
+    date_is_approximate = models.BooleanField(_("only the month is known"), default=False)
+    kind = models.CharField(_("kind"), max_length=16, choices=TimelineEventKind.choices)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("timeline event")
+        verbose_name_plural = _("timeline events")
+        ordering = ["date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()}"
+
+
+class CampaignStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    ACTIVE = "active", _("Active")
+    CLOSED = "closed", _("Closed")
+    REPORTED = "reported", _("Reported")
+    ARCHIVED = "archived", _("Archived")
+
+
+# States in which the collection is over but the page stays public.
+FINISHED_STATUSES = (CampaignStatus.CLOSED, CampaignStatus.REPORTED, CampaignStatus.ARCHIVED)
+PUBLIC_STATUSES = (CampaignStatus.ACTIVE, *FINISHED_STATUSES)
+
+
+class SurplusRule(models.TextChoices):
+    SAME_BENEFICIARY = "same_beneficiary", _("Kept for the same family's later needs")
+    GENERAL_FUND = "general_fund", _("Moved to the foundation's general fund for other prisoners")
+    REFUND_ON_REQUEST = "refund_on_request", _("Refunded to donors who ask within 30 days")
+
+
+class Campaign(models.Model):
+    slug = models.SlugField(_("address"), max_length=80, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    story = models.TextField(_("story"))
+    beneficiary = models.ForeignKey(Beneficiary, on_delete=models.PROTECT, related_name="campaigns")
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    status = models.CharField(_("status"), max_length=16, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT)
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    close_when_goal_reached = models.BooleanField(_("close when the goal is reached"), default=False)
+    surplus_rule = models.CharField(
+        _("surplus funds"), max_length=24, choices=SurplusRule.choices, default=SurplusRule.SAME_BENEFICIARY
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        ordering = ["-published_at", "-id"]
+        indexes = [models.Index(fields=["status", "-published_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED_STATUSES
+
+    @property
+    def goal(self) -> Money:
+        """Sum of the itemized needs (a monthly need counts one month)."""
+        total = Money.zero(self.currency)
+        for need in self.needs.all():
+            total = total + need.money
+        return total
+
+
+class CampaignTransition(models.Model):
+    """Who moved a campaign from one state to another, and when."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=16, choices=CampaignStatus.choices)
+    to_status = models.CharField(max_length=16, choices=CampaignStatus.choices)
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}: {self.from_status} → {self.to_status}"
+
+
+class NeedCategory(models.TextChoices):
+    LEGAL_AID = "legal_aid", _("Legal aid")
+    LOAN_REPAYMENT = "loan_repayment", _("Loan repayment")
+    PRISON_TRANSFERS = "prison_transfers", _("Transfers to the detention centre")
+    FAMILY_SUPPORT = "family_support", _("Family support")
+    MEDICAL = "medical", _("Medical")
+    OTHER = "other", _("Other")
+
+
+class NeedRecurrence(models.TextChoices):
+    ONE_OFF = "one_off", _("One-off")
+    MONTHLY = "monthly", _("Monthly")
+
+
+class Need(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="needs")
+    category = models.CharField(_("category"), max_length=24, choices=NeedCategory.choices)
+    description = models.CharField(_("description"), max_length=300)
+    amount_minor = models.BigIntegerField(_("amount in minor units"))
+    currency = models.CharField(_("currency"), max_length=3)
+    recurrence = models.CharField(
+        _("recurrence"), max_length=8, choices=NeedRecurrence.choices, default=NeedRecurrence.ONE_OFF
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("need")
+        verbose_name_plural = _("needs")
+        ordering = ["position", "id"]
+        constraints = [models.CheckConstraint(condition=models.Q(amount_minor__gt=0), name="need_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.description} ({self.money})"
+
+    @property
+    def money(self) -> Money:
+        return Money.from_minor(self.amount_minor, self.currency)
+
+
+class UpdateKind(models.TextChoices):
+    NEWS = "news", _("News")
+    LETTER = "letter", _("Letter")
+    REPORT = "report", _("Report")
+
+
+class Update(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="updates")
+    published_on = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=8, choices=UpdateKind.choices, default=UpdateKind.NEWS)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"))
+
+    class Meta:
+        verbose_name = _("update")
+        verbose_name_plural = _("updates")
+        ordering = ["-published_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,75 @@
+"""Reads for the public pages: which campaigns show, with their totals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from solidarity.campaigns.models import FINISHED_STATUSES, PUBLIC_STATUSES, Campaign, CampaignStatus, Need, NeedCategory
+from solidarity.core.money import Money
+from solidarity.ledger.selectors import CampaignTotals, campaigns_totals
+
+
+@dataclass(frozen=True)
+class CampaignCard:
+    campaign: Campaign
+    totals: CampaignTotals
+    goal: Money
+
+    @property
+    def percent(self) -> int:
+        if self.goal.minor <= 0:
+            return 0
+        return int(self.totals.collected.minor * 100 // self.goal.minor)
+
+    @property
+    def overfunded_by(self) -> Money | None:
+        over = self.totals.collected - self.goal
+        return over if over.is_positive() and self.goal.is_positive() else None
+
+    @property
+    def remaining(self) -> Money | None:
+        left = self.goal - self.totals.collected
+        return left if left.is_positive() else None
+
+
+def public_campaigns() -> QuerySet[Campaign]:
+    """Campaigns a reader may see: active and finished ones, never drafts."""
+    return (
+        Campaign.objects.filter(status__in=PUBLIC_STATUSES)
+        .select_related("beneficiary")
+        .prefetch_related(Prefetch("needs", queryset=Need.objects.order_by("position", "id")))
+    )
+
+
+def search_campaigns(*, status: str = "", category: str = "", query: str = "") -> QuerySet[Campaign]:
+    """Public campaigns filtered by state (active / closed), need category and a text query."""
+    qs = public_campaigns()
+    if status == "active":
+        qs = qs.filter(status=CampaignStatus.ACTIVE)
+    elif status == "closed":
+        qs = qs.filter(status__in=FINISHED_STATUSES)
+    if category in NeedCategory.values:
+        qs = qs.filter(needs__category=category)
+    query = query.strip()[:100]
+    if query:
+        text = Q()
+        for field in ("title", "story", "beneficiary__public_name"):
+            for lang in ("en", "ru", "be"):
+                name = field if field.startswith("beneficiary") else f"{field}_{lang}"
+                text |= Q(**{f"{name}__icontains": query})
+        qs = qs.filter(text)
+    return qs.distinct().order_by("status", "-published_at", "-id")
+
+
+def campaign_cards(campaigns: QuerySet[Campaign] | list[Campaign]) -> list[CampaignCard]:
+    """Pair campaigns with their ledger totals and goal for list pages."""
+    campaigns = list(campaigns)
+    totals = campaigns_totals(campaigns)
+    return [CampaignCard(campaign=c, totals=totals[c.pk], goal=c.goal) for c in campaigns]
+
+
+def public_campaign(slug: str) -> Campaign:
+    """One public campaign with beneficiary, timeline, needs and updates, or DoesNotExist."""
+    return public_campaigns().prefetch_related("beneficiary__timeline", "updates").get(slug=slug)

@@ -1,0 +1,129 @@
+"""Writes for campaigns: needs and the guarded life cycle.
+
+draft → in review → active → closed → reported → archived; a campaign in review can be
+sent back to draft. Every transition records who made it and when, and is audited.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from solidarity.campaigns.models import Campaign, CampaignStatus, CampaignTransition, Need, NeedRecurrence
+from solidarity.core.errors import CurrencyMismatch, InvalidAmount, InvalidTransition
+from solidarity.core.money import Money
+from solidarity.staff.services import record_audit
+
+S = CampaignStatus
+ALLOWED_TRANSITIONS: dict[str, set[str]] = {
+    S.DRAFT: {S.IN_REVIEW},
+    S.IN_REVIEW: {S.DRAFT, S.ACTIVE},
+    S.ACTIVE: {S.CLOSED},
+    S.CLOSED: {S.REPORTED},
+    S.REPORTED: {S.ARCHIVED},
+    S.ARCHIVED: set(),
+}
+
+
+def add_need(
+    *,
+    campaign: Campaign,
+    category: str,
+    description: str,
+    amount: Money,
+    recurrence: str = NeedRecurrence.ONE_OFF,
+    actor: Any = None,
+    **translations: str,
+) -> Need:
+    """Add an itemized need. Its currency must be the campaign's; the amount must be positive."""
+    if amount.currency != campaign.currency:
+        raise CurrencyMismatch(f"This campaign collects in {campaign.currency}; the need is in {amount.currency}.")
+    if not amount.is_positive():
+        raise InvalidAmount("A need must be a positive amount.")
+    if campaign.is_finished:
+        raise InvalidTransition("Needs cannot be added to a finished campaign.")
+    with transaction.atomic():
+        need = Need.objects.create(
+            campaign=campaign,
+            category=category,
+            description=description,
+            amount_minor=amount.minor,
+            currency=amount.currency,
+            recurrence=recurrence,
+            position=campaign.needs.count(),
+            **translations,
+        )
+        record_audit(actor=actor, action="campaign.add_need", target=campaign, need=need.pk, amount=str(amount))
+    return need
+
+
+def _transition(campaign: Campaign, to: str, actor: Any, note: str = "") -> Campaign:
+    with transaction.atomic():
+        # Lock the row so two staff members cannot move the same campaign at once.
+        current = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if to not in ALLOWED_TRANSITIONS[current.status]:
+            raise InvalidTransition(
+                f"A campaign that is {current.get_status_display().lower()} cannot become "
+                f"{CampaignStatus(to).label.lower()}."
+            )
+        if to in (S.IN_REVIEW, S.ACTIVE) and not current.needs.exists():
+            raise InvalidTransition("A campaign needs at least one itemized need before it is reviewed or published.")
+        now = timezone.now()
+        CampaignTransition.objects.create(
+            campaign=current,
+            from_status=current.status,
+            to_status=to,
+            by=actor if getattr(actor, "pk", None) else None,
+            note=note,
+        )
+        before = current.status
+        current.status = to
+        current.status_changed_at = now
+        current.status_changed_by = actor if getattr(actor, "pk", None) else None
+        if to == S.ACTIVE and current.published_at is None:
+            current.published_at = now
+        if to == S.CLOSED:
+            current.closed_at = now
+        current.save()
+        record_audit(actor=actor, action=f"campaign.{to}", target=current, before=before, after=to, note=note)
+    campaign.refresh_from_db()
+    return campaign
+
+
+def submit_for_review(*, campaign: Campaign, actor: Any = None) -> Campaign:
+    """Draft → in review. Requires at least one need."""
+    return _transition(campaign, S.IN_REVIEW, actor)
+
+
+def send_back_to_draft(*, campaign: Campaign, actor: Any = None, note: str = "") -> Campaign:
+    """In review → draft, with the reviewer's note."""
+    return _transition(campaign, S.DRAFT, actor, note)
+
+
+def publish_campaign(*, campaign: Campaign, actor: Any = None) -> Campaign:
+    """In review → active: the page goes public and accepts donations."""
+    return _transition(campaign, S.ACTIVE, actor)
+
+
+def close_campaign(*, campaign: Campaign, actor: Any = None, note: str = "") -> Campaign:
+    """Active → closed: the collection is over. Late payments still land in the ledger."""
+    return _transition(campaign, S.CLOSED, actor, note)
+
+
+def mark_reported(*, campaign: Campaign, actor: Any = None) -> Campaign:
+    """Closed → reported: the spending has been published."""
+    return _transition(campaign, S.REPORTED, actor)
+
+
+def archive_campaign(*, campaign: Campaign, actor: Any = None) -> Campaign:
+    """Reported → archived."""
+    return _transition(campaign, S.ARCHIVED, actor)
+
+
+def close_due_campaigns(*, today: Any = None) -> list[Campaign]:
+    """Close every active campaign whose deadline has passed. Run daily (close_due_campaigns command)."""
+    today = today or timezone.localdate()
+    due = Campaign.objects.filter(status=S.ACTIVE, deadline__lt=today)
+    return [close_campaign(campaign=c, note="deadline reached") for c in due]

@@ -1,0 +1,72 @@
+"""Public, server-rendered pages. Same for every anonymous reader: no cookies, no tokens."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.translation import get_language_from_request
+from django.views.decorators.http import require_safe
+
+from solidarity.campaigns import selectors
+from solidarity.campaigns.models import Campaign, NeedCategory
+from solidarity.ledger.selectors import collected_by_currency, donation_count
+
+
+@require_safe
+def root(request: HttpRequest) -> HttpResponse:
+    """Send / to the reader's language from Accept-Language, without setting a cookie."""
+    language = get_language_from_request(request, check_path=False)
+    response = HttpResponseRedirect(f"/{language}/")
+    response["Vary"] = "Accept-Language"
+    return response
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    active = selectors.campaign_cards(selectors.search_campaigns(status="active")[:12])
+    finished = selectors.campaign_cards(selectors.search_campaigns(status="closed")[:6])
+    context = {
+        "active": active,
+        "finished": finished,
+        "collected": collected_by_currency(),
+        "donations": donation_count(),
+        "campaign_count": selectors.public_campaigns().count(),
+    }
+    return render(request, "campaigns/home.html", context)
+
+
+@require_safe
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    category = request.GET.get("category", "")
+    query = request.GET.get("q", "")
+    cards = selectors.campaign_cards(selectors.search_campaigns(status=status, category=category, query=query)[:100])
+    context = {
+        "cards": cards,
+        "status": status if status in ("active", "closed") else "",
+        "category": category if category in NeedCategory.values else "",
+        "query": query.strip()[:100],
+        "categories": NeedCategory.choices,
+    }
+    return render(request, "campaigns/list.html", context)
+
+
+@require_safe
+def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        campaign = selectors.public_campaign(slug)
+    except Campaign.DoesNotExist as exc:
+        raise Http404("No such campaign") from exc
+    card = selectors.campaign_cards([campaign])[0]
+    context = {"campaign": campaign, "card": card, "beneficiary": campaign.beneficiary}
+    return render(request, "campaigns/detail.html", context)
+
+
+@require_safe
+def about(request: HttpRequest) -> HttpResponse:
+    return render(request, "pages/about.html")
+
+
+@require_safe
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "pages/privacy.html")

@@ -1,0 +1,124 @@
+"""The seed campaign: the public page this project was born from, in English and Russian.
+
+The English text is the published translation (with its repeated sentence removed); the
+Russian text is a translation back into the language of the original.
+"""
+
+TITLE_EN = "Help for political prisoner Sergei Sakovets and his mother with disabilities"
+TITLE_RU = "Помощь политзаключённому Сергею Саковцу и его маме с инвалидностью"
+TITLE_BE = "Дапамога палітвязню Сяргею Сакаўцу і яго маці з інваліднасцю"
+
+STORY_EN = """Sergey Alexandrovich Sakovets is a 29-year-old chief power engineer who maintained an Instagram with 15,000 followers and wrote poetry. Sergei was first detained in October 2020 at the Pride March. That time it ended with a fine. However, on September 21, 2021, Sergey was detained again, right in the workplace. He was sentenced to 10 days and placed in Okrestin for subscribing to the extremist channel “Real Belarus”. On that day, after the detention, his apartment was searched. The law enforcers took away a laptop and a phone, which Sergei had bought on installment. After the search, he had to pay the money for 3 months in installments in a situation when the security forces had confiscated all his sources of income.
+On the day Sergei was supposed to be released, a criminal case under Article 342 was opened against him. He spent another 10 days on Okrestin. On October 11, 2021 he was transferred to pre-trial detention center No. 1 on Volodarskogo, as the investigation was continuing. He spent 2 thousand Belarusian rubles on his attorney. At the moment the trial has not yet taken place and it is not known how much finances will be needed to pay for the lawyer. The lawyer himself said nothing, as he had to sign a non-disclosure agreement.
+Sergei has been in the pre-trial detention facility for five months now. Since law enforcement officials took all of Sergei's money, his mother has to pay the loan on his car in the amount of 220 rubles, while her pension is 258 rubles. At the beginning, his mother managed to cope with all the payments, as she earned money over the summer from mushrooms and berries, but at the moment she is unable to pay the loan and the lawyer. In 5 months, Sergei wrote over 44 poems, read 40 books, learned English, and drew pictures for his cellmates, their wives and children.
+Sergei writes in his letters that he is very worried about the money taken by the security forces. He writes that we can forget about it, no one will return it, and his mother has to pay the loan. Sergei and his mother cannot cope with the current situation and ask for help from everyone who cares."""
+
+STORY_RU = """Сергею Александровичу Саковцу 29 лет, он главный энергетик, вёл Instagram с 15 тысячами подписчиков и писал стихи. Впервые Сергея задержали в октябре 2020 года на Марше гордости. Тогда всё закончилось штрафом. Но 21 сентября 2021 года Сергея задержали снова, прямо на рабочем месте. За подписку на «экстремистский» канал «Реальная Беларусь» ему дали 10 суток и поместили на Окрестина. В тот же день после задержания в его квартире провели обыск. Силовики забрали ноутбук и телефон, которые Сергей купил в рассрочку. После обыска ему пришлось три месяца выплачивать рассрочку, когда силовики изъяли все его источники дохода.
+В день, когда Сергей должен был выйти на свободу, против него возбудили уголовное дело по статье 342. Ещё 10 суток он провёл на Окрестина. 11 октября 2021 года его перевели в СИЗО № 1 на Володарского, так как следствие продолжалось. На адвоката он потратил 2 тысячи белорусских рублей. Суда пока не было, и неизвестно, сколько ещё понадобится на оплату адвоката. Сам адвокат ничего не говорит: он дал подписку о неразглашении.
+Сергей уже пять месяцев находится в СИЗО. Поскольку силовики забрали все деньги Сергея, его маме приходится платить за его машину кредит в 220 рублей при пенсии в 258 рублей. Поначалу мама справлялась со всеми платежами — летом она зарабатывала на грибах и ягодах, — но сейчас она не может платить ни кредит, ни адвокату. За 5 месяцев Сергей написал больше 44 стихотворений, прочитал 40 книг, выучил английский и рисовал картинки для сокамерников, их жён и детей.
+В письмах Сергей пишет, что очень переживает из-за денег, которые забрали силовики. Он пишет, что о них можно забыть — их никто не вернёт, а маме приходится платить кредит. Сергей и его мама не могут справиться с этой ситуацией сами и просят о помощи всех неравнодушных."""
+
+BIO_EN = (
+    "Chief power engineer, 29, poet; kept an Instagram account with 15,000 followers. "
+    "His mother, who has disabilities, lives on a pension of 258 Belarusian rubles."
+)
+BIO_RU = (
+    "Главный энергетик, 29 лет, поэт; вёл Instagram с 15 тысячами подписчиков. "
+    "Его мама с инвалидностью живёт на пенсию в 258 белорусских рублей."
+)
+CHARGES_EN = "Article 342 of the Criminal Code of Belarus"
+CHARGES_RU = "Статья 342 Уголовного кодекса Республики Беларусь"
+
+# (date, month only?, kind, place en, place ru, description en, description ru)
+TIMELINE = [
+    (
+        "2020-10-01",
+        True,
+        "detained",
+        "Minsk",
+        "Минск",
+        "Detained at the Pride March; released with a fine.",
+        "Задержан на Марше гордости; отпущен со штрафом.",
+    ),
+    (
+        "2021-09-21",
+        False,
+        "detained",
+        "At work, Minsk",
+        "На работе, Минск",
+        "Detained again at his workplace.",
+        "Снова задержан на рабочем месте.",
+    ),
+    (
+        "2021-09-21",
+        False,
+        "searched",
+        "His flat, Minsk",
+        "Квартира, Минск",
+        "Flat searched; a laptop and a phone bought on instalments were taken.",
+        "Обыск в квартире; изъяты ноутбук и телефон, купленные в рассрочку.",
+    ),
+    (
+        "2021-09-21",
+        False,
+        "admin_arrest",
+        "Okrestina detention centre, Minsk",
+        "ЦИП на Окрестина, Минск",
+        "10 days of administrative arrest for subscribing to the channel “Real Belarus”.",
+        "10 суток административного ареста за подписку на канал «Реальная Беларусь».",
+    ),
+    (
+        "2021-10-01",
+        True,
+        "charged",
+        "Okrestina detention centre, Minsk",
+        "ЦИП на Окрестина, Минск",
+        "On the day he was due to be released, a criminal case under Article 342 was opened.",
+        "В день освобождения возбуждено уголовное дело по статье 342.",
+    ),
+    (
+        "2021-10-11",
+        False,
+        "transferred",
+        "Pre-trial detention centre No. 1, Volodarskogo St., Minsk",
+        "СИЗО № 1, ул. Володарского, Минск",
+        "Moved to pre-trial detention while the investigation continues.",
+        "Переведён в СИЗО, следствие продолжается.",
+    ),
+]
+
+# (category, EUR, description en, description ru)
+NEEDS = [
+    (
+        "loan_repayment",
+        450,
+        "Loan repayment for the mother (220 BYN a month)",
+        "Выплата кредита мамы (220 BYN в месяц)",
+    ),
+    ("legal_aid", 500, "Lawyer's services", "Услуги адвоката"),
+    ("prison_transfers", 150, "Transfers to the detention centre", "Передачи в СИЗО"),
+]
+
+# Staff-recorded donations received while the collection was open: (day, EUR, channel, public name, message)
+DONATIONS = [
+    ("2022-03-01", 100, "bank_transfer", "", ""),
+    ("2022-03-01", 50, "other_platform", "", "Держись, Сергей!"),
+    ("2022-03-02", 20, "other_platform", "", ""),
+    ("2022-03-02", 25, "cash", "", ""),
+    ("2022-03-03", 200, "bank_transfer", "Friends from Vilnius", "Stay strong."),
+    ("2022-03-04", 30, "other_platform", "", ""),
+    ("2022-03-05", 15, "other_platform", "", ""),
+    ("2022-03-06", 50, "bank_transfer", "", ""),
+    ("2022-03-07", 100, "bank_transfer", "", ""),
+    ("2022-03-08", 75, "other_platform", "Anna", "Сергей, мы с тобой."),
+    ("2022-03-09", 10, "other_platform", "", ""),
+    ("2022-03-10", 40, "cash", "", ""),
+    ("2022-03-11", 60, "other_platform", "", ""),
+    ("2022-03-12", 150, "bank_transfer", "", ""),
+    ("2022-03-14", 20, "other_platform", "", ""),
+    ("2022-03-15", 35, "other_platform", "", ""),
+    ("2022-03-16", 45, "cash", "", ""),
+    ("2022-03-18", 100, "bank_transfer", "", "For his mother."),
+]
+COLLECTED_EUR = 1125
+assert sum(d[1] for d in DONATIONS) == COLLECTED_EUR

@@ -1,0 +1,127 @@
+"""Writes for donations: staff-recorded gifts and their reversal."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from solidarity.campaigns.models import Campaign, CampaignStatus
+from solidarity.core.errors import CurrencyMismatch, DomainError, InvalidAmount, InvalidTransition
+from solidarity.core.money import Money
+from solidarity.donations.models import STAFF_CHANNELS, Channel, Donation, DonationStatus
+from solidarity.donations.receipts import hash_receipt_code, new_receipt_code
+from solidarity.ledger.models import AccountPurpose, TransactionKind
+from solidarity.ledger.services import campaign_fund, get_account, post_transaction, reverse_transaction
+from solidarity.staff.services import record_audit
+
+CHANNEL_ACCOUNTS = {
+    Channel.CARD: AccountPurpose.CARD_PROCESSOR,
+    Channel.BANK_TRANSFER: AccountPurpose.BANK,
+    Channel.CASH: AccountPurpose.CASH,
+    Channel.OTHER_PLATFORM: AccountPurpose.OTHER_PLATFORM,
+    Channel.OTHER: AccountPurpose.CASH,
+}
+ACCEPTING_STATUSES = (CampaignStatus.ACTIVE, CampaignStatus.CLOSED, CampaignStatus.REPORTED)
+
+
+@dataclass(frozen=True)
+class RecordedDonation:
+    donation: Donation
+    receipt_code: str  # shown once, never stored
+
+
+def max_donation(currency: str) -> Money:
+    limit = settings.SOLIDARITY_MAX_DONATION_BY_CURRENCY.get(currency, settings.SOLIDARITY_MAX_DONATION)
+    return Money(limit, currency)
+
+
+def validate_donation_amount(amount: Money) -> None:
+    """Raise InvalidAmount unless 0 < amount ≤ the configured maximum for its currency."""
+    if not amount.is_positive():
+        raise InvalidAmount("A donation must be more than zero.")
+    limit = max_donation(amount.currency)
+    if amount > limit:
+        raise InvalidAmount(f"A single donation cannot exceed {limit}.")
+
+
+def record_staff_donation(
+    *,
+    campaign: Campaign,
+    amount: Money,
+    channel: str,
+    actor: Any,
+    received_on: dt.date | None = None,
+    public_name: str = "",
+    message: str = "",
+) -> RecordedDonation:
+    """Record money received outside the site (cash, a transfer, another platform).
+
+    Posts the ledger transaction (channel account → campaign fund) and returns the new
+    donation with its receipt code, which exists only in the return value.
+    """
+    validate_donation_amount(amount)
+    if channel not in STAFF_CHANNELS:
+        raise DomainError(f"Staff cannot record donations through the {channel!r} channel.")
+    if amount.currency != campaign.currency:
+        raise CurrencyMismatch(
+            f"This campaign collects in {campaign.currency}; record the amount received in {campaign.currency}."
+        )
+    if campaign.status not in ACCEPTING_STATUSES:
+        raise InvalidTransition(f"A campaign that is {campaign.get_status_display().lower()} cannot receive donations.")
+    received_on = received_on or timezone.localdate()
+    code = new_receipt_code()
+    with transaction.atomic():
+        txn = post_transaction(
+            kind=TransactionKind.DONATION,
+            campaign=campaign,
+            occurred_on=received_on,
+            created_by=actor,
+            memo=f"{Channel(channel).label} donation",
+            lines=[
+                (get_account(purpose=CHANNEL_ACCOUNTS[Channel(channel)], currency=amount.currency), amount),
+                (campaign_fund(campaign), -amount),
+            ],
+        )
+        donation = Donation.objects.create(
+            campaign=campaign,
+            amount_minor=amount.minor,
+            currency=amount.currency,
+            channel=channel,
+            status=DonationStatus.PAID,
+            public_name=public_name.strip()[:80],
+            message=message.strip()[:500],
+            receipt_code_hash=hash_receipt_code(code),
+            received_on=received_on,
+            ledger_transaction=txn,
+            recorded_by=actor,
+        )
+        record_audit(
+            actor=actor,
+            action="donation.record",
+            target=donation,
+            amount=str(amount),
+            channel=channel,
+            campaign=campaign.slug,
+        )
+    return RecordedDonation(donation=donation, receipt_code=code)
+
+
+def reverse_donation(*, donation: Donation, actor: Any, reason: str) -> Donation:
+    """Take a paid donation back out of the campaign with a reversing transaction."""
+    if not reason.strip():
+        raise DomainError("Say why the donation is reversed.")
+    with transaction.atomic():
+        locked = Donation.objects.select_for_update().get(pk=donation.pk)
+        if locked.status != DonationStatus.PAID or locked.ledger_transaction is None:
+            raise InvalidTransition("Only a paid donation can be reversed.")
+        reverse_transaction(original=locked.ledger_transaction, memo=f"Reversal: {reason}"[:200], created_by=actor)
+        locked.status = DonationStatus.REVERSED
+        locked.save(update_fields=["status"])
+        record_audit(actor=actor, action="donation.reverse", target=locked, reason=reason, amount=str(locked.money))
+    donation.refresh_from_db()
+    return donation

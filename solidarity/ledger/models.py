@@ -1,0 +1,143 @@
+"""Double-entry ledger: accounts, transactions and their postings.
+
+Postings carry signed integer minor units: positive is a debit, negative a credit.
+A transaction balances when its postings sum to zero in every currency. Posted rows are
+append-only: the ORM refuses updates and deletes, and on PostgreSQL triggers refuse them
+too (migration 0002). Corrections are new reversing transactions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from solidarity.core.errors import ImmutableRecord
+from solidarity.core.money import Money
+
+
+class AccountKind(models.TextChoices):
+    ASSET = "asset", _("Asset")
+    LIABILITY = "liability", _("Liability")
+    INCOME = "income", _("Income")
+    EXPENSE = "expense", _("Expense")
+    EQUITY = "equity", _("Equity")
+
+
+class AccountPurpose(models.TextChoices):
+    """What an account is for; with campaign and currency it identifies the account."""
+
+    CAMPAIGN_FUND = "campaign_fund", _("Campaign fund")
+    CASH = "cash", _("Cash on hand")
+    BANK = "bank", _("Bank account")
+    CARD_PROCESSOR = "card_processor", _("Card processor balance")
+    OTHER_PLATFORM = "other_platform", _("Other platforms")
+    FEES = "fees", _("Payment fees")
+    FX = "fx", _("Currency exchange")
+    DISBURSED = "disbursed", _("Paid out to needs")
+
+
+class Account(models.Model):
+    purpose = models.CharField(max_length=32, choices=AccountPurpose.choices)
+    kind = models.CharField(max_length=16, choices=AccountKind.choices)
+    currency = models.CharField(max_length=3)
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", null=True, blank=True, on_delete=models.PROTECT, related_name="accounts"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["purpose", "currency", "campaign"], name="account_unique_per_campaign"),
+            models.UniqueConstraint(
+                fields=["purpose", "currency"],
+                condition=models.Q(campaign__isnull=True),
+                name="account_unique_site_wide",
+            ),
+        ]
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        scope = f"campaign {self.campaign_id}" if self.campaign_id else "site"
+        return f"{self.get_purpose_display()} {self.currency} ({scope})"
+
+
+class TransactionKind(models.TextChoices):
+    DONATION = "donation", _("Donation")
+    REVERSAL = "reversal", _("Reversal")
+    FEE = "fee", _("Fee")
+    REFUND = "refund", _("Refund")
+    CHARGEBACK = "chargeback", _("Chargeback")
+    FX = "fx", _("Currency exchange")
+    DISBURSEMENT = "disbursement", _("Disbursement")
+    ADJUSTMENT = "adjustment", _("Adjustment")
+
+
+class AppendOnlyQuerySet(models.QuerySet[Any]):
+    def update(self, **kwargs: Any) -> int:
+        raise ImmutableRecord("Ledger rows are append-only: post a reversing transaction instead.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise ImmutableRecord("Ledger rows are append-only: post a reversing transaction instead.")
+
+
+class AppendOnlyModel(models.Model):
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ImmutableRecord("Ledger rows are append-only: post a reversing transaction instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ImmutableRecord("Ledger rows are append-only: post a reversing transaction instead.")
+
+
+class Transaction(AppendOnlyModel):
+    kind = models.CharField(max_length=16, choices=TransactionKind.choices)
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", null=True, blank=True, on_delete=models.PROTECT, related_name="transactions"
+    )
+    memo = models.CharField(max_length=200, blank=True)
+    occurred_on = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The reversed transaction; unique so nothing is reversed twice.
+    reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by")
+    # Unique key of the external event or command that caused this transaction.
+    idempotency_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["campaign", "kind"])]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.kind} {self.occurred_on}"
+
+
+class Posting(AppendOnlyModel):
+    transaction = models.ForeignKey(Transaction, on_delete=models.PROTECT, related_name="postings")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="postings")
+    amount_minor = models.BigIntegerField(help_text="Signed minor units: debit positive, credit negative.")
+    currency = models.CharField(max_length=3)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(amount_minor=0), name="posting_amount_nonzero"),
+        ]
+        indexes = [models.Index(fields=["account", "transaction"])]
+
+    def __str__(self) -> str:
+        return f"{self.account}: {self.amount_minor} {self.currency}"
+
+    @property
+    def money(self) -> Money:
+        return Money.from_minor(self.amount_minor, self.currency)

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from solidarity.core.errors import DomainError, ImmutableRecord, UnbalancedTransaction
+from solidarity.core.money import Money
+from solidarity.ledger.models import AccountPurpose, Posting, Transaction, TransactionKind
+from solidarity.ledger.selectors import account_balance
+from solidarity.ledger.services import campaign_fund, get_account, post_transaction, reverse_transaction
+
+pytestmark = pytest.mark.django_db
+
+
+def eur(amount: str) -> Money:
+    return Money(Decimal(amount), "EUR")
+
+
+def test_balanced_transaction_is_posted(campaign) -> None:
+    cash = get_account(purpose=AccountPurpose.CASH, currency="EUR")
+    fund = campaign_fund(campaign)
+    txn = post_transaction(kind=TransactionKind.DONATION, campaign=campaign, lines=[(cash, eur("10")), (fund, -eur("10"))])
+    assert txn.postings.count() == 2
+    assert account_balance(fund) == -eur("10")
+
+
+def test_unbalanced_transaction_is_refused_and_nothing_is_written(campaign) -> None:
+    cash = get_account(purpose=AccountPurpose.CASH, currency="EUR")
+    fund = campaign_fund(campaign)
+    with pytest.raises(UnbalancedTransaction, match="off by 1.00 EUR"):
+        post_transaction(kind=TransactionKind.DONATION, campaign=campaign, lines=[(cash, eur("11")), (fund, -eur("10"))])
+    assert Transaction.objects.count() == 0
+    assert Posting.objects.count() == 0
+
+
+def test_transaction_must_balance_in_every_currency(campaign) -> None:
+    eur_cash = get_account(purpose=AccountPurpose.CASH, currency="EUR")
+    usd_cash = get_account(purpose=AccountPurpose.CASH, currency="USD")
+    with pytest.raises(UnbalancedTransaction):
+        post_transaction(
+            kind=TransactionKind.FX,
+            lines=[(eur_cash, eur("10")), (usd_cash, Money(Decimal("-10"), "USD"))],
+        )
+
+
+def test_posting_in_another_currency_than_its_account_is_refused(campaign) -> None:
+    fund = campaign_fund(campaign)
+    usd_cash = get_account(purpose=AccountPurpose.CASH, currency="USD")
+    with pytest.raises(UnbalancedTransaction, match="kept in EUR"):
+        post_transaction(
+            kind=TransactionKind.DONATION,
+            lines=[(usd_cash, Money(Decimal(5), "USD")), (fund, Money(Decimal(-5), "USD"))],
+        )
+
+
+def test_single_posting_and_zero_postings_are_refused(campaign) -> None:
+    cash = get_account(purpose=AccountPurpose.CASH, currency="EUR")
+    with pytest.raises(UnbalancedTransaction):
+        post_transaction(kind=TransactionKind.ADJUSTMENT, lines=[(cash, eur("0"))])
+    fund = campaign_fund(campaign)
+    with pytest.raises(UnbalancedTransaction, match="cannot be zero"):
+        post_transaction(kind=TransactionKind.ADJUSTMENT, lines=[(cash, eur("0")), (fund, eur("0"))])
+
+
+def test_posted_rows_cannot_be_edited_or_deleted_through_the_orm(campaign) -> None:
+    cash = get_account(purpose=AccountPurpose.CASH, currency="EUR")
+    txn = post_transaction(kind=TransactionKind.DONATION, campaign=campaign, lines=[(cash, eur("5")), (campaign_fund(campaign), -eur("5"))])
+    posting = txn.postings.first()
+    assert posting is not None
+    posting.amount_minor = 1
+    with pytest.raises(ImmutableRecord):
+        posting.save()
+    with pytest.raises(ImmutableRecord):
+        posting.delete()
+    with pytest.raises(ImmutableRecord):
+        Posting.objects.filter(pk=posting.pk).update(amount_minor=1)
+    with pytest.raises(ImmutableRecord):
+        Transaction.objects.all().delete()
+    assert Posting.objects.get(pk=posting.pk).amount_minor == 500
+
+
+def test_reversal_mirrors_the_original_and_happens_once(campaign) -> None:
+    cash = get_account(purpose=AccountPurpose.CASH, currency="EUR")
+    fund = campaign_fund(campaign)
+    txn = post_transaction(kind=TransactionKind.DONATION, campaign=campaign, lines=[(cash, eur("7")), (fund, -eur("7"))])
+    reversal = reverse_transaction(original=txn)
+    assert reversal.reverses == txn
+    assert account_balance(fund) == eur("0")
+    with pytest.raises(DomainError, match="already been reversed"):
+        reverse_transaction(original=txn)
+    with pytest.raises(DomainError, match="cannot itself be reversed"):
+        reverse_transaction(original=reversal)
+
+
+def test_accounts_are_created_once_per_purpose_currency_and_campaign(campaign) -> None:
+    assert campaign_fund(campaign) == campaign_fund(campaign)
+    assert get_account(purpose=AccountPurpose.BANK, currency="eur") == get_account(purpose=AccountPurpose.BANK, currency="EUR")

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+
+from solidarity.core.money import Money
+from solidarity.donations.services import record_staff_donation
+from solidarity.ledger.models import Posting
+
+pytestmark = pytest.mark.django_db
+
+
+def test_verify_ledger_passes_on_a_consistent_ledger(campaign, staff_user, capsys) -> None:
+    record_staff_donation(campaign=campaign, amount=Money(Decimal(10), "EUR"), channel="cash", actor=staff_user)
+    call_command("verify_ledger")
+    assert "ledger OK: 1 transactions, 2 postings" in capsys.readouterr().out
+
+
+def test_verify_ledger_names_a_tampered_transaction(campaign, staff_user, capsys) -> None:
+    recorded = record_staff_donation(campaign=campaign, amount=Money(Decimal(10), "EUR"), channel="cash", actor=staff_user)
+    txn_id = recorded.donation.ledger_transaction_id
+    posting = Posting.objects.filter(transaction_id=txn_id).first()
+    assert posting is not None
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            # An attacker with database access would first switch the guard off.
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cur.execute("ALTER TABLE ledger_posting DISABLE TRIGGER ledger_posting_append_only")
+        cur.execute("UPDATE ledger_posting SET amount_minor = 99999 WHERE id = %s", [posting.pk])
+    with pytest.raises(CommandError, match="verification failed"):
+        call_command("verify_ledger")
+    assert f"transaction #{txn_id}: does not balance in EUR" in capsys.readouterr().err
