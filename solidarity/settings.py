@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "solidarity.ledger",
     "solidarity.campaigns",
     "solidarity.donations",
+    "solidarity.payments",
 ]
 
 MIDDLEWARE = [
@@ -144,6 +145,7 @@ LOGGING = {
     "loggers": {
         "django.server": {"handlers": [], "level": "ERROR", "propagate": False},
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "stripe": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
 
@@ -154,3 +156,30 @@ SOLIDARITY_MAX_DONATION_BY_CURRENCY: dict[str, Decimal] = {
     "HUF": Decimal("40000000"),
 }
 SOLIDARITY_SITE_NAME = os.environ.get("SOLIDARITY_SITE_NAME", "Solidarity")
+
+# Field encryption keys (Fernet, newest first), kept outside the database.
+SOLIDARITY_ENCRYPTION_KEYS = [
+    k.strip() for k in os.environ.get("SOLIDARITY_ENCRYPTION_KEYS", "").split(",") if k.strip()
+]
+if not SOLIDARITY_ENCRYPTION_KEYS and not DEBUG:
+    raise RuntimeError("SOLIDARITY_ENCRYPTION_KEYS must be set when DJANGO_DEBUG is off")
+
+# Payments. Stripe is reached only through its hosted Checkout page (a redirect).
+STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+STRIPE_WEBHOOK_SECRETS = [s.strip() for s in os.environ.get("STRIPE_WEBHOOK_SECRETS", "").split(",") if s.strip()]
+STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")  # only for local Stripe-compatible test servers
+STRIPE_WEBHOOK_TOLERANCE = int(os.environ.get("STRIPE_WEBHOOK_TOLERANCE", "300"))
+SOLIDARITY_PUBLIC_URL = os.environ.get("SOLIDARITY_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# The foundation's bank account shown for transfers.
+BANK_ACCOUNT_HOLDER = os.environ.get("BANK_ACCOUNT_HOLDER", "Solidarity Foundation")
+BANK_IBAN = os.environ.get("BANK_IBAN", "DE89370400440532013000")
+BANK_BIC = os.environ.get("BANK_BIC", "COBADEFFXXX")
+# Pending bank transfers stay matchable this long; card sessions expire sooner (Stripe: 24 h).
+SOLIDARITY_BANK_TRANSFER_DAYS = int(os.environ.get("SOLIDARITY_BANK_TRANSFER_DAYS", "30"))
+# Currencies a donor may choose besides the campaign's own (converted at the ECB rate).
+SOLIDARITY_DONOR_CURRENCIES = ["EUR", "USD", "PLN"]
+SOLIDARITY_MIN_DONATION = Decimal(os.environ.get("SOLIDARITY_MIN_DONATION", "2"))
+# Which request header carries the client address behind the reverse proxy (used only,
+# hashed, for short-lived rate limits; never stored or logged).
+SOLIDARITY_CLIENT_ADDRESS_HEADER = os.environ.get("SOLIDARITY_CLIENT_ADDRESS_HEADER", "REMOTE_ADDR")

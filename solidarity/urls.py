@@ -7,8 +7,10 @@ from solidarity.campaigns import views as campaign_views
 urlpatterns = [
     path("", campaign_views.root, name="root"),
     path("staff/", admin.site.urls),
+    path("payments/", include("solidarity.payments.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("", include("solidarity.campaigns.urls")),
+    path("", include("solidarity.donations.urls")),
     prefix_default_language=True,
 )

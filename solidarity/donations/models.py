@@ -24,8 +24,43 @@ STAFF_CHANNELS = (Channel.CASH, Channel.BANK_TRANSFER, Channel.OTHER_PLATFORM, C
 class DonationStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     PAID = "paid", _("Paid")
+    REFUNDED = "refunded", _("Refunded")
     REVERSED = "reversed", _("Reversed")
     EXPIRED = "expired", _("Expired")
+
+
+class Recurrence(models.TextChoices):
+    ONE_OFF = "one_off", _("One-off")
+    MONTHLY = "monthly", _("Monthly")
+
+
+class PledgeStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the first payment")
+    ACTIVE = "active", _("Active")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Pledge(models.Model):
+    """A monthly gift. The donor manages it through a secret link; no account, no email kept."""
+
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, related_name="pledges")
+    amount_minor = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    status = models.CharField(max_length=10, choices=PledgeStatus.choices, default=PledgeStatus.PENDING)
+    provider_subscription_id = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    manage_token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(amount_minor__gt=0), name="pledge_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"Pledge #{self.pk}: {self.money} monthly"
+
+    @property
+    def money(self) -> Money:
+        return Money.from_minor(self.amount_minor, self.currency)
 
 
 class Donation(models.Model):
@@ -33,11 +68,19 @@ class Donation(models.Model):
     amount_minor = models.BigIntegerField()
     currency = models.CharField(max_length=3)
     channel = models.CharField(max_length=16, choices=Channel.choices)
+    recurrence = models.CharField(max_length=8, choices=Recurrence.choices, default=Recurrence.ONE_OFF)
+    pledge = models.ForeignKey(Pledge, null=True, blank=True, on_delete=models.PROTECT, related_name="donations")
     status = models.CharField(max_length=10, choices=DonationStatus.choices, default=DonationStatus.PENDING)
     # Only what the donor chose to make public; blank means anonymous.
     public_name = models.CharField(_("public name"), max_length=80, blank=True)
     message = models.CharField(_("public message"), max_length=500, blank=True)
     receipt_code_hash = models.CharField(max_length=64, unique=True)
+    # The receipt code (and for monthly gifts the manage link), encrypted, until the donor
+    # has seen it once on the thank-you page; then blanked.
+    sealed_secret = models.TextField(blank=True)
+    # ISO 11649 creditor reference for a bank transfer (RF + check digits + our code).
+    bank_reference = models.CharField(max_length=35, null=True, blank=True, unique=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
     received_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     ledger_transaction = models.OneToOneField(

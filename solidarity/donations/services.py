@@ -76,17 +76,6 @@ def record_staff_donation(
     received_on = received_on or timezone.localdate()
     code = new_receipt_code()
     with transaction.atomic():
-        txn = post_transaction(
-            kind=TransactionKind.DONATION,
-            campaign=campaign,
-            occurred_on=received_on,
-            created_by=actor,
-            memo=f"{Channel(channel).label} donation",
-            lines=[
-                (get_account(purpose=CHANNEL_ACCOUNTS[Channel(channel)], currency=amount.currency), amount),
-                (campaign_fund(campaign), -amount),
-            ],
-        )
         donation = Donation.objects.create(
             campaign=campaign,
             amount_minor=amount.minor,
@@ -97,9 +86,21 @@ def record_staff_donation(
             message=message.strip()[:500],
             receipt_code_hash=hash_receipt_code(code),
             received_on=received_on,
-            ledger_transaction=txn,
             recorded_by=actor,
         )
+        donation.ledger_transaction = post_transaction(
+            kind=TransactionKind.DONATION,
+            campaign=campaign,
+            occurred_on=received_on,
+            created_by=actor,
+            memo=f"{Channel(channel).label} donation",
+            ref=f"donation:{donation.pk}",
+            lines=[
+                (get_account(purpose=CHANNEL_ACCOUNTS[Channel(channel)], currency=amount.currency), amount),
+                (campaign_fund(campaign), -amount),
+            ],
+        )
+        donation.save(update_fields=["ledger_transaction"])
         record_audit(
             actor=actor,
             action="donation.record",

@@ -35,6 +35,7 @@ class AccountPurpose(models.TextChoices):
     CARD_PROCESSOR = "card_processor", _("Card processor balance")
     OTHER_PLATFORM = "other_platform", _("Other platforms")
     FEES = "fees", _("Payment fees")
+    DISPUTED = "disputed", _("Held while a card payment is disputed")
     FX = "fx", _("Currency exchange")
     DISBURSED = "disbursed", _("Paid out to needs")
 
@@ -70,6 +71,7 @@ class TransactionKind(models.TextChoices):
     FEE = "fee", _("Fee")
     REFUND = "refund", _("Refund")
     CHARGEBACK = "chargeback", _("Chargeback")
+    DISPUTE = "dispute", _("Dispute hold or release")
     FX = "fx", _("Currency exchange")
     DISBURSEMENT = "disbursement", _("Disbursement")
     ADJUSTMENT = "adjustment", _("Adjustment")
@@ -113,6 +115,11 @@ class Transaction(AppendOnlyModel):
     reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by")
     # Unique key of the external event or command that caused this transaction.
     idempotency_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    # What the transaction is about, e.g. "donation:42": ties refunds and disputes to their donation.
+    ref = models.CharField(max_length=64, blank=True, db_index=True)
+    # For a conversion: the rate used (target units per source unit) and where it came from.
+    fx_rate = models.CharField(max_length=24, blank=True)
+    fx_source = models.CharField(max_length=60, blank=True)
 
     class Meta:
         ordering = ["id"]

@@ -26,6 +26,7 @@ ACCOUNT_KINDS: dict[str, str] = {
     AccountPurpose.CARD_PROCESSOR: AccountKind.ASSET,
     AccountPurpose.OTHER_PLATFORM: AccountKind.ASSET,
     AccountPurpose.FEES: AccountKind.EXPENSE,
+    AccountPurpose.DISPUTED: AccountKind.LIABILITY,
     AccountPurpose.FX: AccountKind.EQUITY,
     AccountPurpose.DISBURSED: AccountKind.EXPENSE,
 }
@@ -78,6 +79,9 @@ def post_transaction(
     created_by: User | None = None,
     reverses: Transaction | None = None,
     idempotency_key: str | None = None,
+    fx_rate: str = "",
+    fx_source: str = "",
+    ref: str = "",
 ) -> Transaction:
     """Record one balanced transaction with its postings, atomically.
 
@@ -95,6 +99,9 @@ def post_transaction(
             created_by=created_by,
             reverses=reverses,
             idempotency_key=idempotency_key,
+            fx_rate=fx_rate,
+            fx_source=fx_source,
+            ref=ref,
         )
         Posting.objects.bulk_create(
             [
@@ -128,6 +135,9 @@ def reverse_transaction(
                 occurred_on=occurred_on,
                 created_by=created_by,
                 reverses=original,
+                ref=original.ref,
+                fx_rate=original.fx_rate,
+                fx_source=original.fx_source,
             )
     except IntegrityError as exc:
         raise DomainError(f"Transaction #{original.pk} has already been reversed.") from exc

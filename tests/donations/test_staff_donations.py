@@ -24,7 +24,9 @@ def eur(amount: str) -> Money:
 
 
 def test_recorded_donation_posts_to_the_ledger_and_counts(campaign, staff_user) -> None:
-    recorded = record_staff_donation(campaign=campaign, amount=eur("25"), channel="cash", actor=staff_user, public_name="Anna", message="Hold on")
+    recorded = record_staff_donation(
+        campaign=campaign, amount=eur("25"), channel="cash", actor=staff_user, public_name="Anna", message="Hold on"
+    )
     totals = campaign_totals(campaign)
     assert totals.collected == eur("25")
     assert totals.donations == 1

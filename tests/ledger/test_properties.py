@@ -4,7 +4,6 @@ and campaign totals equal a straightforward recomputation from the operations.""
 from __future__ import annotations
 
 from collections import defaultdict
-from decimal import Decimal
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st

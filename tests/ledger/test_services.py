@@ -28,7 +28,7 @@ def test_balanced_transaction_is_posted(campaign) -> None:
 def test_unbalanced_transaction_is_refused_and_nothing_is_written(campaign) -> None:
     cash = get_account(purpose=AccountPurpose.CASH, currency="EUR")
     fund = campaign_fund(campaign)
-    with pytest.raises(UnbalancedTransaction, match="off by 1.00 EUR"):
+    with pytest.raises(UnbalancedTransaction, match=r"off by 1\.00 EUR"):
         post_transaction(kind=TransactionKind.DONATION, campaign=campaign, lines=[(cash, eur("11")), (fund, -eur("10"))])
     assert Transaction.objects.count() == 0
     assert Posting.objects.count() == 0

@@ -1,0 +1,88 @@
+"""The public donate form: works without JavaScript, keeps nothing the donor did not type."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from solidarity.campaigns.models import Campaign
+from solidarity.core.errors import DomainError
+from solidarity.core.formatting import format_number
+from solidarity.core.money import Money, parse_money
+from solidarity.donations.intents import donor_currencies
+from solidarity.donations.models import Channel, Recurrence
+
+STANDARD_PRESETS = [Decimal(10), Decimal(25), Decimal(50)]
+
+
+def amount_presets(campaign: Campaign) -> list[Money]:
+    """A few amounts to pick: common small gifts plus each need that one person could cover."""
+    values = set(STANDARD_PRESETS)
+    for need in campaign.needs.all():
+        if need.money.amount <= 500:
+            values.add(need.money.amount)
+    return [Money(v, campaign.currency) for v in sorted(values)[:6]]
+
+
+class DonateForm(forms.Form):
+    preset = forms.ChoiceField(label=_("Amount"), required=False, widget=forms.RadioSelect)
+    other_amount = forms.CharField(label=_("Other amount"), required=False, max_length=20)
+    currency = forms.ChoiceField(label=_("Currency"))
+    recurrence = forms.ChoiceField(
+        label=_("How often"), choices=Recurrence.choices, initial=Recurrence.ONE_OFF, widget=forms.RadioSelect
+    )
+    channel = forms.ChoiceField(
+        label=_("How you pay"),
+        choices=[(Channel.CARD.value, _("Card")), (Channel.BANK_TRANSFER.value, _("Bank transfer"))],
+        widget=forms.RadioSelect,
+    )
+    public_name = forms.CharField(
+        label=_("Public name (optional)"),
+        required=False,
+        max_length=80,
+        help_text=_("Leave empty to give anonymously. Whatever you type here is shown publicly."),
+    )
+    message = forms.CharField(
+        label=_("Public message (optional)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown on the campaign page."),
+    )
+    # Honeypot: hidden from people by the stylesheet; bots fill it in.
+    website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=100)
+
+    def __init__(self, *args: Any, campaign: Campaign, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+        self.presets = amount_presets(campaign)
+        preset = self.fields["preset"]
+        currency = self.fields["currency"]
+        assert isinstance(preset, forms.ChoiceField) and isinstance(currency, forms.ChoiceField)
+        preset.choices = [(format(m.amount.normalize(), "f"), format_number(m.amount)) for m in self.presets]
+        currency.choices = [(c, c) for c in donor_currencies(campaign)]
+        self.fields["currency"].initial = campaign.currency
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("website"):
+            raise forms.ValidationError(_("This form could not be sent. Please try again."), code="honeypot")
+        raw = (data.get("other_amount") or "").strip() or (data.get("preset") or "")
+        if not raw:
+            self.add_error("other_amount", _("Choose or enter an amount."))
+            return data
+        try:
+            data["money"] = parse_money(raw, data.get("currency") or self.campaign.currency)
+        except DomainError as exc:
+            self.add_error("other_amount", str(exc))
+        if data.get("recurrence") == Recurrence.MONTHLY and data.get("channel") == Channel.BANK_TRANSFER:
+            self.add_error(
+                "recurrence",
+                _(
+                    "Monthly giving is by card. For bank transfers, set up a standing order with your bank using the reference you will see."
+                ),
+            )
+        return data

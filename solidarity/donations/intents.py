@@ -1,0 +1,150 @@
+"""Donations started online by anonymous donors: pending until the money arrives."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from solidarity.campaigns.models import Campaign, CampaignStatus
+from solidarity.core.crypto import decrypt_text, encrypt_text
+from solidarity.core.errors import DomainError, InvalidAmount, InvalidTransition, NotAllowed
+from solidarity.core.money import Money
+from solidarity.donations.models import Channel, Donation, DonationStatus, Pledge, Recurrence
+from solidarity.donations.receipts import hash_receipt_code, new_receipt_code
+from solidarity.donations.services import validate_donation_amount
+from solidarity.payments.channels import channel_enabled
+from solidarity.payments.exchange import exchange_rate
+from solidarity.payments.providers.bank_transfer import new_creditor_reference
+
+ONLINE_CHANNELS = (Channel.CARD, Channel.BANK_TRANSFER)
+CARD_SESSION_HOURS = 24
+
+
+@dataclass(frozen=True)
+class DonationIntent:
+    donation: Donation
+    receipt_code: str
+    pledge: Pledge | None = None
+    manage_token: str = ""
+
+
+def donor_currencies(campaign: Campaign) -> list[str]:
+    """The campaign's currency first, then the other currencies a donor may pay in."""
+    return [campaign.currency, *[c for c in settings.SOLIDARITY_DONOR_CURRENCIES if c != campaign.currency]]
+
+
+def min_donation(currency: str) -> Money:
+    return Money(settings.SOLIDARITY_MIN_DONATION, currency)
+
+
+def create_donation_intent(
+    *,
+    campaign: Campaign,
+    amount: Money,
+    channel: str,
+    recurrence: str = Recurrence.ONE_OFF,
+    public_name: str = "",
+    message: str = "",
+) -> DonationIntent:
+    """Create a pending donation (and for monthly giving a pending pledge).
+
+    Checks the campaign is open, the channel is on, the currency is offered and can be
+    converted, and the amount is within limits. Returns the receipt code (and manage
+    token) once; only their hashes are stored, plus an encrypted copy for card
+    donations that the thank-you page shows once and then erases.
+    """
+    if campaign.status != CampaignStatus.ACTIVE:
+        raise InvalidTransition("This collection is over; it no longer accepts donations.")
+    if channel not in ONLINE_CHANNELS:
+        raise DomainError(f"Unknown payment channel {channel!r}.")
+    if not channel_enabled(channel):
+        raise NotAllowed("This payment channel is switched off for now; please choose another one.")
+    if recurrence not in Recurrence.values:
+        raise DomainError("Choose one-off or monthly.")
+    if recurrence == Recurrence.MONTHLY and channel != Channel.CARD:
+        raise DomainError("Monthly giving is by card; for a bank transfer, set up a standing order with your bank.")
+    if amount.currency not in donor_currencies(campaign):
+        raise DomainError(f"Donations to this campaign can be made in {', '.join(donor_currencies(campaign))}.")
+    if amount < min_donation(amount.currency):
+        raise InvalidAmount(f"The smallest donation is {min_donation(amount.currency)}.")
+    validate_donation_amount(amount)
+    if amount.currency != campaign.currency:
+        exchange_rate(amount.currency, campaign.currency, timezone.localdate())  # refuses if no rate is known
+
+    code = new_receipt_code()
+    token = secrets.token_urlsafe(24) if recurrence == Recurrence.MONTHLY else ""
+    now = timezone.now()
+    with transaction.atomic():
+        pledge = None
+        if token:
+            pledge = Pledge.objects.create(
+                campaign=campaign,
+                amount_minor=amount.minor,
+                currency=amount.currency,
+                manage_token_hash=hash_receipt_code(token),
+            )
+        is_card = channel == Channel.CARD
+        donation = Donation.objects.create(
+            campaign=campaign,
+            amount_minor=amount.minor,
+            currency=amount.currency,
+            channel=channel,
+            recurrence=recurrence,
+            pledge=pledge,
+            status=DonationStatus.PENDING,
+            public_name=public_name.strip()[:80],
+            message=message.strip()[:500],
+            receipt_code_hash=hash_receipt_code(code),
+            sealed_secret=encrypt_text(json.dumps({"receipt": code, "manage": token})) if is_card else "",
+            expires_at=now
+            + (
+                dt.timedelta(hours=CARD_SESSION_HOURS)
+                if is_card
+                else dt.timedelta(days=settings.SOLIDARITY_BANK_TRANSFER_DAYS)
+            ),
+        )
+        if channel == Channel.BANK_TRANSFER:
+            donation.bank_reference = new_creditor_reference(donation.pk)
+            donation.save(update_fields=["bank_reference"])
+    return DonationIntent(donation=donation, receipt_code=code, pledge=pledge, manage_token=token)
+
+
+def unseal_once(donation: Donation) -> tuple[str, str]:
+    """Return (receipt code, manage token) and erase the stored copy: shown once only."""
+    with transaction.atomic():
+        locked = Donation.objects.select_for_update().get(pk=donation.pk)
+        if not locked.sealed_secret:
+            return "", ""
+        secret = json.loads(decrypt_text(locked.sealed_secret))
+        locked.sealed_secret = ""
+        locked.save(update_fields=["sealed_secret"])
+    return secret.get("receipt", ""), secret.get("manage", "")
+
+
+def expire_pending_donations(*, now: dt.datetime | None = None) -> int:
+    """Mark pending donations past their expiry as expired and erase their sealed secrets."""
+    now = now or timezone.now()
+    return Donation.objects.filter(status=DonationStatus.PENDING, expires_at__lt=now).update(
+        status=DonationStatus.EXPIRED, sealed_secret=""
+    )
+
+
+def new_pledge_donation(pledge: Pledge) -> Donation:
+    """A pending donation for the next month of a pledge; its receipt code is never shown
+    (the donor follows the months on the pledge's manage page)."""
+    return Donation.objects.create(
+        campaign=pledge.campaign,
+        amount_minor=pledge.amount_minor,
+        currency=pledge.currency,
+        channel=Channel.CARD,
+        recurrence=Recurrence.MONTHLY,
+        pledge=pledge,
+        status=DonationStatus.PENDING,
+        receipt_code_hash=hash_receipt_code(new_receipt_code()),
+    )

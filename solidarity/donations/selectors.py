@@ -1,0 +1,37 @@
+"""Reads about donations that donors may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from solidarity.campaigns.models import Campaign
+from solidarity.core.money import Money
+from solidarity.donations.models import Donation
+from solidarity.donations.receipts import hash_receipt_code
+
+
+@dataclass(frozen=True)
+class ReceiptStatus:
+    found: bool
+    status: str = ""
+    counted: bool = False
+    campaign: Campaign | None = None
+    amount: Money | None = None
+    day: dt.date | None = None
+
+
+def receipt_status(code: str) -> ReceiptStatus:
+    """What a receipt code proves: whether the donation is counted, where, how much, which day.
+    Nothing about who gave it."""
+    donation = Donation.objects.filter(receipt_code_hash=hash_receipt_code(code)).select_related("campaign").first()
+    if donation is None:
+        return ReceiptStatus(found=False)
+    return ReceiptStatus(
+        found=True,
+        status=donation.status,
+        counted=donation.status == "paid",
+        campaign=donation.campaign,
+        amount=donation.money,
+        day=donation.received_on,
+    )

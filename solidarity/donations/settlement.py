@@ -1,0 +1,247 @@
+"""Money arriving for online donations, and leaving again (refunds, disputes).
+
+Each function books one balanced ledger transaction (or two, atomically) and updates the
+donation. Each is idempotent under its external key, so a provider's retries and
+out-of-order deliveries converge on the same ledger. Every transaction about a donation
+carries `ref="donation:<id>"`, which is how refunds and disputes find what was paid.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+
+from solidarity.core.errors import DomainError
+from solidarity.core.money import Money
+from solidarity.donations.models import Donation, DonationStatus
+from solidarity.ledger.models import Account, AccountPurpose, Posting, Transaction, TransactionKind
+from solidarity.ledger.services import campaign_fund, get_account, post_transaction
+from solidarity.payments.exchange import convert
+
+Line = tuple[Account, Money]
+
+
+def donation_ref(donation: Donation) -> str:
+    return f"donation:{donation.pk}"
+
+
+def _fund_sum(donation: Donation, *kinds: str) -> int:
+    total = Posting.objects.filter(
+        transaction__ref=donation_ref(donation),
+        transaction__kind__in=kinds,
+        account__purpose=AccountPurpose.CAMPAIGN_FUND,
+    ).aggregate(s=Sum("amount_minor"))["s"]
+    return int(total or 0)
+
+
+def _through_fx(*, rail: Account, donor_side: Money, campaign_side: Money, fund: Account, sign: int) -> list[Line]:
+    """Lines moving money between a rail account and the fund, through FX when currencies differ.
+
+    sign=+1: money in (rail debited, fund credited); sign=-1: money out.
+    """
+    if donor_side.currency == campaign_side.currency:
+        return [(rail, donor_side if sign > 0 else -donor_side), (fund, -campaign_side if sign > 0 else campaign_side)]
+    fx_donor = get_account(purpose=AccountPurpose.FX, currency=donor_side.currency)
+    fx_campaign = get_account(purpose=AccountPurpose.FX, currency=campaign_side.currency)
+    if sign > 0:
+        return [(rail, donor_side), (fx_donor, -donor_side), (fx_campaign, campaign_side), (fund, -campaign_side)]
+    return [(fund, campaign_side), (fx_campaign, -campaign_side), (fx_donor, donor_side), (rail, -donor_side)]
+
+
+def settle_donation(
+    *, donation: Donation, received: Money, settled_on: dt.date, asset: str, key: str, fee: Money | None = None
+) -> Transaction:
+    """Book money received for a pending (or expired) donation and mark it paid.
+
+    `received` is what actually arrived, in the donor's currency; it becomes the donation's
+    amount (a transfer may be under or over the pledge). A donation in another currency
+    than the campaign's is converted at the settlement day's reference rate, and the rate
+    and its source are kept on the transaction. A known fee is the foundation's expense:
+    it does not reduce what the campaign collected.
+    """
+    existing = Transaction.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return existing
+    campaign = donation.campaign
+    conversion = convert(received, campaign.currency, day=settled_on)
+    rail = get_account(purpose=asset, currency=received.currency)
+    lines = _through_fx(
+        rail=rail, donor_side=received, campaign_side=conversion.target, fund=campaign_fund(campaign), sign=1
+    )
+    if fee is not None and fee.is_positive():
+        lines += [
+            (get_account(purpose=AccountPurpose.FEES, currency=fee.currency), fee),
+            (get_account(purpose=asset, currency=fee.currency), -fee),
+        ]
+    converted = conversion.source.currency != conversion.target.currency
+    try:
+        with transaction.atomic():
+            locked = Donation.objects.select_for_update().get(pk=donation.pk)
+            if locked.status not in (DonationStatus.PENDING, DonationStatus.EXPIRED):
+                raise DomainError(f"Donation #{locked.pk} is {locked.status}, not pending.")
+            txn = post_transaction(
+                kind=TransactionKind.DONATION,
+                campaign=campaign,
+                lines=lines,
+                occurred_on=settled_on,
+                memo=f"{locked.get_channel_display()} donation",
+                idempotency_key=key,
+                ref=donation_ref(locked),
+                fx_rate=str(conversion.rate) if converted else "",
+                fx_source=f"{conversion.rate_source} {conversion.rate_day}" if converted else "",
+            )
+            locked.status = DonationStatus.PAID
+            locked.amount_minor = received.minor
+            locked.currency = received.currency
+            locked.ledger_transaction = txn
+            locked.received_on = settled_on
+            locked.expires_at = None
+            locked.save(
+                update_fields=["status", "amount_minor", "currency", "ledger_transaction", "received_on", "expires_at"]
+            )
+    except IntegrityError:
+        existing = Transaction.objects.filter(idempotency_key=key).first()
+        if existing is None:
+            raise
+        return existing  # a concurrent delivery of the same event won the race
+    donation.refresh_from_db()
+    return txn
+
+
+def _rate(donation: Donation) -> Decimal | None:
+    txn = donation.ledger_transaction
+    return Decimal(txn.fx_rate) if txn is not None and txn.fx_rate else None
+
+
+def return_money(
+    *,
+    donation: Donation,
+    amount: Money,
+    asset: str,
+    key: str,
+    kind: str = TransactionKind.REFUND,
+    on: dt.date | None = None,
+) -> Transaction:
+    """Book money going back to the donor (a refund, or a lost dispute as a chargeback).
+
+    The campaign side is converted at the donation's own rate; when the whole rest goes
+    back, it is exactly what is left of the original credit, so no rounding residue stays.
+    """
+    existing = Transaction.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return existing
+    if donation.ledger_transaction is None:
+        raise DomainError(f"Donation #{donation.pk} was never paid; there is nothing to return.")
+    campaign = donation.campaign
+    already_donor = _returned_to_donor(donation, asset)
+    if amount.minor + already_donor > donation.amount_minor:
+        raise DomainError(
+            f"Cannot return {amount}: only {donation.money} was given and "
+            f"{Money.from_minor(already_donor, amount.currency)} returned."
+        )
+    full = amount.minor + already_donor == donation.amount_minor
+    back = _campaign_side(donation, amount, asset)
+    rail = get_account(purpose=asset, currency=amount.currency)
+    lines = _through_fx(rail=rail, donor_side=amount, campaign_side=back, fund=campaign_fund(campaign), sign=-1)
+    with transaction.atomic():
+        txn = post_transaction(
+            kind=kind,
+            campaign=campaign,
+            lines=lines,
+            idempotency_key=key,
+            ref=donation_ref(donation),
+            occurred_on=on,
+            memo="Chargeback" if kind == TransactionKind.CHARGEBACK else "Refund",
+        )
+        if full:
+            Donation.objects.filter(pk=donation.pk).update(status=DonationStatus.REFUNDED)
+    return txn
+
+
+def _campaign_side(donation: Donation, amount: Money, asset: str) -> Money:
+    """`amount` (donor currency) in the campaign currency at the donation's own rate.
+
+    When it is everything not yet returned, it is exactly what is left of the original
+    credit, so no rounding residue stays in the fund.
+    """
+    campaign = donation.campaign
+    if amount.minor == donation.amount_minor - _returned_to_donor(donation, asset):
+        credited = -_fund_sum(donation, TransactionKind.DONATION)
+        returned = _fund_sum(donation, TransactionKind.REFUND, TransactionKind.CHARGEBACK)
+        return Money.from_minor(credited - returned, campaign.currency)
+    day = donation.received_on or dt.date.today()
+    return convert(amount, campaign.currency, day=day, rate=_rate(donation)).target
+
+
+def held_in_dispute(donation: Donation) -> Money:
+    campaign = donation.campaign
+    total = Posting.objects.filter(
+        transaction__ref=donation_ref(donation), account__purpose=AccountPurpose.DISPUTED
+    ).aggregate(s=Sum("amount_minor"))["s"]
+    return Money.from_minor(-int(total or 0), campaign.currency)
+
+
+def hold_disputed(*, donation: Donation, amount: Money, key: str) -> Transaction:
+    """A card payment is disputed: the disputed amount leaves the fund until the dispute closes."""
+    existing = Transaction.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return existing
+    if donation.ledger_transaction is None:
+        raise DomainError(f"Donation #{donation.pk} was never paid; there is nothing to hold.")
+    campaign = donation.campaign
+    held = _campaign_side(donation, amount, AccountPurpose.CARD_PROCESSOR)
+    if not held.is_positive():
+        raise DomainError(f"Donation #{donation.pk} has nothing left to hold.")
+    disputed = get_account(purpose=AccountPurpose.DISPUTED, currency=campaign.currency, campaign=campaign)
+    return post_transaction(
+        kind=TransactionKind.DISPUTE,
+        campaign=campaign,
+        lines=[(campaign_fund(campaign), held), (disputed, -held)],
+        idempotency_key=key,
+        ref=donation_ref(donation),
+        memo="Dispute: funds held",
+    )
+
+
+def close_dispute(*, donation: Donation, amount: Money, key: str, lost: bool) -> Transaction:
+    """Release held money back to the fund; if the dispute was lost, `amount` then leaves as a chargeback."""
+    existing = Transaction.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return existing
+    campaign = donation.campaign
+    held = held_in_dispute(donation)
+    if not held.is_positive():
+        raise DomainError(f"Donation #{donation.pk} has no money held in a dispute.")
+    disputed = get_account(purpose=AccountPurpose.DISPUTED, currency=campaign.currency, campaign=campaign)
+    with transaction.atomic():
+        release = post_transaction(
+            kind=TransactionKind.DISPUTE,
+            campaign=campaign,
+            lines=[(disputed, held), (campaign_fund(campaign), -held)],
+            idempotency_key=key,
+            ref=donation_ref(donation),
+            memo="Dispute closed: funds released",
+        )
+        if lost:
+            return_money(
+                donation=donation,
+                amount=amount,
+                asset=AccountPurpose.CARD_PROCESSOR,
+                key=f"{key}:chargeback",
+                kind=TransactionKind.CHARGEBACK,
+            )
+    return release
+
+
+def _returned_to_donor(donation: Donation, asset: str) -> int:
+    """Minor units (donor currency) already sent back to the donor through the rail's account."""
+    total = Posting.objects.filter(
+        transaction__ref=donation_ref(donation),
+        transaction__kind__in=[TransactionKind.REFUND, TransactionKind.CHARGEBACK],
+        account__purpose=asset,
+        currency=donation.currency,
+    ).aggregate(s=Sum("amount_minor"))["s"]
+    return -int(total or 0)

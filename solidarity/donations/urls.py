@@ -1,0 +1,11 @@
+from django.urls import path
+
+from solidarity.donations import views
+
+app_name = "donations"
+urlpatterns = [
+    path("campaigns/<slug:slug>/donate/", views.donate, name="donate"),
+    path("donate/thanks/", views.thanks, name="thanks"),
+    path("receipts/", views.receipts, name="receipts"),
+    path("monthly/<str:token>/", views.manage_pledge, name="pledge"),
+]

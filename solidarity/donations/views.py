@@ -1,0 +1,190 @@
+"""Donor pages: the donate form, bank transfer instructions, thank-you, receipt check and
+the secret page of a monthly gift. All are donor-specific: never cached, never logged."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from solidarity.campaigns.models import Campaign, CampaignStatus
+from solidarity.campaigns.selectors import public_campaign
+from solidarity.core.errors import DomainError
+from solidarity.donations import pledges
+from solidarity.donations.donate_form import DonateForm
+from solidarity.donations.intents import DonationIntent, create_donation_intent, unseal_once
+from solidarity.donations.models import Channel, Donation, DonationStatus, Pledge
+from solidarity.donations.receipts import hash_receipt_code
+from solidarity.donations.selectors import receipt_status
+from solidarity.payments.card_testing import allow_checkout
+from solidarity.payments.channels import channel_states
+from solidarity.payments.models import CardPayment
+from solidarity.payments.providers.bank_transfer import epc_qr_svg, format_reference, foundation_account
+from solidarity.payments.providers.base import ProviderUnavailable
+from solidarity.payments.providers.stripe import StripeProvider
+
+
+def _campaign_or_404(slug: str) -> Campaign:
+    try:
+        return public_campaign(slug)
+    except Campaign.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _render_form(
+    request: HttpRequest, campaign: Campaign, form: DonateForm, status: int = 200, error: str = ""
+) -> HttpResponse:
+    states = channel_states()
+    context = {
+        "campaign": campaign,
+        "form": form,
+        "error": error,
+        "channel_off": {ch: notice for ch, (enabled, notice) in states.items() if not enabled},
+        "cancelled": request.GET.get("cancelled") == "1",
+    }
+    return render(request, "donations/donate.html", context, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def donate(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = _campaign_or_404(slug)
+    if campaign.status != CampaignStatus.ACTIVE:
+        return render(
+            request, "donations/closed.html", {"campaign": campaign}, status=410 if request.method == "POST" else 200
+        )
+    if request.method != "POST":
+        return _render_form(request, campaign, DonateForm(campaign=campaign))
+    form = DonateForm(request.POST, campaign=campaign)
+    if not form.is_valid():
+        return _render_form(request, campaign, form, status=400)
+    data = form.cleaned_data
+    if data["channel"] == Channel.CARD:
+        decision = allow_checkout(request)
+        if not decision.allowed:
+            response = _render_form(
+                request,
+                campaign,
+                form,
+                status=429,
+                error=_(
+                    "Too many card payments were started just now. Please wait a few minutes, or give by bank transfer."
+                ),
+            )
+            response["Retry-After"] = str(decision.retry_after)
+            return response
+    try:
+        intent = create_donation_intent(
+            campaign=campaign,
+            amount=data["money"],
+            channel=data["channel"],
+            recurrence=data["recurrence"],
+            public_name=data["public_name"],
+            message=data["message"],
+        )
+    except DomainError as exc:
+        return _render_form(request, campaign, form, status=400, error=exc.message)
+    if data["channel"] == Channel.BANK_TRANSFER:
+        return _bank_instructions(request, intent)
+    return _start_card_payment(request, campaign, form, intent)
+
+
+def _start_card_payment(
+    request: HttpRequest, campaign: Campaign, form: DonateForm, intent: DonationIntent
+) -> HttpResponse:
+    donation = intent.donation
+    try:
+        started = StripeProvider().start_payment(donation=donation, language=get_language() or "en")
+    except ProviderUnavailable as exc:
+        Donation.objects.filter(pk=donation.pk).update(status=DonationStatus.EXPIRED, sealed_secret="")
+        return _render_form(request, campaign, form, status=503, error=exc.message)
+    with transaction.atomic():
+        CardPayment.objects.update_or_create(donation=donation, defaults={"checkout_session_id": started.session_id})
+    return HttpResponseRedirect(started.redirect_url, status=303)
+
+
+def _bank_instructions(request: HttpRequest, intent: DonationIntent) -> HttpResponse:
+    donation = intent.donation
+    reference = donation.bank_reference or ""
+    context = {
+        "donation": donation,
+        "campaign": donation.campaign,
+        "receipt_code": intent.receipt_code,
+        "account": foundation_account(),
+        "reference": reference,
+        "reference_display": format_reference(reference),
+        "qr_svg": epc_qr_svg(amount=donation.money, reference=reference),
+    }
+    return render(request, "donations/bank_transfer.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def thanks(request: HttpRequest) -> HttpResponse:
+    session_id = request.GET.get("session", "")[:100]
+    card = (
+        CardPayment.objects.filter(checkout_session_id=session_id).select_related("donation__campaign").first()
+        if session_id
+        else None
+    )
+    if card is None:
+        raise Http404
+    donation = card.donation
+    receipt_code, manage_token = unseal_once(donation)
+    context: dict[str, Any] = {
+        "donation": donation,
+        "campaign": donation.campaign,
+        "receipt_code": receipt_code,
+        "manage_token": manage_token,
+        "paid": donation.status == DonationStatus.PAID,
+    }
+    return render(request, "donations/thanks.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def receipts(request: HttpRequest) -> HttpResponse:
+    result = None
+    code = ""
+    if request.method == "POST":
+        code = request.POST.get("code", "")[:80]
+        result = receipt_status(code) if code.strip() else None
+    return render(
+        request, "donations/receipts.html", {"result": result, "checked": request.method == "POST", "code": code}
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def manage_pledge(request: HttpRequest, token: str) -> HttpResponse:
+    pledge = Pledge.objects.filter(manage_token_hash=hash_receipt_code(token)).select_related("campaign").first()
+    if pledge is None:
+        raise Http404
+    error = message = ""
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "cancel":
+                pledges.cancel_pledge(pledge=pledge)
+                message = _("Your monthly gift is cancelled. No further payments will be taken.")
+            elif request.POST.get("action") == "change":
+                pledges.change_pledge_amount(pledge=pledge, amount_text=request.POST.get("amount", ""))
+                message = _("The monthly amount is changed from the next payment on.")
+        except DomainError as exc:
+            error = exc.message
+        pledge.refresh_from_db()
+    months = pledge.donations.filter(status__in=[DonationStatus.PAID, DonationStatus.REFUNDED]).order_by(
+        "received_on", "id"
+    )
+    status = 400 if error else 200
+    return render(
+        request,
+        "donations/pledge.html",
+        {"pledge": pledge, "months": months, "error": error, "message": message},
+        status=status,
+    )

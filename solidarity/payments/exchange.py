@@ -1,0 +1,69 @@
+"""Currency conversion at a recorded reference rate (ECB euro rates, crossed through EUR)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal
+
+from solidarity.core.errors import DomainError
+from solidarity.core.money import Money, minor_exponent
+from solidarity.payments.models import ExchangeRate
+
+# How old a rate may be before conversion refuses it (weekends and holidays have none).
+MAX_RATE_AGE_DAYS = 10
+
+
+class NoExchangeRate(DomainError):
+    code = "no_exchange_rate"
+
+
+@dataclass(frozen=True)
+class Conversion:
+    source: Money
+    target: Money
+    rate: Decimal  # target units per source unit
+    rate_day: dt.date
+    rate_source: str
+
+    @property
+    def description(self) -> str:
+        return f"1 {self.source.currency} = {self.rate} {self.target.currency} ({self.rate_source} {self.rate_day})"
+
+
+def _per_euro(currency: str, day: dt.date) -> tuple[Decimal, dt.date, str]:
+    if currency == "EUR":
+        return Decimal(1), day, "ECB"
+    row = (
+        ExchangeRate.objects.filter(
+            currency=currency, day__lte=day, day__gte=day - dt.timedelta(days=MAX_RATE_AGE_DAYS)
+        )
+        .order_by("-day")
+        .first()
+    )
+    if row is None:
+        raise NoExchangeRate(
+            f"No {currency} exchange rate within {MAX_RATE_AGE_DAYS} days before {day}; import rates first."
+        )
+    return row.rate, row.day, row.source
+
+
+def exchange_rate(source: str, target: str, day: dt.date) -> tuple[Decimal, dt.date, str]:
+    """Target units per source unit on `day` (the latest rate on or before it)."""
+    src_rate, src_day, name = _per_euro(source, day)
+    dst_rate, dst_day, _ = _per_euro(target, day)
+    rate = (dst_rate / src_rate).quantize(Decimal("0.0000000001"), rounding=ROUND_HALF_EVEN)
+    return rate, min(src_day, dst_day) if source != "EUR" and target != "EUR" else max(src_day, dst_day), name
+
+
+def convert(money: Money, target_currency: str, *, day: dt.date, rate: Decimal | None = None) -> Conversion:
+    """Convert at the day's reference rate (or a given one), rounding half-even to the minor unit."""
+    if money.currency == target_currency:
+        return Conversion(money, money, Decimal(1), day, "identity")
+    if rate is None:
+        rate, rate_day, source = exchange_rate(money.currency, target_currency, day)
+    else:
+        rate_day, source = day, "recorded"
+    quantum = Decimal(1).scaleb(-minor_exponent(target_currency))
+    target = Money((money.amount * rate).quantize(quantum, rounding=ROUND_HALF_EVEN), target_currency)
+    return Conversion(money, target, rate, rate_day, source)

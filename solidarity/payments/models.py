@@ -1,0 +1,165 @@
+"""Payment rails: provider events applied once, card payments, channel switches,
+imported bank statements and exchange rates."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from solidarity.core.money import Money
+
+
+class ProviderEvent(models.Model):
+    """One external event, stored once under (provider, event id) before it is applied.
+
+    Only the normalised fields the handlers need are kept (`data`), never the provider's
+    raw payload: it names the cardholder.
+    """
+
+    class State(models.TextChoices):
+        APPLIED = "applied", _("Applied")
+        IGNORED = "ignored", _("Ignored")
+        WAITING = "waiting", _("Waiting for an earlier event")
+
+    provider = models.CharField(max_length=20)
+    event_id = models.CharField(max_length=100)
+    type = models.CharField(max_length=60)
+    state = models.CharField(max_length=10, choices=State.choices)
+    data = models.JSONField(default=dict, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["provider", "event_id"], name="provider_event_once")]
+        indexes = [models.Index(fields=["state"])]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.event_id} {self.type} ({self.state})"
+
+
+class CardPayment(models.Model):
+    """The processor's ids for one card donation (a one-off, or one month of a pledge)."""
+
+    donation = models.OneToOneField("donations.Donation", on_delete=models.PROTECT, related_name="card_payment")
+    checkout_session_id = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    invoice_id = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    payment_intent_id = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    charge_id = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    fee_minor = models.BigIntegerField(null=True, blank=True)
+    refunded_minor = models.BigIntegerField(default=0)
+    dispute_id = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    dispute_state = models.CharField(max_length=10, blank=True)  # "", "held", "won", "lost"
+
+    def __str__(self) -> str:
+        return f"card payment for donation {self.donation_id}"
+
+
+class ChannelSetting(models.Model):
+    """Staff switch a rail off site-wide when a processor or bank cuts the foundation off."""
+
+    channel = models.CharField(max_length=16, unique=True)
+    enabled = models.BooleanField(default=True)
+    notice = models.CharField(
+        max_length=300, blank=True, help_text=_("Shown on every donate form while this channel is off.")
+    )
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.channel}: {'on' if self.enabled else 'off'}"
+
+
+class ImportedStatement(models.Model):
+    """One import run of a bank statement file (the file itself is not kept)."""
+
+    file_sha256 = models.CharField(max_length=64)
+    format = models.CharField(max_length=10)
+    account = models.CharField(max_length=64, blank=True)
+    imported_at = models.DateTimeField(auto_now_add=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    lines_total = models.PositiveIntegerField(default=0)
+    lines_new = models.PositiveIntegerField(default=0)
+    lines_duplicate = models.PositiveIntegerField(default=0)
+    lines_matched = models.PositiveIntegerField(default=0)
+    lines_unmatched = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-imported_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.format} import #{self.pk} ({self.lines_total} lines)"
+
+
+class BankLine(models.Model):
+    """A booked line of a bank statement, stored once under its checksum.
+
+    The payer's name, account and the remittance text are blanked once the line is
+    matched: only the checksum, amount and date stay.
+    """
+
+    class State(models.TextChoices):
+        UNMATCHED = "unmatched", _("Waiting for review")
+        MATCHED = "matched", _("Matched")
+        IGNORED = "ignored", _("Not a donation")
+
+    checksum = models.CharField(max_length=64, unique=True)
+    statement = models.ForeignKey(ImportedStatement, on_delete=models.PROTECT, related_name="lines")
+    booking_date = models.DateField()
+    amount_minor = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    remittance = models.TextField(blank=True)
+    reference = models.CharField(max_length=64, blank=True)
+    payer_name = models.CharField(max_length=140, blank=True)
+    payer_account = models.CharField(max_length=64, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.UNMATCHED)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["booking_date", "id"]
+        indexes = [models.Index(fields=["state", "booking_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.booking_date} {self.money} ({self.state})"
+
+    @property
+    def money(self) -> Money:
+        return Money.from_minor(self.amount_minor, self.currency)
+
+
+class BankLineAllocation(models.Model):
+    """Part (or all) of a bank line paid to one donation; one line may pay several."""
+
+    line = models.ForeignKey(BankLine, on_delete=models.PROTECT, related_name="allocations")
+    donation = models.ForeignKey("donations.Donation", on_delete=models.PROTECT, related_name="bank_allocations")
+    amount_minor = models.BigIntegerField()
+    ledger_transaction = models.OneToOneField("ledger.Transaction", on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self) -> str:
+        return f"line {self.line_id} → donation {self.donation_id}"
+
+
+class ExchangeRate(models.Model):
+    """How many units of `currency` one euro bought on `day`, from `source` (ECB).
+
+    Stored as exact decimal text: SQLite would keep a NUMERIC column as a float.
+    """
+
+    day = models.DateField()
+    currency = models.CharField(max_length=3)
+    per_euro = models.CharField(max_length=24)
+    source = models.CharField(max_length=40, default="ECB")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "currency", "source"], name="rate_once_per_day")]
+        indexes = [models.Index(fields=["currency", "-day"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} 1 EUR = {self.per_euro} {self.currency} ({self.source})"
+
+    @property
+    def rate(self) -> Decimal:
+        return Decimal(self.per_euro)

@@ -1,0 +1,313 @@
+"""Stripe Checkout: the hosted page, so no Stripe JavaScript runs on our pages.
+
+Only a donation id travels to Stripe as metadata; the product is named after the
+foundation, not the beneficiary. Outbound calls carry idempotency keys made from our own
+ids and are never made inside a database transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import stripe
+from django.conf import settings
+
+from solidarity.payments.providers.base import ProviderEventData, ProviderUnavailable, StartedPayment, WebhookRejected
+
+if TYPE_CHECKING:
+    from solidarity.core.money import Money
+    from solidarity.donations.models import Donation
+
+# Events that change money or state, and those we accept but have nothing to do for.
+HANDLED_EVENTS = {
+    "checkout.session.completed",
+    "checkout.session.expired",
+    "payment_intent.succeeded",
+    "invoice.paid",
+    "charge.refunded",
+    "charge.dispute.created",
+    "charge.dispute.closed",
+    "customer.subscription.deleted",
+}
+ACKNOWLEDGED_EVENTS = {
+    "charge.succeeded",
+    "charge.updated",
+    "charge.dispute.updated",
+    "charge.dispute.funds_withdrawn",
+    "charge.dispute.funds_reinstated",
+    "payment_intent.created",
+    "payment_intent.payment_failed",
+    "customer.created",
+    "customer.subscription.created",
+    "customer.subscription.updated",
+    "invoice.created",
+    "invoice.finalized",
+    "invoice.payment_succeeded",
+    "invoice.payment_failed",
+    "refund.created",
+    "refund.updated",
+}
+
+
+def _client(retries: int = 2) -> stripe.StripeClient:
+    if not settings.STRIPE_SECRET_KEY:
+        raise ProviderUnavailable("Card payments are not configured on this site.")
+    base = {"api": settings.STRIPE_API_BASE} if settings.STRIPE_API_BASE else None
+    return stripe.StripeClient(settings.STRIPE_SECRET_KEY, base_addresses=base, max_network_retries=retries)  # type: ignore[arg-type]
+
+
+def _livemode_expected() -> bool:
+    return settings.STRIPE_SECRET_KEY.startswith(("sk_live_", "rk_live_"))
+
+
+def _id(value: Any) -> str:
+    """An expandable field is either an id string or an object with an id."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return str(value.get("id", "")) if hasattr(value, "get") else ""
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value) if value is not None and value != "" else None
+    except (TypeError, ValueError):
+        return None
+
+
+class StripeProvider:
+    name = "stripe"
+    supports_refunds = True
+    supports_recurring = True
+
+    def start_payment(self, *, donation: Donation, language: str) -> StartedPayment:
+        monthly = donation.recurrence == "monthly"
+        metadata = {"donation_id": str(donation.pk)}
+        if donation.pledge_id:
+            metadata["pledge_id"] = str(donation.pledge_id)
+        price_data: dict[str, Any] = {
+            "currency": donation.currency.lower(),
+            "unit_amount": donation.amount_minor,
+            "product_data": {"name": f"Donation to {settings.SOLIDARITY_SITE_NAME}"},
+        }
+        if monthly:
+            price_data["recurring"] = {"interval": "month"}
+        base = settings.SOLIDARITY_PUBLIC_URL
+        params: dict[str, Any] = {
+            "mode": "subscription" if monthly else "payment",
+            "line_items": [{"price_data": price_data, "quantity": 1}],
+            "success_url": f"{base}/{language}/donate/thanks/?session={{CHECKOUT_SESSION_ID}}",
+            "cancel_url": f"{base}/{language}/campaigns/{donation.campaign.slug}/donate/?cancelled=1",
+            "client_reference_id": str(donation.pk),
+            "metadata": metadata,
+        }
+        if monthly:
+            params["subscription_data"] = {"metadata": metadata}
+        else:
+            params["payment_intent_data"] = {"metadata": metadata}
+            params["submit_type"] = "donate"
+        try:
+            session = _client().v1.checkout.sessions.create(
+                params=params,  # type: ignore[arg-type]
+                options={"idempotency_key": f"solidarity-donation-{donation.pk}-checkout"},
+            )
+        except stripe.StripeError as exc:
+            raise ProviderUnavailable(
+                "The card processor did not accept the request; please try again or give by bank transfer."
+            ) from exc
+        if not session.url:
+            raise ProviderUnavailable("The card processor returned no payment page.")
+        return StartedPayment(redirect_url=session.url, session_id=session.id)
+
+    def parse_webhook(self, *, body: bytes, headers: Mapping[str, str]) -> ProviderEventData:
+        signature = headers.get("Stripe-Signature", "")
+        if not signature:
+            raise WebhookRejected("Missing Stripe-Signature header.")
+        secrets = settings.STRIPE_WEBHOOK_SECRETS
+        if not secrets:
+            raise WebhookRejected("No webhook secret is configured.")
+        event = None
+        for secret in secrets:  # several during a rotation
+            try:
+                event = stripe.Webhook.construct_event(
+                    body, signature, secret, tolerance=settings.STRIPE_WEBHOOK_TOLERANCE
+                ).to_dict()
+                break
+            except stripe.SignatureVerificationError:
+                continue
+            except ValueError as exc:
+                raise WebhookRejected("The body is not a Stripe event.") from exc
+        if event is None:
+            raise WebhookRejected("The signature does not match, or the event is too old.")
+        if bool(event.get("livemode")) != _livemode_expected():
+            raise WebhookRejected("The event's mode (test/live) does not match this site's key.")
+        kind = str(event.get("type", ""))
+        if kind not in HANDLED_EVENTS | ACKNOWLEDGED_EVENTS:
+            raise WebhookRejected(f"Unsupported event type {kind!r}.")
+        return _normalise(event)
+
+    def refund(self, *, donation: Donation, amount: Money | None = None) -> str:
+        card = donation.card_payment
+        params: dict[str, Any] = {"payment_intent": card.payment_intent_id}
+        if amount is not None:
+            params["amount"] = amount.minor
+        key = f"solidarity-donation-{donation.pk}-refund-{amount.minor if amount else 'all'}"
+        try:
+            refund = _client().v1.refunds.create(params=params, options={"idempotency_key": key})  # type: ignore[arg-type]
+        except stripe.StripeError as exc:
+            raise ProviderUnavailable(f"The card processor refused the refund: {exc.user_message or exc}") from exc
+        return str(refund.id)
+
+    def fetch_fee(self, *, payment_intent_id: str = "", charge_id: str = "") -> tuple[str, int | None]:
+        """(charge id, fee in minor units) from the balance transaction, if Stripe says; never raises."""
+        try:
+            client = _client(retries=0)  # best effort: a missing fee is booked without it
+            charge: Any
+            if charge_id:
+                charge = client.v1.charges.retrieve(charge_id, params={"expand": ["balance_transaction"]}).to_dict()
+            elif payment_intent_id:
+                intent = client.v1.payment_intents.retrieve(
+                    payment_intent_id, params={"expand": ["latest_charge.balance_transaction"]}
+                ).to_dict()
+                charge = intent.get("latest_charge")
+                if not charge or isinstance(charge, str):
+                    return _id(charge), None
+            else:
+                return "", None
+            balance = charge.get("balance_transaction")
+            fee = _int_or_none(balance.get("fee")) if balance and not isinstance(balance, str) else None
+            return _id(charge), fee
+        except (stripe.StripeError, ProviderUnavailable, AttributeError, KeyError):
+            return charge_id, None
+
+    def cancel_subscription(self, *, subscription_id: str) -> None:
+        try:
+            _client().v1.subscriptions.cancel(subscription_id)
+        except stripe.StripeError as exc:
+            raise ProviderUnavailable(
+                f"The card processor could not cancel the monthly gift: {exc.user_message or exc}"
+            ) from exc
+
+    def change_subscription_amount(self, *, subscription_id: str, amount: Money, pledge_id: int) -> None:
+        try:
+            client = _client()
+            subscription = client.v1.subscriptions.retrieve(subscription_id)
+            item_id = subscription["items"]["data"][0]["id"]
+            client.v1.subscriptions.update(
+                subscription_id,
+                params={  # type: ignore[typeddict-item]
+                    "items": [
+                        {
+                            "id": item_id,
+                            "price_data": {
+                                "currency": amount.currency.lower(),
+                                "unit_amount": amount.minor,
+                                "product": subscription["items"]["data"][0]["price"]["product"],
+                                "recurring": {"interval": "month"},
+                            },
+                        }
+                    ],
+                    "proration_behavior": "none",
+                },
+                options={"idempotency_key": f"solidarity-pledge-{pledge_id}-amount-{amount.minor}-{amount.currency}"},
+            )
+        except (stripe.StripeError, KeyError, IndexError, TypeError) as exc:
+            raise ProviderUnavailable("The card processor could not change the monthly amount.") from exc
+
+
+def _metadata_ids(*sources: Any) -> tuple[int | None, int | None]:
+    donation_id = pledge_id = None
+    for source in sources:
+        if not source:
+            continue
+        donation_id = donation_id or _int_or_none(source.get("donation_id"))
+        pledge_id = pledge_id or _int_or_none(source.get("pledge_id"))
+    return donation_id, pledge_id
+
+
+def _normalise(event: Any) -> ProviderEventData:
+    obj = event["data"]["object"]
+    kind = str(event["type"])
+    common: dict[str, Any] = {
+        "provider": "stripe",
+        "event_id": str(event["id"]),
+        "type": kind,
+        "created": int(event.get("created") or 0),
+    }
+    if kind.startswith("checkout.session."):
+        donation_id, pledge_id = _metadata_ids(obj.get("metadata"))
+        donation_id = donation_id or _int_or_none(obj.get("client_reference_id"))
+        return ProviderEventData(
+            **common,
+            donation_id=donation_id,
+            pledge_id=pledge_id,
+            checkout_session_id=str(obj.get("id", "")),
+            payment_intent_id=_id(obj.get("payment_intent")),
+            subscription_id=_id(obj.get("subscription")),
+            status=str(obj.get("payment_status") or ""),
+            amount_minor=_int_or_none(obj.get("amount_total")),
+            currency=str(obj.get("currency") or "").upper(),
+            extra={"mode": str(obj.get("mode") or "")},
+        )
+    if kind.startswith("payment_intent."):
+        donation_id, pledge_id = _metadata_ids(obj.get("metadata"))
+        return ProviderEventData(
+            **common,
+            donation_id=donation_id,
+            pledge_id=pledge_id,
+            payment_intent_id=str(obj.get("id", "")),
+            charge_id=_id(obj.get("latest_charge")),
+            amount_minor=_int_or_none(obj.get("amount_received") or obj.get("amount")),
+            currency=str(obj.get("currency") or "").upper(),
+            status=str(obj.get("status") or ""),
+        )
+    if kind.startswith("invoice."):
+        details = obj.get("subscription_details") or {}
+        parent = (obj.get("parent") or {}).get("subscription_details") or {}
+        donation_id, pledge_id = _metadata_ids(details.get("metadata"), parent.get("metadata"), obj.get("metadata"))
+        return ProviderEventData(
+            **common,
+            donation_id=donation_id,
+            pledge_id=pledge_id,
+            invoice_id=str(obj.get("id", "")),
+            subscription_id=_id(obj.get("subscription")) or _id(parent.get("subscription")),
+            payment_intent_id=_id(obj.get("payment_intent")),
+            charge_id=_id(obj.get("charge")),
+            billing_reason=str(obj.get("billing_reason") or ""),
+            amount_minor=_int_or_none(obj.get("amount_paid")),
+            currency=str(obj.get("currency") or "").upper(),
+        )
+    if kind.startswith("charge.dispute."):
+        return ProviderEventData(
+            **common,
+            dispute_id=str(obj.get("id", "")),
+            charge_id=_id(obj.get("charge")),
+            payment_intent_id=_id(obj.get("payment_intent")),
+            status=str(obj.get("status") or ""),
+            amount_minor=_int_or_none(obj.get("amount")),
+            currency=str(obj.get("currency") or "").upper(),
+        )
+    if kind.startswith("charge."):
+        donation_id, pledge_id = _metadata_ids(obj.get("metadata"))
+        return ProviderEventData(
+            **common,
+            donation_id=donation_id,
+            pledge_id=pledge_id,
+            charge_id=str(obj.get("id", "")),
+            payment_intent_id=_id(obj.get("payment_intent")),
+            amount_minor=_int_or_none(obj.get("amount")),
+            amount_refunded_minor=_int_or_none(obj.get("amount_refunded")),
+            currency=str(obj.get("currency") or "").upper(),
+        )
+    if kind.startswith("customer.subscription."):
+        donation_id, pledge_id = _metadata_ids(obj.get("metadata"))
+        return ProviderEventData(
+            **common,
+            donation_id=donation_id,
+            pledge_id=pledge_id,
+            subscription_id=str(obj.get("id", "")),
+            status=str(obj.get("status") or ""),
+        )
+    return ProviderEventData(**common)

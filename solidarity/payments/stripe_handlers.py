@@ -1,0 +1,229 @@
+"""What each Stripe event does to donations, pledges and the ledger.
+
+Each handler runs inside the event's database transaction (see events.apply_event) and
+returns the event's state: applied, ignored (nothing to do) or waiting (an earlier event
+it depends on has not arrived yet). Money moves only through donations.settlement, under
+keys built from Stripe's ids, so the same payment reported by two events is booked once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from django.db.models import Q
+from django.utils import timezone
+
+from solidarity.core.errors import DomainError
+from solidarity.core.money import Money
+from solidarity.donations import settlement
+from solidarity.donations.intents import new_pledge_donation
+from solidarity.donations.models import Donation, DonationStatus, Pledge, PledgeStatus
+from solidarity.ledger.models import AccountPurpose
+from solidarity.payments.card_testing import record_card_outcome
+from solidarity.payments.models import CardPayment, ProviderEvent
+from solidarity.payments.providers.base import ProviderEventData
+
+State = ProviderEvent.State
+CARD = AccountPurpose.CARD_PROCESSOR
+
+
+def _day(data: ProviderEventData) -> dt.date:
+    if data.created:
+        return dt.datetime.fromtimestamp(data.created, tz=dt.UTC).date()
+    return timezone.localdate()
+
+
+def on_payment_failed(data: ProviderEventData) -> str:
+    record_card_outcome(succeeded=False)
+    return State.IGNORED
+
+
+def _settle(data: ProviderEventData, donation: Donation, key: str) -> str:
+    if data.amount_minor is None or not data.currency:
+        return State.IGNORED
+    received = Money.from_minor(data.amount_minor, data.currency)
+    fee = Money.from_minor(data.fee_minor, data.currency) if data.fee_minor else None
+    if donation.status == DonationStatus.PAID:
+        return State.IGNORED  # the other event for the same payment came first
+    settlement.settle_donation(
+        donation=donation, received=received, settled_on=_day(data), asset=CARD, key=key, fee=fee
+    )
+    card, _ = CardPayment.objects.get_or_create(donation=donation)
+    card.payment_intent_id = data.payment_intent_id or card.payment_intent_id
+    card.charge_id = data.charge_id or card.charge_id
+    card.invoice_id = data.invoice_id or card.invoice_id
+    card.fee_minor = data.fee_minor
+    card.save()
+    record_card_outcome(succeeded=True)
+    return State.APPLIED
+
+
+def _payment_key(data: ProviderEventData) -> str:
+    return f"stripe:payment:{data.payment_intent_id or data.checkout_session_id}"
+
+
+def on_checkout_completed(data: ProviderEventData) -> str:
+    donation = (
+        Donation.objects.filter(pk=data.donation_id).select_related("campaign").first() if data.donation_id else None
+    )
+    if donation is None:
+        return State.IGNORED
+    if data.extra.get("mode") == "subscription":
+        if data.pledge_id and data.subscription_id:
+            Pledge.objects.filter(pk=data.pledge_id, provider_subscription_id__isnull=True).update(
+                provider_subscription_id=data.subscription_id
+            )
+            Pledge.objects.filter(pk=data.pledge_id, status=PledgeStatus.PENDING).update(status=PledgeStatus.ACTIVE)
+        return State.APPLIED
+    if data.status != "paid":
+        return State.IGNORED  # an asynchronous method; payment_intent.succeeded will follow
+    return _settle(data, donation, _payment_key(data))
+
+
+def on_payment_intent_succeeded(data: ProviderEventData) -> str:
+    if not data.donation_id:
+        return State.IGNORED  # an invoice's payment: invoice.paid books it
+    donation = Donation.objects.filter(pk=data.donation_id).select_related("campaign").first()
+    if donation is None or donation.recurrence == "monthly":
+        return State.IGNORED
+    return _settle(data, donation, _payment_key(data))
+
+
+def on_invoice_paid(data: ProviderEventData) -> str:
+    pledge = None
+    if data.pledge_id:
+        pledge = Pledge.objects.filter(pk=data.pledge_id).select_related("campaign").first()
+    if pledge is None and data.subscription_id:
+        pledge = Pledge.objects.filter(provider_subscription_id=data.subscription_id).select_related("campaign").first()
+    if pledge is None or not data.invoice_id:
+        return State.IGNORED
+    if CardPayment.objects.filter(invoice_id=data.invoice_id).exists():
+        return State.IGNORED
+    if data.subscription_id and not pledge.provider_subscription_id:
+        pledge.provider_subscription_id = data.subscription_id
+    if pledge.status == PledgeStatus.PENDING:
+        pledge.status = PledgeStatus.ACTIVE
+    pledge.save()
+    first = None
+    if data.billing_reason == "subscription_create" and data.donation_id:
+        first = pledge.donations.filter(
+            pk=data.donation_id, status__in=[DonationStatus.PENDING, DonationStatus.EXPIRED]
+        ).first()
+    donation = first or new_pledge_donation(pledge)
+    return _settle(data, donation, f"stripe:invoice:{data.invoice_id}")
+
+
+def _card_for(data: ProviderEventData) -> CardPayment | None:
+    query = Q()
+    if data.charge_id:
+        query |= Q(charge_id=data.charge_id)
+    if data.payment_intent_id:
+        query |= Q(payment_intent_id=data.payment_intent_id)
+    if not query:
+        return None
+    return CardPayment.objects.filter(query).select_related("donation__campaign").first()
+
+
+def on_charge_refunded(data: ProviderEventData) -> str:
+    card = _card_for(data)
+    if card is None:
+        return State.WAITING
+    total = data.amount_refunded_minor or 0
+    delta = total - card.refunded_minor
+    if delta <= 0:
+        return State.IGNORED  # an older, smaller cumulative total arriving late
+    settlement.return_money(
+        donation=card.donation,
+        amount=Money.from_minor(delta, card.donation.currency),
+        asset=CARD,
+        key=f"stripe:refund:{card.charge_id or card.payment_intent_id}:{total}",
+        on=_day(data),
+    )
+    card.refunded_minor = total
+    card.charge_id = card.charge_id or data.charge_id
+    card.save(update_fields=["refunded_minor", "charge_id"])
+    return State.APPLIED
+
+
+def _disputed(data: ProviderEventData, card: CardPayment) -> Money:
+    donation = card.donation
+    return Money.from_minor(
+        data.amount_minor if data.amount_minor is not None else donation.amount_minor, donation.currency
+    )
+
+
+def on_dispute_created(data: ProviderEventData) -> str:
+    card = _card_for(data)
+    if card is None:
+        return State.WAITING
+    if card.dispute_state in ("won", "lost"):
+        return State.IGNORED  # the closing event came first and settled it
+    try:
+        settlement.hold_disputed(
+            donation=card.donation, amount=_disputed(data, card), key=f"stripe:dispute:{data.dispute_id}:hold"
+        )
+    except DomainError:
+        return State.WAITING  # refunds that must come first have not arrived yet
+    card.dispute_id = data.dispute_id
+    card.dispute_state = "held"
+    card.save(update_fields=["dispute_id", "dispute_state"])
+    return State.APPLIED
+
+
+def on_dispute_closed(data: ProviderEventData) -> str:
+    card = _card_for(data)
+    if card is None:
+        return State.WAITING
+    lost = data.status == "lost"
+    if card.dispute_state != "held":
+        # Closed before (or without) the hold being booked: book it now, then close.
+        try:
+            settlement.hold_disputed(
+                donation=card.donation, amount=_disputed(data, card), key=f"stripe:dispute:{data.dispute_id}:hold"
+            )
+        except DomainError:
+            return State.WAITING
+    settlement.close_dispute(
+        donation=card.donation, amount=_disputed(data, card), key=f"stripe:dispute:{data.dispute_id}:closed", lost=lost
+    )
+    card.dispute_id = data.dispute_id
+    card.dispute_state = "lost" if lost else "won"
+    card.save(update_fields=["dispute_id", "dispute_state"])
+    return State.APPLIED
+
+
+def on_checkout_expired(data: ProviderEventData) -> str:
+    if not data.donation_id:
+        return State.IGNORED
+    changed = Donation.objects.filter(pk=data.donation_id, status=DonationStatus.PENDING).update(
+        status=DonationStatus.EXPIRED, sealed_secret=""
+    )
+    return State.APPLIED if changed else State.IGNORED
+
+
+def on_subscription_deleted(data: ProviderEventData) -> str:
+    changed = (
+        Pledge.objects.filter(provider_subscription_id=data.subscription_id)
+        .exclude(status=PledgeStatus.CANCELLED)
+        .update(status=PledgeStatus.CANCELLED, cancelled_at=timezone.now())
+    )
+    return State.APPLIED if changed else State.IGNORED
+
+
+HANDLERS: dict[str, Callable[[ProviderEventData], str]] = {
+    "checkout.session.completed": on_checkout_completed,
+    "checkout.session.expired": on_checkout_expired,
+    "payment_intent.succeeded": on_payment_intent_succeeded,
+    "invoice.paid": on_invoice_paid,
+    "charge.refunded": on_charge_refunded,
+    "charge.dispute.created": on_dispute_created,
+    "charge.dispute.closed": on_dispute_closed,
+    "customer.subscription.deleted": on_subscription_deleted,
+    "payment_intent.payment_failed": on_payment_failed,
+}
+
+
+def handle_stripe_event(data: ProviderEventData) -> str:
+    handler = HANDLERS.get(data.type)
+    return handler(data) if handler else State.IGNORED

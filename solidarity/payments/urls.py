@@ -1,0 +1,8 @@
+from django.urls import path
+
+from solidarity.payments import webhooks
+
+app_name = "payments"
+urlpatterns = [
+    path("stripe/webhook/", webhooks.stripe_webhook, name="stripe_webhook"),
+]
