@@ -15,7 +15,7 @@ from django.urls import URLPattern, path, reverse
 from solidarity.core.errors import DomainError
 from solidarity.donations import services
 from solidarity.donations.forms import StaffDonationForm
-from solidarity.donations.models import Donation
+from solidarity.donations.models import Donation, Pledge
 
 
 @admin.register(Donation)
@@ -23,7 +23,8 @@ class DonationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("id", "campaign", "amount_display", "channel", "status", "received_on", "public_name")
     list_filter = ("status", "channel", "currency")
     search_fields = ("campaign__slug", "public_name")
-    readonly_fields = [f.name for f in Donation._meta.fields]
+    readonly_fields = [f.name for f in Donation._meta.fields if f.name != "sealed_secret"]
+    exclude = ("sealed_secret", "receipt_code_hash")
     actions = ["reverse_selected"]
 
     @admin.display(description="amount")
@@ -87,3 +88,16 @@ class DonationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 self.message_user(request, f"Donation #{donation.pk}: {exc}", messages.ERROR)
             else:
                 self.message_user(request, f"Donation #{donation.pk} reversed.", messages.SUCCESS)
+
+
+@admin.register(Pledge)
+class PledgeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("id", "campaign", "amount_minor", "currency", "status", "created_at", "cancelled_at")
+    list_filter = ("status", "currency")
+    readonly_fields = [f.name for f in Pledge._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

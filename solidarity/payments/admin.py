@@ -1,0 +1,63 @@
+"""Back office for payment rails: channel switches, events, card payments, bank lines."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.http import HttpRequest
+
+from solidarity.donations.models import Channel
+from solidarity.ledger.admin import ReadOnlyAdmin
+from solidarity.payments.channels import set_channel
+from solidarity.payments.models import CardPayment, ChannelSetting, ExchangeRate, ProviderEvent
+
+
+class ChannelSettingForm(forms.ModelForm):  # type: ignore[type-arg]
+    channel = forms.ChoiceField(choices=[(Channel.CARD.value, "Card"), (Channel.BANK_TRANSFER.value, "Bank transfer")])
+
+    class Meta:
+        model = ChannelSetting
+        fields = ("channel", "enabled", "notice")
+
+
+@admin.register(ChannelSetting)
+class ChannelSettingAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Switching a rail goes through the service: audited, and the cache is cleared."""
+
+    form = ChannelSettingForm
+    list_display = ("channel", "enabled", "notice", "changed_at")
+
+    def save_model(self, request: HttpRequest, obj: ChannelSetting, form: Any, change: bool) -> None:
+        saved = set_channel(channel=obj.channel, enabled=obj.enabled, notice=obj.notice, actor=request.user)
+        obj.pk = saved.pk
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ProviderEvent)
+class ProviderEventAdmin(ReadOnlyAdmin):
+    list_display = ("received_at", "provider", "type", "event_id", "state")
+    list_filter = ("provider", "state", "type")
+
+
+@admin.register(CardPayment)
+class CardPaymentAdmin(ReadOnlyAdmin):
+    list_display = (
+        "donation",
+        "checkout_session_id",
+        "payment_intent_id",
+        "charge_id",
+        "fee_minor",
+        "refunded_minor",
+        "dispute_state",
+    )
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(ReadOnlyAdmin):
+    list_display = ("day", "currency", "per_euro", "source")
+    list_filter = ("currency", "source")
+    date_hierarchy = "day"
