@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo serve test lint format lock messages check clean
+.PHONY: setup demo serve test lint format lock messages check-deploy bandit clean
 
 $(STAMP): requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ test: setup lint
 lint: setup
 	$(VENV)/bin/ruff check solidarity tests bench
 	$(VENV)/bin/mypy solidarity
+	$(VENV)/bin/bandit -q -c pyproject.toml -r solidarity --severity-level medium
+
+## check-deploy: Django's deployment checks under production settings (throw-away keys)
+check-deploy: setup
+	$(PY) -m solidarity.deploy_check
 
 format: setup
 	$(VENV)/bin/ruff format solidarity tests bench

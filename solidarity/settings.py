@@ -37,19 +37,23 @@ ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,lo
 
 INSTALLED_APPS = [
     "modeltranslation",
-    "django.contrib.admin",
+    "solidarity.staff.admin_apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     "solidarity.core",
     "solidarity.staff",
     "solidarity.ledger",
     "solidarity.campaigns",
     "solidarity.donations",
     "solidarity.payments",
+    "solidarity.helprequests",
 ]
 
 MIDDLEWARE = [
@@ -59,6 +63,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "solidarity.staff.login_guard.StaffSessionMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "solidarity.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -124,8 +132,11 @@ STATICFILES_DIRS = [BASE_DIR / "solidarity" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", VAR_DIR / "media"))
 
-# Sessions exist only for staff; anonymous readers never get one.
-SESSION_COOKIE_AGE = 12 * 3600
+# Sessions exist only for staff; anonymous readers never get one. They end after 3 hours
+# without a request (the cookie is renewed on each) and 12 hours after login (middleware).
+SESSION_COOKIE_AGE = 3 * 3600
+SESSION_SAVE_EVERY_REQUEST = True
+LOGIN_URL = "/staff/login/"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Strict"
@@ -134,6 +145,36 @@ CSRF_COOKIE_SECURE = not DEBUG
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "no-referrer"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if not DEBUG:
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
+    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("development-only"):
+        raise RuntimeError("DJANGO_SECRET_KEY is too weak: use at least 50 random characters")
+
+# Content-Security-Policy: only our own origin. Stripe is reached by a redirect after the
+# donate form is posted, which `form-action` must allow; no Stripe script runs here.
+STRIPE_CHECKOUT_ORIGIN = os.environ.get("STRIPE_CHECKOUT_ORIGIN", "https://checkout.stripe.com")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'", STRIPE_CHECKOUT_ORIGIN],
+    }
+}
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+# An onion address (e.g. http://xyz.onion) announced to Tor Browser with Onion-Location.
+SOLIDARITY_ONION_URL = os.environ.get("SOLIDARITY_ONION_URL", "").rstrip("/")
 
 # Logging: the default handlers never include client addresses; the development
 # server's request log does, so it is silenced.

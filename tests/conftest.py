@@ -7,6 +7,8 @@ from django.db import connection
 
 from tests.factories import UserFactory, active_campaign
 
+pytest_plugins = ["tests.stripe_fake.fixtures"]
+
 
 @pytest.fixture
 def staff_user(db: Any) -> Any:

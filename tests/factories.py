@@ -75,3 +75,15 @@ def active_campaign(*, currency: str = "EUR", goal: str = "1000", **kwargs: Any)
     )
     campaign_services.submit_for_review(campaign=campaign)
     return campaign_services.publish_campaign(campaign=campaign)
+
+
+def staff_with_role(role: str, username: str | None = None) -> Any:
+    """A staff user in one role group (as created by migrate), not a superuser."""
+    from django.contrib.auth.models import Group
+
+    from solidarity.staff.roles import ensure_role_groups
+
+    ensure_role_groups()
+    user = UserFactory(username=username or f"{role}-user")
+    user.groups.add(Group.objects.get(name=role))
+    return user

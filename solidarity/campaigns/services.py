@@ -14,6 +14,7 @@ from django.utils import timezone
 from solidarity.campaigns.models import Campaign, CampaignStatus, CampaignTransition, Need, NeedRecurrence
 from solidarity.core.errors import CurrencyMismatch, InvalidAmount, InvalidTransition
 from solidarity.core.money import Money
+from solidarity.staff.roles import Role, require_role
 from solidarity.staff.services import record_audit
 
 S = CampaignStatus
@@ -38,6 +39,7 @@ def add_need(
     **translations: str,
 ) -> Need:
     """Add an itemized need. Its currency must be the campaign's; the amount must be positive."""
+    require_role(actor, Role.EDITOR)
     if amount.currency != campaign.currency:
         raise CurrencyMismatch(f"This campaign collects in {campaign.currency}; the need is in {amount.currency}.")
     if not amount.is_positive():
@@ -59,7 +61,19 @@ def add_need(
     return need
 
 
+# Editors send their drafts to review; reviewers decide everything after that.
+TRANSITION_ROLES: dict[str, tuple[Role, ...]] = {
+    S.IN_REVIEW: (Role.EDITOR, Role.REVIEWER),
+    S.DRAFT: (Role.REVIEWER,),
+    S.ACTIVE: (Role.REVIEWER,),
+    S.CLOSED: (Role.REVIEWER,),
+    S.REPORTED: (Role.REVIEWER,),
+    S.ARCHIVED: (Role.REVIEWER,),
+}
+
+
 def _transition(campaign: Campaign, to: str, actor: Any, note: str = "") -> Campaign:
+    require_role(actor, *TRANSITION_ROLES[to])
     with transaction.atomic():
         # Lock the row so two staff members cannot move the same campaign at once.
         current = Campaign.objects.select_for_update().get(pk=campaign.pk)

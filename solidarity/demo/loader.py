@@ -198,11 +198,33 @@ def _load_other_campaign(spec: dict[str, Any], actor: Any) -> Campaign:
     return campaign
 
 
+# Illustrative euro rates for the demo only (source "DEMO"), so that gifts in USD and PLN
+# work out of the box; a real site imports the ECB's rates daily with `import_rates`.
+DEMO_RATES = {"USD": "1.0800", "PLN": "4.2500", "GBP": "0.8400", "CHF": "0.9400"}
+
+
+def ensure_demo_rates(days: int = 7) -> int:
+    """Demo exchange rates for the last `days` days (source "DEMO"); returns how many were added."""
+    from solidarity.payments.models import ExchangeRate
+
+    today = dt.date.today()
+    added = 0
+    for offset in range(days):
+        day = today - dt.timedelta(days=offset)
+        for currency, rate in DEMO_RATES.items():
+            _, created = ExchangeRate.objects.get_or_create(
+                day=day, currency=currency, source="DEMO", defaults={"per_euro": rate}
+            )
+            added += int(created)
+    return added
+
+
 def load_demo() -> tuple[list[str], str]:
     """Load whatever demo campaigns are missing. Returns (slugs created, demo staff password)."""
     actor, password = ensure_demo_staff()
     created = []
     with transaction.atomic():
+        ensure_demo_rates()
         if not Campaign.objects.filter(slug=SEED_SLUG).exists():
             created.append(_load_seed_campaign(actor).slug)
         for spec in OTHER_CAMPAIGNS:

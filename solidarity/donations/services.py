@@ -17,6 +17,7 @@ from solidarity.donations.models import STAFF_CHANNELS, Channel, Donation, Donat
 from solidarity.donations.receipts import hash_receipt_code, new_receipt_code
 from solidarity.ledger.models import AccountPurpose, TransactionKind
 from solidarity.ledger.services import campaign_fund, get_account, post_transaction, reverse_transaction
+from solidarity.staff.roles import Role, require_role
 from solidarity.staff.services import record_audit
 
 CHANNEL_ACCOUNTS = {
@@ -64,6 +65,7 @@ def record_staff_donation(
     Posts the ledger transaction (channel account → campaign fund) and returns the new
     donation with its receipt code, which exists only in the return value.
     """
+    require_role(actor, Role.FINANCE)
     validate_donation_amount(amount)
     if channel not in STAFF_CHANNELS:
         raise DomainError(f"Staff cannot record donations through the {channel!r} channel.")
@@ -114,6 +116,7 @@ def record_staff_donation(
 
 def reverse_donation(*, donation: Donation, actor: Any, reason: str) -> Donation:
     """Take a paid donation back out of the campaign with a reversing transaction."""
+    require_role(actor, Role.FINANCE)
     if not reason.strip():
         raise DomainError("Say why the donation is reversed.")
     with transaction.atomic():

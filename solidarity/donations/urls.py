@@ -6,6 +6,7 @@ app_name = "donations"
 urlpatterns = [
     path("campaigns/<slug:slug>/donate/", views.donate, name="donate"),
     path("donate/thanks/", views.thanks, name="thanks"),
+    path("donate/cancelled/", views.cancelled, name="cancelled"),
     path("receipts/", views.receipts, name="receipts"),
     path("monthly/<str:token>/", views.manage_pledge, name="pledge"),
 ]

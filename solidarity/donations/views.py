@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -122,6 +123,20 @@ def _bank_instructions(request: HttpRequest, intent: DonationIntent) -> HttpResp
         "qr_svg": epc_qr_svg(amount=donation.money, reference=reference),
     }
     return render(request, "donations/bank_transfer.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def cancelled(request: HttpRequest) -> HttpResponse:
+    """Stripe's cancel link names only the donation; send the donor back to its form."""
+    donation = (
+        Donation.objects.filter(pk=request.GET.get("donation", "") if request.GET.get("donation", "").isdigit() else 0)
+        .select_related("campaign")
+        .first()
+    )
+    if donation is None:
+        raise Http404
+    return HttpResponseRedirect(reverse("donations:donate", args=[donation.campaign.slug]) + "?cancelled=1")
 
 
 @never_cache

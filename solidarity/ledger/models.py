@@ -116,10 +116,10 @@ class Transaction(AppendOnlyModel):
     # Unique key of the external event or command that caused this transaction.
     idempotency_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
     # What the transaction is about, e.g. "donation:42": ties refunds and disputes to their donation.
-    ref = models.CharField(max_length=64, blank=True, db_index=True)
+    ref = models.CharField(max_length=64, blank=True, default="", db_default="", db_index=True)
     # For a conversion: the rate used (target units per source unit) and where it came from.
-    fx_rate = models.CharField(max_length=24, blank=True)
-    fx_source = models.CharField(max_length=60, blank=True)
+    fx_rate = models.CharField(max_length=24, blank=True, default="", db_default="")
+    fx_source = models.CharField(max_length=60, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["id"]

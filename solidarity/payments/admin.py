@@ -61,3 +61,6 @@ class ExchangeRateAdmin(ReadOnlyAdmin):
     list_display = ("day", "currency", "per_euro", "source")
     list_filter = ("currency", "source")
     date_hierarchy = "day"
+
+
+from solidarity.payments import admin_statements  # noqa: F401,E402  (registers the statement admin)

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from solidarity.payments.models import ChannelSetting
+from solidarity.staff.roles import Role, require_role
 from solidarity.staff.services import record_audit
 
 CACHE_KEY = "payments:channels:v1"
@@ -33,6 +34,7 @@ def switched_off_notices() -> list[str]:
 
 def set_channel(*, channel: str, enabled: bool, notice: str = "", actor: Any) -> ChannelSetting:
     """Switch a payment channel on or off site-wide, with the notice donors will see."""
+    require_role(actor, Role.ADMIN)
     with transaction.atomic():
         setting, _ = ChannelSetting.objects.select_for_update().get_or_create(channel=channel)
         before = setting.enabled

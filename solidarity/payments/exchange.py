@@ -67,3 +67,38 @@ def convert(money: Money, target_currency: str, *, day: dt.date, rate: Decimal |
     quantum = Decimal(1).scaleb(-minor_exponent(target_currency))
     target = Money((money.amount * rate).quantize(quantum, rounding=ROUND_HALF_EVEN), target_currency)
     return Conversion(money, target, rate, rate_day, source)
+
+
+def import_ecb_rates(data: bytes, *, source: str = "ECB") -> tuple[int, int]:
+    """Store the rates of an ECB daily or historical file. Returns (new, already known).
+
+    Idempotent: a day's rate for a currency is stored once; a file that restates it with
+    a different value is refused rather than silently rewriting history.
+    """
+    from django.db import transaction
+
+    from solidarity.payments.rates.ecb import parse_ecb_rates
+
+    rates = parse_ecb_rates(data)
+    new = known = 0
+    with transaction.atomic():
+        existing = {
+            (r.day, r.currency): r.per_euro
+            for r in ExchangeRate.objects.filter(source=source, day__in={rate.day for rate in rates})
+        }
+        rows = []
+        for rate in rates:
+            stored = existing.get((rate.day, rate.currency))
+            if stored is None:
+                rows.append(
+                    ExchangeRate(day=rate.day, currency=rate.currency, per_euro=str(rate.per_euro), source=source)
+                )
+                new += 1
+            elif Decimal(stored) == rate.per_euro:
+                known += 1
+            else:
+                raise DomainError(
+                    f"{source} {rate.currency} rate for {rate.day} is already stored as {stored}; the file says {rate.per_euro}."
+                )
+        ExchangeRate.objects.bulk_create(rows, batch_size=1000)
+    return new, known

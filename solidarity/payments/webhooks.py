@@ -25,7 +25,17 @@ MAX_BODY_BYTES = 512 * 1024
 SETTLING = {"checkout.session.completed", "payment_intent.succeeded", "invoice.paid"}
 
 
+class RetryLater(Exception):
+    """Something Stripe must tell us first could not be fetched; Stripe will deliver again."""
+
+
 def _with_fee(provider: StripeProvider, data: ProviderEventData) -> ProviderEventData:
+    if data.type == "invoice.paid" and not data.payment_intent_id:
+        found = provider.fetch_invoice_payment(invoice_id=data.invoice_id)
+        if found is None:
+            raise RetryLater(f"could not look up the payment of invoice {data.invoice_id}")
+        intent, charge, fee = found
+        return dataclasses.replace(data, payment_intent_id=intent, charge_id=charge, fee_minor=fee)
     if data.type not in SETTLING or data.fee_minor is not None:
         return data
     if data.type == "checkout.session.completed" and data.extra.get("mode") == "subscription":
@@ -48,7 +58,11 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"error": exc.code, "message": exc.message}, status=400)
     if ProviderEvent.objects.filter(provider="stripe", event_id=data.event_id).exists():
         return JsonResponse({"received": True, "duplicate": True})
-    data = _with_fee(provider, data)
+    try:
+        data = _with_fee(provider, data)
+    except RetryLater as exc:
+        logger.warning("stripe event %s deferred: %s", data.event_id, exc)
+        return JsonResponse({"error": "retry_later", "message": str(exc)}, status=503)
     try:
         state, duplicate = apply_event(data, handle_stripe_event)
     except DomainError as exc:

@@ -7,8 +7,6 @@ and on `verify_ledger`.
 
 from django.db import migrations
 
-APPEND_ONLY_TABLES = ["ledger_transaction", "ledger_posting", "staff_auditentry"]
-
 FORWARD = """
 CREATE OR REPLACE FUNCTION solidarity_refuse_change() RETURNS trigger AS $$
 BEGIN
@@ -41,21 +39,24 @@ CREATE CONSTRAINT TRIGGER ledger_posting_balanced AFTER INSERT ON ledger_posting
   DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION solidarity_check_balanced();
 CREATE CONSTRAINT TRIGGER ledger_transaction_balanced AFTER INSERT ON ledger_transaction
   DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION solidarity_check_balanced();
-""" + "".join(
-    f"CREATE TRIGGER {t}_append_only BEFORE UPDATE OR DELETE ON {t} "
-    f"FOR EACH ROW EXECUTE FUNCTION solidarity_refuse_change();\n"
-    for t in APPEND_ONLY_TABLES
-)
 
-BACKWARD = (
-    "".join(f"DROP TRIGGER IF EXISTS {t}_append_only ON {t};\n" for t in APPEND_ONLY_TABLES)
-    + """
+CREATE TRIGGER ledger_transaction_append_only BEFORE UPDATE OR DELETE ON ledger_transaction
+  FOR EACH ROW EXECUTE FUNCTION solidarity_refuse_change();
+CREATE TRIGGER ledger_posting_append_only BEFORE UPDATE OR DELETE ON ledger_posting
+  FOR EACH ROW EXECUTE FUNCTION solidarity_refuse_change();
+CREATE TRIGGER staff_auditentry_append_only BEFORE UPDATE OR DELETE ON staff_auditentry
+  FOR EACH ROW EXECUTE FUNCTION solidarity_refuse_change();
+"""
+
+BACKWARD = """
+DROP TRIGGER IF EXISTS ledger_transaction_append_only ON ledger_transaction;
+DROP TRIGGER IF EXISTS ledger_posting_append_only ON ledger_posting;
+DROP TRIGGER IF EXISTS staff_auditentry_append_only ON staff_auditentry;
 DROP TRIGGER IF EXISTS ledger_posting_balanced ON ledger_posting;
 DROP TRIGGER IF EXISTS ledger_transaction_balanced ON ledger_transaction;
 DROP FUNCTION IF EXISTS solidarity_check_balanced();
 DROP FUNCTION IF EXISTS solidarity_refuse_change();
 """
-)
 
 
 def forward(apps, schema_editor):  # type: ignore[no-untyped-def]

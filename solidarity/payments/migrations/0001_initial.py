@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('donations', '0002_online_payments'),
-        ('ledger', '0003_online_payments'),
+        ('ledger', '0003_transaction_refs_and_fx'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -17,32 +17,21 @@ from schwifty import BIC, IBAN
 
 from solidarity.core.errors import DomainError
 from solidarity.core.money import Money
+from solidarity.payments.statements.references import is_valid_rf, make_rf
 
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: people type these
-_RF_BODY = re.compile(r"^[A-Z0-9]{1,21}$")
-
-
-def _numeric(text: str) -> int:
-    return int("".join(str(int(ch, 36)) for ch in text))
-
-
-def rf_check_digits(body: str) -> str:
-    return f"{98 - _numeric(body + 'RF00') % 97:02d}"
 
 
 def make_creditor_reference(body: str) -> str:
     """'RF' + two check digits + body (1–21 letters and digits), per ISO 11649."""
     body = body.upper()
-    if not _RF_BODY.match(body):
+    if not re.fullmatch(r"[A-Z0-9]{1,21}", body):
         raise DomainError("A creditor reference body is 1 to 21 letters and digits.")
-    return f"RF{rf_check_digits(body)}{body}"
+    return make_rf(body)
 
 
 def is_valid_creditor_reference(reference: str) -> bool:
-    ref = re.sub(r"\s+", "", reference).upper()
-    if not re.fullmatch(r"RF\d{2}[A-Z0-9]{1,21}", ref):
-        return False
-    return _numeric(ref[4:] + ref[:4]) % 97 == 1
+    return is_valid_rf(reference)
 
 
 def new_creditor_reference(donation_id: int) -> str:

@@ -99,7 +99,8 @@ class StripeProvider:
             "mode": "subscription" if monthly else "payment",
             "line_items": [{"price_data": price_data, "quantity": 1}],
             "success_url": f"{base}/{language}/donate/thanks/?session={{CHECKOUT_SESSION_ID}}",
-            "cancel_url": f"{base}/{language}/campaigns/{donation.campaign.slug}/donate/?cancelled=1",
+            # Neither URL names the campaign: Stripe learns only that a donation was made.
+            "cancel_url": f"{base}/{language}/donate/cancelled/?donation={donation.pk}",
             "client_reference_id": str(donation.pk),
             "metadata": metadata,
         }
@@ -149,11 +150,18 @@ class StripeProvider:
         return _normalise(event)
 
     def refund(self, *, donation: Donation, amount: Money | None = None) -> str:
-        card = donation.card_payment
-        params: dict[str, Any] = {"payment_intent": card.payment_intent_id}
-        if amount is not None:
-            params["amount"] = amount.minor
-        key = f"solidarity-donation-{donation.pk}-refund-{amount.minor if amount else 'all'}"
+        from solidarity.payments.models import CardPayment
+
+        card = CardPayment.objects.get(donation_id=donation.pk)  # fresh: webhooks update it
+        remaining = donation.amount_minor - card.refunded_minor
+        minor = amount.minor if amount is not None else remaining
+        if not 0 < minor <= remaining:
+            raise ProviderUnavailable(f"Nothing to refund: {remaining} minor units remain of this donation.")
+        # Always name the amount: "the rest" is computed here, not left to the processor.
+        params: dict[str, Any] = {"payment_intent": card.payment_intent_id, "amount": minor}
+        # The key names the state the refund starts from: a retry of the same request replays
+        # it, a later refund (after the first was booked) is a new one.
+        key = f"solidarity-donation-{donation.pk}-refund-from-{card.refunded_minor}-{minor}"
         try:
             refund = _client().v1.refunds.create(params=params, options={"idempotency_key": key})  # type: ignore[arg-type]
         except stripe.StripeError as exc:
@@ -181,6 +189,35 @@ class StripeProvider:
             return _id(charge), fee
         except (stripe.StripeError, ProviderUnavailable, AttributeError, KeyError):
             return charge_id, None
+
+    def fetch_invoice_payment(self, *, invoice_id: str) -> tuple[str, str, int | None] | None:
+        """(payment intent, charge, fee) that paid an invoice, or None if Stripe cannot say now.
+
+        Since API version 2025-03-31 an Invoice no longer names its charge or payment
+        intent; they are found through the invoice's payments.
+        """
+        try:
+            invoice = (
+                _client(retries=1)
+                .v1.invoices.retrieve(
+                    invoice_id,
+                    params={"expand": ["payments.data.payment.payment_intent.latest_charge.balance_transaction"]},
+                )
+                .to_dict()
+            )
+        except (stripe.StripeError, ProviderUnavailable):
+            return None
+        for entry in (invoice.get("payments") or {}).get("data") or []:
+            intent = (entry.get("payment") or {}).get("payment_intent")
+            if not isinstance(intent, dict):
+                continue
+            charge = intent.get("latest_charge")
+            if not isinstance(charge, dict):
+                return str(intent.get("id", "")), _id(charge), None
+            balance = charge.get("balance_transaction")
+            fee = _int_or_none(balance.get("fee")) if isinstance(balance, dict) else None
+            return str(intent.get("id", "")), str(charge.get("id", "")), fee
+        return None
 
     def cancel_subscription(self, *, subscription_id: str) -> None:
         try:
@@ -272,7 +309,7 @@ def _normalise(event: Any) -> ProviderEventData:
             donation_id=donation_id,
             pledge_id=pledge_id,
             invoice_id=str(obj.get("id", "")),
-            subscription_id=_id(obj.get("subscription")) or _id(parent.get("subscription")),
+            subscription_id=_id(parent.get("subscription")) or _id(obj.get("subscription")),
             payment_intent_id=_id(obj.get("payment_intent")),
             charge_id=_id(obj.get("charge")),
             billing_reason=str(obj.get("billing_reason") or ""),

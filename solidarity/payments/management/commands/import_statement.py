@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from solidarity.core.errors import DomainError
+from solidarity.core.progress import ProgressBar
+from solidarity.payments.reconciliation import import_statement
+from solidarity.payments.statements import CsvMapping
+
+
+class Command(BaseCommand):
+    help = "Import a bank statement (camt.053, MT940, or CSV with a column mapping) and match its transfers."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("files", nargs="+", help="statement files")
+        parser.add_argument("--as-user", help="staff username recorded in the audit log")
+        parser.add_argument("--csv-date", help="CSV: column holding the booking date")
+        parser.add_argument("--csv-amount", help="CSV: column holding the signed amount")
+        parser.add_argument("--csv-currency", help="CSV: column holding the currency")
+        parser.add_argument("--csv-fixed-currency", help="CSV: currency of every line, when there is no column")
+        parser.add_argument("--csv-remittance", help="CSV: column holding the remittance text")
+        parser.add_argument("--csv-payer-name", help="CSV: column holding the payer's name")
+        parser.add_argument("--csv-payer-account", help="CSV: column holding the payer's IBAN or account")
+        parser.add_argument("--csv-date-format", default="%Y-%m-%d", help="CSV: strptime format of dates")
+        parser.add_argument("--csv-decimal-comma", action="store_true", help="CSV: amounts use a decimal comma")
+
+    def _mapping(self, options: dict[str, Any]) -> CsvMapping | None:
+        if not options.get("csv_date"):
+            return None
+        try:
+            return CsvMapping(
+                date=options["csv_date"],
+                amount=options["csv_amount"] or "",
+                currency=options["csv_currency"] or "",
+                fixed_currency=options["csv_fixed_currency"] or "",
+                remittance=options["csv_remittance"] or "",
+                payer_name=options["csv_payer_name"] or "",
+                payer_account=options["csv_payer_account"] or "",
+                date_format=options["csv_date_format"],
+                decimal_comma=options["csv_decimal_comma"],
+            )
+        except (TypeError, ValueError, DomainError) as exc:
+            raise CommandError(f"Bad CSV mapping: {exc}") from exc
+
+    def handle(self, *args: Any, files: list[str], **options: Any) -> None:
+        actor = None
+        if options.get("as_user"):
+            actor = get_user_model().objects.filter(username=options["as_user"], is_staff=True).first()
+            if actor is None:
+                raise CommandError(f"No staff user {options['as_user']!r}.")
+        mapping = self._mapping(options)
+        failed = False
+        for name in files:
+            try:
+                data = Path(name).read_bytes()
+            except OSError as exc:
+                self.stderr.write(f"{name}: cannot read: {exc}")
+                failed = True
+                continue
+            try:
+                summary = import_statement(
+                    data=data,
+                    actor=actor,
+                    filename=Path(name).name,
+                    csv_mapping=mapping,
+                    progress=ProgressBar(self.stderr, label=f"{Path(name).name} "),
+                )
+            except DomainError as exc:
+                self.stderr.write(f"{name}: {exc}")
+                failed = True
+                continue
+            self.stdout.write(f"{name}: {summary}")
+            for warning in summary.warnings:
+                self.stdout.write(f"  warning: {warning}")
+        if failed:
+            raise CommandError("some files could not be imported (nothing was recorded for them)")

@@ -1,0 +1,280 @@
+"""Bank statement import and matching of transfers to pending donations.
+
+Every line of a statement is stored once under its checksum (a unique constraint), so
+importing the same file again, or an overlapping one, changes nothing. Each line is
+processed in its own database transaction. Credits are matched to pending bank-transfer
+donations by RF reference (anywhere in the text, however spaced, cased or prefixed),
+then by amount and a date window; matched lines post ledger transactions and lose the
+payer's name, account and text. Everything else waits in the review queue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from solidarity.campaigns.models import Campaign
+from solidarity.core.errors import DomainError, InvalidTransition
+from solidarity.core.money import Money
+from solidarity.donations.models import Channel, Donation, DonationStatus
+from solidarity.donations.receipts import hash_receipt_code, new_receipt_code
+from solidarity.donations.settlement import settle_donation
+from solidarity.ledger.models import AccountPurpose
+from solidarity.payments.models import BankLine, BankLineAllocation, ImportedStatement
+from solidarity.payments.statements import CsvMapping, parse_statement
+from solidarity.payments.statements.lines import StatementLine
+from solidarity.payments.statements.references import find_rf_references
+from solidarity.staff.roles import Role, require_role
+from solidarity.staff.services import record_audit
+
+# A transfer without a usable reference may match a pending donation of the same amount
+# created at most this many days before the booking.
+AMOUNT_MATCH_WINDOW_DAYS = 30
+OPEN = (DonationStatus.PENDING, DonationStatus.EXPIRED)
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class ImportSummary:
+    statement: ImportedStatement
+    total: int = 0
+    new: int = 0
+    duplicate: int = 0
+    matched: int = 0
+    unmatched: int = 0
+    not_donations: int = 0
+    skipped: int = 0  # informational entries without an amount, reported by the parser
+    warnings: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        skipped = f" (+{self.skipped} informational entries without an amount)" if self.skipped else ""
+        return (
+            f"{self.total} lines{skipped}: {self.new} new ({self.matched} matched, {self.unmatched} waiting for review, "
+            f"{self.not_donations} outgoing or zero), {self.duplicate} already imported"
+        )
+
+
+def import_statement(
+    *,
+    data: bytes,
+    actor: Any,
+    filename: str = "",
+    csv_mapping: CsvMapping | None = None,
+    progress: Progress | None = None,
+) -> ImportSummary:
+    """Parse a camt.053, MT940 or CSV statement and import its lines.
+
+    A malformed file raises StatementError before anything is stored.
+    """
+    require_role(actor, Role.FINANCE)
+    parsed = parse_statement(data, filename=filename, csv_mapping=csv_mapping)
+    with transaction.atomic():
+        statement = ImportedStatement.objects.create(
+            file_sha256=hashlib.sha256(data).hexdigest(),
+            format=parsed.format,
+            account=parsed.account[:64],
+            imported_by=actor,
+        )
+    summary = ImportSummary(
+        statement=statement, total=len(parsed.lines), skipped=parsed.skipped, warnings=list(parsed.warnings)
+    )
+    for index, line in enumerate(parsed.lines, start=1):
+        outcome = _import_line(statement, line)
+        setattr(summary, outcome, getattr(summary, outcome) + 1)
+        if outcome != "duplicate":
+            summary.new += 1
+        if progress:
+            progress(index, summary.total)
+    with transaction.atomic():
+        ImportedStatement.objects.filter(pk=statement.pk).update(
+            lines_total=summary.total,
+            lines_new=summary.new,
+            lines_duplicate=summary.duplicate,
+            lines_matched=summary.matched,
+            lines_unmatched=summary.unmatched,
+        )
+        record_audit(
+            actor=actor,
+            action="payments.import_statement",
+            target=statement,
+            format=parsed.format,
+            total=summary.total,
+            new=summary.new,
+            duplicate=summary.duplicate,
+            matched=summary.matched,
+            unmatched=summary.unmatched,
+        )
+    statement.refresh_from_db()
+    return summary
+
+
+def _import_line(statement: ImportedStatement, line: StatementLine) -> str:
+    """Store and try to match one line; returns the summary field it counts in."""
+    if BankLine.objects.filter(checksum=line.checksum).exists():
+        return "duplicate"
+    credit = line.amount.is_positive() and not line.is_reversal
+    try:
+        with transaction.atomic():
+            bank_line = BankLine.objects.create(
+                checksum=line.checksum,
+                statement=statement,
+                booking_date=line.booking_date,
+                amount_minor=line.amount.minor,
+                currency=line.amount.currency,
+                remittance=line.remittance[:2000] if credit else "",
+                reference=line.structured_reference[:64] if credit else "",
+                payer_name=line.payer_name[:140] if credit else "",
+                payer_account=line.payer_account[:64] if credit else "",
+                state=BankLine.State.UNMATCHED if credit else BankLine.State.IGNORED,
+                note="" if credit else "outgoing, reversal or zero amount",
+            )
+            if not credit:
+                return "not_donations"
+            return "matched" if _auto_match(bank_line) else "unmatched"
+    except IntegrityError:
+        if BankLine.objects.filter(checksum=line.checksum).exists():
+            return "duplicate"  # a concurrent import stored it first
+        raise
+
+
+def _references(bank_line: BankLine) -> list[str]:
+    """RF references in the line; digit groups without "RF" are tried only when none has it."""
+    text = f"{bank_line.reference} {bank_line.remittance}"
+    return find_rf_references(text) or find_rf_references(text, accept_missing_prefix=True)
+
+
+def _auto_match(bank_line: BankLine) -> bool:
+    refs = _references(bank_line)
+    donations = (
+        list(Donation.objects.filter(bank_reference__in=refs).select_related("campaign").order_by("id")) if refs else []
+    )
+    if donations:
+        open_ones = [d for d in donations if d.status in OPEN]
+        if len(open_ones) == 1:
+            _allocate(bank_line, [(open_ones[0], bank_line.money)])
+            return True
+        if open_ones:
+            total = sum(d.amount_minor for d in open_ones)
+            if all(d.currency == bank_line.currency for d in open_ones) and total == bank_line.amount_minor:
+                _allocate(bank_line, [(d, d.money) for d in open_ones])
+                return True
+            bank_line.note = f"pays {len(open_ones)} references but the amounts do not add up"
+        else:
+            bank_line.note = "reference already paid: a second transfer?"
+        bank_line.save(update_fields=["note"])
+        return False
+    # No reference of ours (none at all, or only look-alikes): try the amount.
+    window_start = bank_line.booking_date - dt.timedelta(days=AMOUNT_MATCH_WINDOW_DAYS)
+    candidates = list(
+        Donation.objects.filter(
+            channel=Channel.BANK_TRANSFER,
+            status__in=OPEN,
+            amount_minor=bank_line.amount_minor,
+            currency=bank_line.currency,
+            created_at__date__gte=window_start,
+            created_at__date__lte=bank_line.booking_date,
+        ).select_related("campaign")[:2]
+    )
+    if len(candidates) == 1:
+        _allocate(bank_line, [(candidates[0], bank_line.money)])
+        bank_line.note = "matched by amount and date"
+        bank_line.save(update_fields=["note"])
+        return True
+    if candidates:
+        bank_line.note = "no reference of ours; several pending transfers have this amount"
+    else:
+        bank_line.note = "reference not issued by us" if refs else "no reference found"
+    bank_line.save(update_fields=["note"])
+    return False
+
+
+def _allocate(bank_line: BankLine, parts: list[tuple[Donation, Money]]) -> None:
+    """Settle each donation with its part of the line, then forget who paid."""
+    for donation, part in parts:
+        txn = settle_donation(
+            donation=donation,
+            received=part,
+            settled_on=bank_line.booking_date,
+            asset=AccountPurpose.BANK,
+            key=f"bank:{bank_line.checksum}:{donation.pk}",
+        )
+        BankLineAllocation.objects.create(
+            line=bank_line, donation=donation, amount_minor=part.minor, ledger_transaction=txn
+        )
+    bank_line.state = BankLine.State.MATCHED
+    bank_line.payer_name = bank_line.payer_account = bank_line.remittance = bank_line.reference = ""
+    bank_line.save(update_fields=["state", "payer_name", "payer_account", "remittance", "reference"])
+
+
+def _open_line(line_id: int) -> BankLine:
+    bank_line = BankLine.objects.select_for_update().get(pk=line_id)
+    if bank_line.state != BankLine.State.UNMATCHED:
+        raise InvalidTransition("This statement line is not waiting for review.")
+    return bank_line
+
+
+def match_line_to_donation(*, line: BankLine, reference: str, actor: Any) -> BankLine:
+    """Review queue: staff say which pending donation (by its reference) a line pays."""
+    require_role(actor, Role.FINANCE)
+    refs = find_rf_references(reference, accept_missing_prefix=True)
+    if not refs:
+        raise DomainError("That is not a valid RF reference.")
+    with transaction.atomic():
+        bank_line = _open_line(line.pk)
+        donation = Donation.objects.filter(bank_reference=refs[0], status__in=OPEN).select_related("campaign").first()
+        if donation is None:
+            raise DomainError(f"No pending bank transfer has the reference {refs[0]}.")
+        _allocate(bank_line, [(donation, bank_line.money)])
+        record_audit(
+            actor=actor,
+            action="payments.match_line",
+            target=bank_line,
+            donation=donation.pk,
+            amount=str(bank_line.money),
+        )
+    return bank_line
+
+
+def record_line_as_donation(*, line: BankLine, campaign: Campaign, actor: Any) -> BankLine:
+    """Review queue: a transfer that quoted no reference becomes a new anonymous donation to a campaign."""
+    require_role(actor, Role.FINANCE)
+    with transaction.atomic():
+        bank_line = _open_line(line.pk)
+        donation = Donation.objects.create(
+            campaign=campaign,
+            amount_minor=bank_line.amount_minor,
+            currency=bank_line.currency,
+            channel=Channel.BANK_TRANSFER,
+            status=DonationStatus.PENDING,
+            receipt_code_hash=hash_receipt_code(new_receipt_code()),
+            recorded_by=actor,
+        )
+        _allocate(bank_line, [(donation, bank_line.money)])
+        record_audit(
+            actor=actor,
+            action="payments.line_to_campaign",
+            target=bank_line,
+            campaign=campaign.slug,
+            donation=donation.pk,
+        )
+    return bank_line
+
+
+def ignore_line(*, line: BankLine, actor: Any, note: str) -> BankLine:
+    """Review queue: not a donation (a grant, an internal transfer); payer details are erased."""
+    require_role(actor, Role.FINANCE)
+    if not note.strip():
+        raise DomainError("Say why this line is not a donation.")
+    with transaction.atomic():
+        bank_line = _open_line(line.pk)
+        bank_line.state = BankLine.State.IGNORED
+        bank_line.note = note.strip()[:300]
+        bank_line.payer_name = bank_line.payer_account = bank_line.remittance = bank_line.reference = ""
+        bank_line.save()
+        record_audit(actor=actor, action="payments.ignore_line", target=bank_line, note=bank_line.note)
+    return bank_line

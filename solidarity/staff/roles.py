@@ -1,0 +1,88 @@
+"""Staff roles as groups, with least privilege, checked in the services themselves.
+
+- editor: writes campaigns, beneficiaries, needs and updates;
+- reviewer: moves campaigns through their life cycle (publish, close, report, archive);
+- finance: donations, statements, exchange rates, disbursements;
+- admin: users, roles, channel switches and other settings; reads the audit log.
+
+A service given `actor=None` is being run by the system itself (a webhook, a scheduled
+task), not by a person.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from solidarity.core.errors import NotAllowed
+
+
+class Role(StrEnum):
+    EDITOR = "editor"
+    REVIEWER = "reviewer"
+    FINANCE = "finance"
+    ADMIN = "admin"
+
+
+# Django model permissions each role's group gets (app_label.codename).
+ROLE_PERMISSIONS: dict[Role, list[str]] = {
+    Role.EDITOR: [
+        f"campaigns.{action}_{model}"
+        for model in ("campaign", "beneficiary", "need", "update", "timelineevent")
+        for action in ("view", "add", "change")
+    ],
+    Role.REVIEWER: [
+        *[f"campaigns.view_{m}" for m in ("campaign", "beneficiary", "need", "update", "timelineevent")],
+        "campaigns.change_campaign",
+    ],
+    Role.FINANCE: [
+        "campaigns.view_campaign",
+        *[f"donations.{a}_donation" for a in ("view", "add", "change")],
+        "donations.view_pledge",
+        *[f"payments.{a}_{m}" for m in ("importedstatement", "bankline") for a in ("view", "add", "change")],
+        "payments.view_cardpayment",
+        "payments.view_providerevent",
+        "payments.view_exchangerate",
+        "ledger.view_account",
+        "ledger.view_transaction",
+    ],
+    Role.ADMIN: [
+        *[f"auth.{a}_{m}" for m in ("user", "group") for a in ("view", "add", "change")],
+        *[f"payments.{a}_channelsetting" for a in ("view", "add", "change")],
+        "staff.view_auditentry",
+        "otp_totp.view_totpdevice",
+        "otp_totp.delete_totpdevice",
+    ],
+}
+
+
+def has_role(actor: Any, *roles: Role) -> bool:
+    if actor is None:
+        return True
+    if not getattr(actor, "is_active", False) or not getattr(actor, "is_staff", False):
+        return False
+    if actor.is_superuser:
+        return True
+    return bool(actor.groups.filter(name__in=[str(r) for r in roles]).exists())
+
+
+def require_role(actor: Any, *roles: Role) -> None:
+    """Raise NotAllowed unless the actor (a staff user) holds one of the roles."""
+    if not has_role(actor, *roles):
+        names = " or ".join(str(r) for r in roles)
+        raise NotAllowed(f"This needs the {names} role.")
+
+
+def ensure_role_groups() -> None:
+    """Create or update the role groups and their permissions (run after every migrate)."""
+    from django.contrib.auth.models import Group, Permission
+
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=str(role))
+        wanted = []
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            found = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if found is not None:
+                wanted.append(found)
+        group.permissions.set(wanted)

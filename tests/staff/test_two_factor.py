@@ -1,0 +1,99 @@
+"""The back office demands a password AND a verified second factor, on every page."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from solidarity.staff import login_guard
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def client() -> Client:
+    cache.clear()
+    return Client(HTTP_HOST="127.0.0.1")
+
+
+def code(device: TOTPDevice) -> str:
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=0):06d}"
+
+
+def password_login(client: Client, username: str, password: str = PASSWORD):
+    return client.post("/staff/login/?next=/staff/", {"username": username, "password": password, "next": "/staff/"})
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/staff/", "/staff/donations/donation/", "/staff/payments/importedstatement/upload/", "/staff/staff/auditentry/"],
+)
+def test_password_alone_opens_nothing(client, path: str) -> None:
+    user = UserFactory(username="anna", is_superuser=True)
+    TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    response = password_login(client, "anna")
+    assert response.status_code == 302 and "/staff/two-factor/" in response["Location"]
+    page = client.get(path)
+    assert page.status_code == 302
+    assert "/staff/login/" in page["Location"] or "/staff/two-factor/" in page["Location"]
+
+
+def test_login_redirects_to_the_second_step_and_a_valid_code_opens_the_office(client) -> None:
+    user = UserFactory(username="anna", is_superuser=True)
+    device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    password_login(client, "anna")
+    assert client.get("/staff/login/")["Location"].startswith("/staff/two-factor/")
+    wrong = client.post("/staff/two-factor/", {"token": "000000" if code(device) != "000000" else "111111"})
+    assert wrong.status_code == 200 and "not valid" in wrong.content.decode()
+    device.refresh_from_db()
+    device.throttling_failure_count = 0
+    device.save()
+    ok = client.post("/staff/two-factor/?next=/staff/", {"token": code(device)})
+    assert ok.status_code == 302 and ok["Location"] == "/staff/"
+    index = client.get("/staff/")
+    assert index.status_code == 200
+    assert index["Cache-Control"] == "no-store"
+
+
+def test_first_login_enrols_a_device_with_a_qr_code(client) -> None:
+    UserFactory(username="boris", is_superuser=True)
+    password_login(client, "boris")
+    page = client.get("/staff/two-factor/")
+    html = page.content.decode()
+    assert "Set up your second factor" in html and "<svg" in html and 'id="totp-secret"' in html
+    device = TOTPDevice.objects.get(user__username="boris")
+    assert not device.confirmed
+    client.post("/staff/two-factor/", {"token": code(device)})
+    device.refresh_from_db()
+    assert device.confirmed
+    assert client.get("/staff/").status_code == 200
+
+
+def test_failed_logins_lock_the_account_without_storing_addresses(client) -> None:
+    UserFactory(username="carol", is_superuser=True)
+    for _ in range(5):
+        password_login(client, "carol", "wrong password")
+    locked = password_login(client, "carol")
+    assert locked.status_code == 200 and "Too many failed attempts" in locked.content.decode()
+    # The only trace is a counter under an HMAC of the username; no address is involved.
+    key = login_guard._key("carol")
+    assert int(cache.get(key)) >= 5 and "carol" not in key and "127.0.0.1" not in key
+
+
+def test_session_ends_twelve_hours_after_login(client) -> None:
+    user = UserFactory(username="dan", is_superuser=True)
+    device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    password_login(client, "dan")
+    client.post("/staff/two-factor/", {"token": code(device)})
+    assert client.get("/staff/").status_code == 200
+    session = client.session
+    session["login_at"] = int(time.time()) - 12 * 3600 - 1
+    session.save()
+    assert client.get("/staff/")["Location"].startswith("/staff/login/")
