@@ -224,3 +224,7 @@ SOLIDARITY_MIN_DONATION = Decimal(os.environ.get("SOLIDARITY_MIN_DONATION", "2")
 # Which request header carries the client address behind the reverse proxy (used only,
 # hashed, for short-lived rate limits; never stored or logged).
 SOLIDARITY_CLIENT_ADDRESS_HEADER = os.environ.get("SOLIDARITY_CLIENT_ADDRESS_HEADER", "REMOTE_ADDR")
+
+# Help requests from families: the most sensitive data in the system.
+HELPREQUEST_MAX_ATTACHMENT_BYTES = int(os.environ.get("HELPREQUEST_MAX_ATTACHMENT_BYTES", str(5 * 1024 * 1024)))
+HELPREQUEST_RETENTION_DAYS = int(os.environ.get("HELPREQUEST_RETENTION_DAYS", "90"))

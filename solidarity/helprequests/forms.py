@@ -1,0 +1,142 @@
+"""The public help request form and the back office's rejection form.
+
+The public form checks what it can without touching the files' content (how many, how
+big); the service decides the type by content and cleans images.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+
+from solidarity.core.errors import DomainError
+from solidarity.core.money import parse_money
+from solidarity.helprequests.attachments import MAX_ATTACHMENTS, max_attachment_bytes, size_limit_text
+from solidarity.helprequests.services import FIELD_LIMITS
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """A file field that accepts several files (Django's documented recipe)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+def _text(label: Any, name: str, help_text: Any = "", rows: int = 0) -> forms.CharField:
+    widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput()
+    return forms.CharField(label=label, max_length=FIELD_LIMITS[name], help_text=help_text, widget=widget)
+
+
+class HelpRequestForm(forms.Form):
+    prisoner_name = _text(
+        _("Name of the person in detention"),
+        "prisoner_name",
+        _("As in the court documents. It is not published unless you agree."),
+    )
+    situation = _text(
+        _("What happened"),
+        "situation",
+        _("When and where they were detained, the charges, where they are held now."),
+        rows=6,
+    )
+    needs = _text(
+        _("What help is needed"),
+        "needs",
+        _("For example a lawyer, parcels to the prison, paying off a loan, support for the children."),
+        rows=4,
+    )
+    amount = forms.CharField(
+        label=_("Amount needed (optional)"),
+        required=False,
+        max_length=20,
+        help_text=_("An estimate is fine. Leave empty if you do not know."),
+    )
+    currency = forms.ChoiceField(label=_("Currency"))
+    contact = _text(
+        _("How can we reach you safely?"),
+        "contact",
+        _(
+            "For example a Signal number, a Telegram username or an email address. Tell us which channel is safe "
+            "and when; do not give one that the authorities may be reading."
+        ),
+        rows=3,
+    )
+    attachments = MultipleFileField(
+        label=_("Documents or photos (optional)"),
+        required=False,
+        # ngettext_lazy keeps the % lazy, so the text follows the request's language.
+        help_text=ngettext_lazy(
+            "Up to %(count)d file: PDF, JPEG, PNG or WebP. We remove location and camera data from photos.",
+            "Up to %(count)d files: PDF, JPEG, PNG or WebP. We remove location and camera data from photos.",
+            "count",
+        )
+        % {"count": MAX_ATTACHMENTS},
+    )
+    # Honeypot: hidden from people by the stylesheet; bots fill it in.
+    website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=100)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        currency = self.fields["currency"]
+        assert isinstance(currency, forms.ChoiceField)
+        codes = list(getattr(settings, "SOLIDARITY_DONOR_CURRENCIES", ["EUR"]))
+        currency.choices = [(c, c) for c in codes]
+        currency.initial = codes[0]
+
+    def clean_attachments(self) -> list[UploadedFile]:
+        files: list[UploadedFile] = self.cleaned_data.get("attachments") or []
+        if len(files) > MAX_ATTACHMENTS:
+            raise forms.ValidationError(
+                _("Please send at most %(count)d files."), code="too_many", params={"count": MAX_ATTACHMENTS}
+            )
+        limit = max_attachment_bytes()
+        if any((f.size or 0) > limit for f in files):
+            raise forms.ValidationError(
+                _("Each file can be at most %(size)s."), code="too_large", params={"size": size_limit_text()}
+            )
+        return files
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("website"):
+            raise forms.ValidationError(_("This form could not be sent. Please try again."), code="honeypot")
+        raw = (data.get("amount") or "").strip()
+        data["money"] = None
+        if raw and data.get("currency"):
+            try:
+                money = parse_money(raw, data["currency"])
+            except DomainError:
+                self.add_error("amount", _("Enter the amount as a number, for example 1500."))
+            else:
+                if money.is_positive():
+                    data["money"] = money
+                else:
+                    self.add_error("amount", _("The amount must be more than zero."))
+        return data
+
+
+class RejectForm(forms.Form):
+    """Back office: the reason for a rejection, kept encrypted with the request."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Stored encrypted with the request and deleted with it. Not written to the audit log."),
+    )

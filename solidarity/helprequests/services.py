@@ -1,0 +1,255 @@
+"""Writes for help requests: intake, the verification workflow, and retention.
+
+new → verifying → approved → finished, or new/verifying → rejected. Each staff step
+locks the row, checks the move, and writes an audit entry in the same transaction. Audit
+entries and log lines carry ids, states and counts only, never what the family wrote.
+
+Approval copies the prisoner's name and the situation into a DRAFT campaign in plain
+text: a campaign exists to become public, and staff edit (or pseudonymize) it there
+before review. The request itself stays encrypted and is deleted after retention.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from solidarity.campaigns.models import Beneficiary, BeneficiaryStatus, Campaign, CampaignStatus
+from solidarity.core.errors import DomainError, InvalidAmount, InvalidTransition
+from solidarity.core.money import Money
+from solidarity.helprequests.attachments import (
+    MAX_ATTACHMENTS,
+    AttachmentRefused,
+    clean_attachment,
+    seal_bytes,
+)
+from solidarity.helprequests.content import HelpRequestContent, open_content, seal_content
+from solidarity.helprequests.models import CLOSED_STATES, HelpRequest, HelpRequestAttachment, HelpRequestState
+from solidarity.staff.services import record_audit
+
+logger = logging.getLogger(__name__)
+
+S = HelpRequestState
+ALLOWED_TRANSITIONS: dict[str, set[str]] = {
+    S.NEW: {S.VERIFYING, S.REJECTED},
+    S.VERIFYING: {S.APPROVED, S.REJECTED},
+    S.APPROVED: {S.FINISHED},
+    S.REJECTED: set(),
+    S.FINISHED: set(),
+}
+FIELD_LIMITS = {"contact": 1000, "prisoner_name": 200, "situation": 10000, "needs": 5000}
+DEFAULT_RETENTION_DAYS = 90
+# Crockford's base32 without look-alikes: easy to read out over a bad phone line.
+REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+REFERENCE_LENGTH = 8  # 40 random bits
+
+
+class IncompleteHelpRequest(DomainError):
+    code = "incomplete_help_request"
+
+
+@dataclass(frozen=True, slots=True)
+class PurgeResult:
+    ids: list[int]
+    attachments: int
+
+
+def retention_days() -> int:
+    return int(getattr(settings, "HELPREQUEST_RETENTION_DAYS", DEFAULT_RETENTION_DAYS))
+
+
+def new_reference() -> str:
+    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+
+def _checked_text(name: str, value: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise IncompleteHelpRequest(f"The field {name!r} is required.", code=f"{name}_missing")
+    if len(text) > FIELD_LIMITS[name]:
+        raise IncompleteHelpRequest(f"The field {name!r} is too long.", code=f"{name}_too_long")
+    return text
+
+
+def submit_help_request(
+    *,
+    contact: str,
+    prisoner_name: str,
+    situation: str,
+    needs: str,
+    amount: Money | None = None,
+    attachments: Sequence[bytes] = (),
+) -> HelpRequest:
+    """Store a family's request, encrypted, with its cleaned and encrypted attachments.
+
+    Public: there is no actor and no audit entry (nobody on staff did anything yet).
+    Raises IncompleteHelpRequest, InvalidAmount or AttachmentRefused on bad input.
+    """
+    content = HelpRequestContent(
+        contact=_checked_text("contact", contact),
+        prisoner_name=_checked_text("prisoner_name", prisoner_name),
+        situation=_checked_text("situation", situation),
+        needs=_checked_text("needs", needs),
+        amount_minor=amount.minor if amount is not None else None,
+        currency=amount.currency if amount is not None else "",
+    )
+    if amount is not None and not amount.is_positive():
+        raise InvalidAmount("The requested amount must be positive.")
+    if len(attachments) > MAX_ATTACHMENTS:
+        raise AttachmentRefused(f"At most {MAX_ATTACHMENTS} files can be sent.", code="too_many_attachments")
+    cleaned = [clean_attachment(data, position=i) for i, data in enumerate(attachments, start=1)]
+    with transaction.atomic():
+        help_request = _create_with_unique_reference(seal_content(content))
+        HelpRequestAttachment.objects.bulk_create(
+            HelpRequestAttachment(
+                help_request=help_request,
+                position=i,
+                name=item.name,
+                content_type=item.content_type,
+                sealed_bytes=seal_bytes(item.data),
+            )
+            for i, item in enumerate(cleaned, start=1)
+        )
+    return help_request
+
+
+def _create_with_unique_reference(sealed: str) -> HelpRequest:
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                return HelpRequest.objects.create(reference=new_reference(), sealed_content=sealed)
+        except IntegrityError:
+            continue  # a reference collision: 1 in 2**40 per existing request; draw again
+    raise DomainError("Could not allocate a reference; please try again.")
+
+
+def _locked_for(help_request: HelpRequest, to: str) -> HelpRequest:
+    """Lock the row and check the move; callers run inside transaction.atomic()."""
+    current = HelpRequest.objects.select_for_update().get(pk=help_request.pk)
+    if to not in ALLOWED_TRANSITIONS[current.state]:
+        raise InvalidTransition(
+            f"A help request that is {current.get_state_display().lower()} cannot become {S(to).label.lower()}."
+        )
+    return current
+
+
+def _move(current: HelpRequest, to: str, actor: Any, **changes: Any) -> HelpRequest:
+    now = timezone.now()
+    before = current.state
+    current.state = to
+    current.state_changed_at = now
+    if to in CLOSED_STATES:
+        current.purge_after = (now + timedelta(days=retention_days())).date()
+    for name, value in changes.items():
+        setattr(current, name, value)
+    current.save()
+    summary = {"campaign": current.campaign_id} if to == S.APPROVED else {}
+    record_audit(actor=actor, action=f"helprequest.{to}", target=current, before=before, after=to, **summary)
+    return current
+
+
+def _staff(actor: Any) -> Any:
+    return actor if getattr(actor, "pk", None) else None
+
+
+def start_verification(*, help_request: HelpRequest, actor: Any) -> HelpRequest:
+    """New → verifying: a staff member takes the request and starts checking it."""
+    with transaction.atomic():
+        return _move(_locked_for(help_request, S.VERIFYING), S.VERIFYING, actor)
+
+
+def approve_help_request(
+    *,
+    help_request: HelpRequest,
+    actor: Any,
+    public_name: str = "",
+    beneficiary_status: str = BeneficiaryStatus.PRE_TRIAL,
+) -> HelpRequest:
+    """Verifying → approved; creates a DRAFT campaign and its beneficiary from the request.
+
+    The campaign gets a random slug, the title "Help for <name>" (or `public_name`, for a
+    pseudonym), the situation as its story, and no needs: staff itemize them.
+    """
+    with transaction.atomic():
+        locked = _locked_for(help_request, S.APPROVED)
+        content = open_content(locked.sealed_content)
+        name = (public_name.strip() or content.prisoner_name)[:120]
+        donor_currencies = getattr(settings, "SOLIDARITY_DONOR_CURRENCIES", ["EUR"])
+        beneficiary = Beneficiary.objects.create(public_name=name, status=beneficiary_status)
+        campaign = Campaign.objects.create(
+            slug=secrets.token_hex(6),
+            title_en=f"Help for {name}"[:200],
+            story_en=content.situation,
+            beneficiary=beneficiary,
+            currency=content.currency if content.currency in donor_currencies else "EUR",
+            status=CampaignStatus.DRAFT,
+        )
+        return _move(locked, S.APPROVED, actor, campaign=campaign, decided_by=_staff(actor))
+
+
+def reject_help_request(*, help_request: HelpRequest, actor: Any, reason: str) -> HelpRequest:
+    """New or verifying → rejected. The reason is kept encrypted with the request, not audited."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise IncompleteHelpRequest("A rejection needs a reason.", code="reason_missing")
+    with transaction.atomic():
+        locked = _locked_for(help_request, S.REJECTED)
+        content = replace(open_content(locked.sealed_content), rejection_reason=reason[:1000])
+        return _move(locked, S.REJECTED, actor, sealed_content=seal_content(content), decided_by=_staff(actor))
+
+
+def finish_help_request(*, help_request: HelpRequest, actor: Any = None) -> HelpRequest:
+    """Approved → finished: nothing more to do; the retention clock starts."""
+    with transaction.atomic():
+        return _move(_locked_for(help_request, S.FINISHED), S.FINISHED, actor)
+
+
+def finish_done_help_requests() -> list[int]:
+    """Finish approved requests whose campaign reported its spending, was archived or was deleted."""
+    done = HelpRequest.objects.filter(state=S.APPROVED).filter(
+        Q(campaign__isnull=True) | Q(campaign__status__in=[CampaignStatus.REPORTED, CampaignStatus.ARCHIVED])
+    )
+    finished = []
+    for help_request in done:
+        try:
+            finished.append(finish_help_request(help_request=help_request).pk)
+        except InvalidTransition:
+            continue  # a staff member finished it meanwhile
+    return finished
+
+
+def purge_expired_help_requests(*, now: datetime | None = None) -> PurgeResult:
+    """Delete rejected and finished requests past their purge date, attachments included.
+
+    The audit entry and the log line name only how many and which ids. Run daily
+    (the purge_help_requests command).
+    """
+    today = timezone.localdate(now or timezone.now())
+    with transaction.atomic():
+        if connection.vendor == "sqlite":
+            # Overwrite freed pages with zeros instead of leaving the ciphertext in the file.
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA secure_delete = ON")
+        expired = HelpRequest.objects.select_for_update().filter(state__in=CLOSED_STATES, purge_after__lte=today)
+        ids = sorted(expired.values_list("pk", flat=True))
+        attachments = HelpRequestAttachment.objects.filter(help_request_id__in=ids).count()
+        if ids:
+            HelpRequest.objects.filter(pk__in=ids).delete()
+            record_audit(
+                actor=None,
+                action="helprequest.purge",
+                count=len(ids),
+                attachments=attachments,
+                ids=",".join(map(str, ids)),
+            )
+    logger.info("purged %d help request(s) and %d attachment(s): ids %s", len(ids), attachments, ids)
+    return PurgeResult(ids=ids, attachments=attachments)

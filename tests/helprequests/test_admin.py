@@ -1,0 +1,135 @@
+"""The back office: metadata in the list, content only for those allowed, actions via services."""
+
+from __future__ import annotations
+
+import pytest
+
+from solidarity.helprequests.models import HelpRequest, HelpRequestState
+from solidarity.helprequests.services import submit_help_request
+from solidarity.staff.models import AuditEntry
+from tests.helprequests.conftest import back_office_client, staff_with
+from tests.helprequests.samples import PLAIN, jpeg_with_metadata, submission
+
+pytestmark = pytest.mark.django_db
+LIST = "/staff/helprequests/helprequest/"
+
+
+@pytest.fixture
+def with_file(db) -> HelpRequest:
+    return submit_help_request(**submission(attachments=[jpeg_with_metadata()]))
+
+
+def _detail(help_request: HelpRequest) -> str:
+    return f"{LIST}{help_request.pk}/change/"
+
+
+def _download(help_request: HelpRequest) -> str:
+    return f"{LIST}{help_request.pk}/attachments/{help_request.attachments.get().pk}/"
+
+
+def _act(client, action: str, *requests: HelpRequest, **extra: str):
+    return client.post(LIST, {"action": action, "_selected_action": [r.pk for r in requests], **extra})
+
+
+def test_the_list_shows_references_and_states_but_no_content(help_request, staff_user) -> None:
+    response = back_office_client(staff_user).get(LIST)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert help_request.display_reference in html and "New" in html
+    assert not any(value in html for value in PLAIN.values())
+
+
+def test_search_finds_a_reference_as_the_family_reads_it(help_request, staff_user) -> None:
+    term = help_request.display_reference.lower().replace("-", " ")
+    html = back_office_client(staff_user).get(LIST, {"q": term}).content.decode()
+    assert help_request.display_reference in html and "0 help requests" not in html
+
+
+def test_superusers_see_the_decrypted_content_and_the_view_is_audited(help_request, staff_user) -> None:
+    response = back_office_client(staff_user).get(_detail(help_request))
+    html = response.content.decode()
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    assert PLAIN["prisoner_name"] in html and PLAIN["contact"] in html and "87,654.32" in html
+    entry = AuditEntry.objects.get(action="helprequest.view_content")
+    assert entry.actor == staff_user and entry.target_id == str(help_request.pk)
+
+
+def test_the_view_permission_unlocks_the_content(help_request) -> None:
+    reader = staff_with("view_helprequest", username="reader")
+    html = back_office_client(reader).get(_detail(help_request)).content.decode()
+    assert PLAIN["situation"] in html
+
+
+def test_without_the_view_permission_the_content_stays_hidden(help_request) -> None:
+    clerk = staff_with("change_helprequest", username="clerk")
+    response = back_office_client(clerk).get(_detail(help_request))
+    html = response.content.decode()
+    assert response.status_code == 200 and "Only staff allowed to read help requests" in html
+    assert not any(value in html for value in PLAIN.values())
+    assert not AuditEntry.objects.filter(action="helprequest.view_content").exists()
+
+
+def test_the_detail_page_cannot_be_saved(help_request, staff_user) -> None:
+    assert back_office_client(staff_user).post(_detail(help_request), {}).status_code == 403
+
+
+def test_actions_run_the_workflow(help_request, staff_user) -> None:
+    client = back_office_client(staff_user)
+    _act(client, "start_verification", help_request)
+    assert HelpRequest.objects.get().state == HelpRequestState.VERIFYING
+    _act(client, "approve", help_request)
+    approved = HelpRequest.objects.get()
+    assert approved.state == HelpRequestState.APPROVED and approved.campaign is not None
+    assert approved.decided_by == staff_user
+    _act(client, "finish", help_request)
+    assert HelpRequest.objects.get().state == HelpRequestState.FINISHED
+
+
+def test_an_invalid_action_is_reported_not_applied(help_request, staff_user) -> None:
+    response = _act(back_office_client(staff_user), "approve", help_request)
+    assert response.status_code == 302 and HelpRequest.objects.get().state == HelpRequestState.NEW
+
+
+def test_approval_needs_permission_to_read_the_content(help_request) -> None:
+    clerk = staff_with("change_helprequest", username="clerk")
+    client = back_office_client(clerk)
+    _act(client, "start_verification", help_request)
+    _act(client, "approve", help_request)
+    assert HelpRequest.objects.get().state == HelpRequestState.VERIFYING
+
+
+def test_rejection_asks_for_a_reason_first(help_request, staff_user) -> None:
+    client = back_office_client(staff_user)
+    page = _act(client, "reject_selected", help_request)
+    assert page.status_code == 200 and 'name="reason"' in page.content.decode()
+    assert HelpRequest.objects.get().state == HelpRequestState.NEW
+    _act(client, "reject_selected", help_request, apply="1", reason="Duplicate of an earlier request")
+    rejected = HelpRequest.objects.get()
+    assert rejected.state == HelpRequestState.REJECTED and rejected.purge_after is not None
+    assert "Duplicate" not in repr(list(AuditEntry.objects.values()))
+
+
+def test_attachments_download_decrypted_as_attachments_never_cached(with_file, staff_user) -> None:
+    response = back_office_client(staff_user).get(_download(with_file))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"
+    assert response["Content-Disposition"] == 'attachment; filename="attachment-1.jpg"'
+    assert "no-store" in response["Cache-Control"]
+    assert response.content.startswith(b"\xff\xd8\xff") and b"Exif" not in response.content
+    assert AuditEntry.objects.filter(action="helprequest.download_attachment").count() == 1
+
+
+def test_attachments_need_the_view_permission(with_file) -> None:
+    clerk = staff_with("change_helprequest", username="clerk")
+    assert back_office_client(clerk).get(_download(with_file)).status_code == 403
+
+
+def test_anonymous_visitors_get_no_attachment(with_file, client) -> None:
+    response = client.get(_download(with_file))
+    assert response.status_code == 302 and b"\xff\xd8" not in response.content
+
+
+def test_requests_cannot_be_added_or_deleted_by_hand(help_request, staff_user) -> None:
+    client = back_office_client(staff_user)
+    assert client.get(f"{LIST}add/").status_code == 403
+    assert client.get(f"{LIST}{help_request.pk}/delete/").status_code == 403

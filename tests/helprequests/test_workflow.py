@@ -1,0 +1,156 @@
+"""The help request life cycle: new → verifying → approved → finished, or rejected."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from solidarity.campaigns.models import CampaignStatus
+from solidarity.campaigns.services import (
+    add_need,
+    archive_campaign,
+    close_campaign,
+    mark_reported,
+    publish_campaign,
+    submit_for_review,
+)
+from solidarity.core.errors import InvalidAmount, InvalidTransition
+from solidarity.core.money import Money
+from solidarity.helprequests import services
+from solidarity.helprequests.content import open_content
+from solidarity.helprequests.models import HelpRequest, HelpRequestState
+from solidarity.staff.models import AuditEntry
+from tests.helprequests.samples import PLAIN, submission
+
+pytestmark = pytest.mark.django_db
+S = HelpRequestState
+
+
+def test_submitted_request_is_new_with_a_random_reference(help_request) -> None:
+    assert help_request.state == S.NEW
+    assert len(help_request.reference) == 8 and help_request.reference != str(help_request.pk)
+    assert help_request.purge_after is None and help_request.decided_by is None
+    assert not AuditEntry.objects.exists()  # the public submission has no staff actor
+
+
+def test_submission_keeps_every_field_and_the_amount(help_request) -> None:
+    content = open_content(help_request.sealed_content)
+    assert content.contact == PLAIN["contact"] and content.situation == PLAIN["situation"]
+    assert content.prisoner_name == PLAIN["prisoner_name"] and content.needs == PLAIN["needs"]
+    assert content.amount == submission()["amount"]
+
+
+def test_full_workflow_ends_in_a_finished_request(help_request, staff_user) -> None:
+    services.start_verification(help_request=help_request, actor=staff_user)
+    approved = services.approve_help_request(help_request=help_request, actor=staff_user)
+    assert approved.state == S.APPROVED and approved.decided_by == staff_user
+    campaign = approved.campaign
+    assert campaign is not None and campaign.status == CampaignStatus.DRAFT
+    assert campaign.title_en == f"Help for {PLAIN['prisoner_name']}"
+    assert campaign.story_en == PLAIN["situation"]
+    assert campaign.beneficiary.public_name == PLAIN["prisoner_name"]
+    assert not campaign.needs.exists()
+    assert not campaign.slug.isdigit() and str(help_request.pk) != campaign.slug
+    add_need(campaign=campaign, category="legal_aid", description="Lawyer", amount=Money("500", "EUR"))
+    submit_for_review(campaign=campaign, actor=staff_user)
+    publish_campaign(campaign=campaign, actor=staff_user)
+    close_campaign(campaign=campaign, actor=staff_user)
+    assert services.finish_done_help_requests() == []  # closed is not done: money still goes out
+    mark_reported(campaign=campaign, actor=staff_user)
+    assert services.finish_done_help_requests() == [help_request.pk]
+    help_request.refresh_from_db()
+    assert help_request.state == S.FINISHED and help_request.purge_after is not None
+    archive_campaign(campaign=campaign, actor=staff_user)
+
+
+def test_approval_can_use_a_pseudonym(help_request, staff_user) -> None:
+    services.start_verification(help_request=help_request, actor=staff_user)
+    approved = services.approve_help_request(help_request=help_request, actor=staff_user, public_name="Ales M.")
+    assert approved.campaign is not None
+    assert approved.campaign.beneficiary.public_name == "Ales M." and "Kvietkouski" not in approved.campaign.title_en
+
+
+def test_rejection_keeps_the_reason_encrypted_and_sets_a_purge_date(help_request, staff_user) -> None:
+    rejected = services.reject_help_request(help_request=help_request, actor=staff_user, reason="Could not verify")
+    assert rejected.state == S.REJECTED and rejected.decided_by == staff_user and rejected.purge_after
+    assert open_content(rejected.sealed_content).rejection_reason == "Could not verify"
+    assert "Could not verify" not in json.dumps(list(AuditEntry.objects.values("summary")))
+
+
+def test_every_staff_step_is_audited_without_content(help_request, staff_user) -> None:
+    services.start_verification(help_request=help_request, actor=staff_user)
+    services.approve_help_request(help_request=help_request, actor=staff_user)
+    services.finish_help_request(help_request=help_request, actor=staff_user)
+    entries = list(AuditEntry.objects.filter(target_type="helprequests.HelpRequest").order_by("id"))
+    assert [e.action for e in entries] == ["helprequest.verifying", "helprequest.approved", "helprequest.finished"]
+    assert all(e.actor == staff_user and e.target_id == str(help_request.pk) for e in entries)
+    dumped = json.dumps([e.summary for e in entries], ensure_ascii=False)
+    assert not any(value in dumped for value in PLAIN.values())
+
+
+@pytest.mark.parametrize(
+    ("steps", "move"),
+    [
+        ([], "approve"),  # verification comes first
+        ([], "finish"),
+        (["start"], "start"),
+        (["reject"], "start"),
+        (["reject"], "approve"),
+        (["reject"], "reject"),
+        (["start", "approve"], "reject"),
+        (["start", "approve"], "approve"),
+        (["start", "approve", "finish"], "finish"),
+        (["start", "approve", "finish"], "start"),
+    ],
+)
+def test_invalid_transitions_are_refused(help_request, staff_user, steps, move) -> None:
+    calls = {
+        "start": lambda: services.start_verification(help_request=help_request, actor=staff_user),
+        "approve": lambda: services.approve_help_request(help_request=help_request, actor=staff_user),
+        "reject": lambda: services.reject_help_request(help_request=help_request, actor=staff_user, reason="no"),
+        "finish": lambda: services.finish_help_request(help_request=help_request, actor=staff_user),
+    }
+    for step in steps:
+        calls[step]()
+    before = HelpRequest.objects.get(pk=help_request.pk).state
+    audits = AuditEntry.objects.count()
+    with pytest.raises(InvalidTransition):
+        calls[move]()
+    assert HelpRequest.objects.get(pk=help_request.pk).state == before
+    assert AuditEntry.objects.count() == audits
+
+
+def test_refused_approval_creates_no_campaign(help_request, staff_user) -> None:
+    from solidarity.campaigns.models import Campaign
+
+    with pytest.raises(InvalidTransition):
+        services.approve_help_request(help_request=help_request, actor=staff_user)
+    assert not Campaign.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["contact", "prisoner_name", "situation", "needs"])
+def test_each_text_field_is_required(db, field) -> None:
+    with pytest.raises(services.IncompleteHelpRequest):
+        services.submit_help_request(**submission(**{field: "   "}))
+    assert not HelpRequest.objects.exists()
+
+
+def test_too_long_text_is_refused(db) -> None:
+    with pytest.raises(services.IncompleteHelpRequest):
+        services.submit_help_request(**submission(contact="x" * 1001))
+
+
+def test_a_negative_amount_is_refused(db) -> None:
+    with pytest.raises(InvalidAmount):
+        services.submit_help_request(**submission(amount=Money("-5", "EUR")))
+
+
+def test_the_amount_is_optional(db) -> None:
+    help_request = services.submit_help_request(**submission(amount=None))
+    assert open_content(help_request.sealed_content).amount is None
+
+
+def test_rejection_needs_a_reason(help_request, staff_user) -> None:
+    with pytest.raises(services.IncompleteHelpRequest):
+        services.reject_help_request(help_request=help_request, actor=staff_user, reason=" ")
