@@ -1,49 +1,30 @@
-"""Files sent with a help request: accepted by content, cleaned, then encrypted.
+"""Files sent with a help request: at most five, each within the configured size.
 
-The type is decided by the file's first bytes, never by its name or the browser's claim:
-only PDF, JPEG, PNG and WebP pass; HTML, executables and everything else are refused.
-Images are decoded and re-encoded from their pixels alone, so no EXIF (GPS position,
-camera serial, time), XMP, ICC profile or comment survives; the orientation is applied
-to the pixels first so photos still show upright. PDFs are kept as sent (no PDF library
-here to rewrite them); they are only ever downloaded from the back office.
-
-Encrypted bytes are stored in the database as ASCII Fernet tokens: deleting the row
-deletes the file, inside the same transaction, with no plain copy or name on disk, and
-`solidarity.core.crypto.reencrypt_text` rotates them like any other encrypted field.
+Checking, cleaning and encryption are `solidarity.core.uploads`; this module only holds
+the help-request limits and naming.
 """
 
 from __future__ import annotations
 
-import io
-from dataclasses import dataclass
-
-from cryptography.fernet import InvalidToken
 from django.conf import settings
-from django.utils.translation import gettext as _
-from PIL import Image, ImageOps
 
-from solidarity.core.crypto import DecryptionFailed, fernet
-from solidarity.core.errors import DomainError
+from solidarity.core.uploads import CleanUpload, clean_upload, open_bytes, seal_bytes, size_text, sniff_content_type
+from solidarity.core.uploads import UploadRefused as AttachmentRefused
+
+__all__ = [
+    "MAX_ATTACHMENTS",
+    "AttachmentRefused",
+    "CleanUpload",
+    "clean_attachment",
+    "max_attachment_bytes",
+    "open_bytes",
+    "seal_bytes",
+    "size_limit_text",
+    "sniff_content_type",
+]
 
 MAX_ATTACHMENTS = 5
 DEFAULT_MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
-# Well above any phone photo, well below what would exhaust memory while decoding.
-MAX_IMAGE_PIXELS = 50_000_000
-
-PDF, JPEG, PNG, WEBP = "application/pdf", "image/jpeg", "image/png", "image/webp"
-EXTENSIONS = {PDF: "pdf", JPEG: "jpg", PNG: "png", WEBP: "webp"}
-PILLOW_FORMATS = {JPEG: "JPEG", PNG: "PNG", WEBP: "WEBP"}
-
-
-class AttachmentRefused(DomainError):
-    code = "attachment_refused"
-
-
-@dataclass(frozen=True, slots=True)
-class CleanAttachment:
-    name: str
-    content_type: str
-    data: bytes
 
 
 def max_attachment_bytes() -> int:
@@ -51,79 +32,8 @@ def max_attachment_bytes() -> int:
 
 
 def size_limit_text() -> str:
-    """The per-file limit for people: "5 MB", or "2 KB" for small test limits."""
-    limit = max_attachment_bytes()
-    if limit >= 1024 * 1024:
-        return _("%(number)s MB") % {"number": f"{limit / (1024 * 1024):.1f}".removesuffix(".0")}
-    return _("%(number)s KB") % {"number": max(1, limit // 1024)}
+    return size_text(max_attachment_bytes())
 
 
-def sniff_content_type(data: bytes) -> str | None:
-    """The type by magic bytes, or None for anything not accepted."""
-    if data.startswith(b"%PDF-"):
-        return PDF
-    if data.startswith(b"\xff\xd8\xff"):
-        return JPEG
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return PNG
-    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return WEBP
-    return None
-
-
-def _reencode_image(data: bytes, content_type: str) -> bytes:
-    expected = PILLOW_FORMATS[content_type]
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            if image.format != expected:
-                raise AttachmentRefused(_("This file is damaged or is not the image it claims to be."))
-            width, height = image.size
-            if width * height > MAX_IMAGE_PIXELS:
-                raise AttachmentRefused(_("This image is too large. Please send a smaller photo or a scan."))
-            upright = ImageOps.exif_transpose(image)
-            keeps_alpha = expected != "JPEG" and (
-                upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info
-            )
-            mode = "RGBA" if keeps_alpha else ("L" if upright.mode in ("1", "L") else "RGB")
-            pixels = upright.convert(mode)
-            # A fresh image from the raw pixels carries no info dict, hence no metadata at all.
-            clean = Image.frombytes(mode, pixels.size, pixels.tobytes())
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise AttachmentRefused(_("This file is damaged or is not the image it claims to be.")) from exc
-    out = io.BytesIO()
-    options: dict[str, object] = {"quality": 90} if expected in ("JPEG", "WEBP") else {"optimize": True}
-    clean.save(out, format=expected, **options)
-    return out.getvalue()
-
-
-def clean_attachment(data: bytes, *, position: int) -> CleanAttachment:
-    """Check size and type by content, strip image metadata; raise AttachmentRefused otherwise."""
-    limit = max_attachment_bytes()
-    if not data:
-        raise AttachmentRefused(_("One of the files is empty."))
-    if len(data) > limit:
-        raise AttachmentRefused(
-            _("Each file can be at most %(size)s.") % {"size": size_limit_text()},
-            code="attachment_too_large",
-        )
-    content_type = sniff_content_type(data)
-    if content_type is None:
-        raise AttachmentRefused(
-            _("Only PDF documents and JPEG, PNG or WebP images can be sent."), code="attachment_type"
-        )
-    cleaned = data if content_type == PDF else _reencode_image(data, content_type)
-    return CleanAttachment(
-        name=f"attachment-{position}.{EXTENSIONS[content_type]}", content_type=content_type, data=cleaned
-    )
-
-
-def seal_bytes(data: bytes) -> str:
-    """Encrypt file bytes with the field keys; the token is ASCII, stored as text."""
-    return fernet().encrypt(data).decode()
-
-
-def open_bytes(token: str) -> bytes:
-    try:
-        return fernet().decrypt(token.encode())
-    except InvalidToken as exc:
-        raise DecryptionFailed("Cannot decrypt: none of the configured keys fits.") from exc
+def clean_attachment(data: bytes, *, position: int) -> CleanUpload:
+    return clean_upload(data, limit=max_attachment_bytes(), name=f"attachment-{position}")

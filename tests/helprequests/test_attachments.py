@@ -120,6 +120,6 @@ def test_attachments_are_named_neutrally_in_order() -> None:
 
 
 def test_a_huge_image_is_refused_before_decoding(monkeypatch) -> None:
-    monkeypatch.setattr("solidarity.helprequests.attachments.MAX_IMAGE_PIXELS", 100)
+    monkeypatch.setattr("solidarity.core.uploads.MAX_IMAGE_PIXELS", 100)
     with pytest.raises(AttachmentRefused):
         clean_attachment(jpeg_with_metadata(), position=1)
