@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "solidarity.campaigns",
     "solidarity.donations",
     "solidarity.payments",
+    "solidarity.disbursements",
+    "solidarity.transparency",
     "solidarity.helprequests",
 ]
 
@@ -228,3 +230,6 @@ SOLIDARITY_CLIENT_ADDRESS_HEADER = os.environ.get("SOLIDARITY_CLIENT_ADDRESS_HEA
 # Help requests from families: the most sensitive data in the system.
 HELPREQUEST_MAX_ATTACHMENT_BYTES = int(os.environ.get("HELPREQUEST_MAX_ATTACHMENT_BYTES", str(5 * 1024 * 1024)))
 HELPREQUEST_RETENTION_DAYS = int(os.environ.get("HELPREQUEST_RETENTION_DAYS", "90"))
+
+# Payouts above this amount (major units of the campaign's currency) need a second person.
+SOLIDARITY_DISBURSEMENT_APPROVAL_THRESHOLD = os.environ.get("SOLIDARITY_DISBURSEMENT_APPROVAL_THRESHOLD", "300")

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 
 from solidarity.campaigns import selectors
 from solidarity.campaigns.models import Campaign, NeedCategory
+from solidarity.disbursements.selectors import needs_progress
 from solidarity.ledger.selectors import collected_by_currency, donation_count
 
 
@@ -58,7 +59,12 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     except Campaign.DoesNotExist as exc:
         raise Http404("No such campaign") from exc
     card = selectors.campaign_cards([campaign])[0]
-    context = {"campaign": campaign, "card": card, "beneficiary": campaign.beneficiary}
+    context = {
+        "campaign": campaign,
+        "card": card,
+        "beneficiary": campaign.beneficiary,
+        "needs": needs_progress(campaign),
+    }
     return render(request, "campaigns/detail.html", context)
 
 

@@ -146,6 +146,9 @@ def _load_seed_campaign(actor: Any) -> Campaign:
             message=message,
         )
     campaign_services.close_campaign(campaign=campaign, actor=actor, note="goal reached")
+    campaign.refresh_from_db()
+    _pay_seed_needs(campaign, actor)
+    campaign_services.mark_reported(campaign=campaign, actor=actor)
     Update.objects.create(
         campaign=campaign,
         published_on=dt.date(2022, 3, 20),
@@ -160,6 +163,32 @@ def _load_seed_campaign(actor: Any) -> Campaign:
         closed_at=dt.datetime(2022, 3, 20, 18, 0, tzinfo=dt.UTC),
     )
     return campaign
+
+
+def _pay_seed_needs(campaign: Campaign, actor: Any) -> None:
+    """The seed campaign's payouts, the larger ones approved by a second (demo) treasurer."""
+    from django.contrib.auth.models import Group
+
+    from solidarity.disbursements.services import approve_disbursement, record_disbursement
+    from solidarity.staff.roles import ensure_role_groups
+
+    ensure_role_groups()
+    treasurer, _ = get_user_model().objects.get_or_create(username="treasurer", defaults={"is_staff": True})
+    treasurer.set_unusable_password()
+    treasurer.save()
+    treasurer.groups.add(Group.objects.get(name="finance"))
+    needs = {n.category: n for n in campaign.needs.all()}
+    for day, category, payee, eur, text_en, _text_ru in seed.DISBURSEMENTS:
+        payout = record_disbursement(
+            need=needs[category],
+            payee_category=payee,
+            amount=Money(Decimal(eur), "EUR"),
+            paid_on=dt.date.fromisoformat(day),
+            public_description=text_en,
+            actor=actor,
+        )
+        if payout.status == "awaiting":
+            approve_disbursement(disbursement=payout, actor=treasurer)
 
 
 def _load_other_campaign(spec: dict[str, Any], actor: Any) -> Campaign:

@@ -122,3 +122,31 @@ DONATIONS = [
 ]
 COLLECTED_EUR = 1125
 assert sum(d[1] for d in DONATIONS) == COLLECTED_EUR
+
+# Paid out after the collection closed, one payout per need: (day, need category, payee, EUR, public text en, ru).
+DISBURSEMENTS = [
+    (
+        "2022-03-25",
+        "loan_repayment",
+        "creditor_bank",
+        450,
+        "Two months of the car loan, paid to the creditor bank",
+        "Два месяца кредита за машину, оплачено в банк-кредитор",
+    ),
+    (
+        "2022-03-28",
+        "prison_transfers",
+        "detention_transfer",
+        150,
+        "Parcels and money transfers to pre-trial detention centre No. 1",
+        "Передачи и денежные переводы в СИЗО № 1",
+    ),
+    (
+        "2022-04-04",
+        "legal_aid",
+        "lawyer",
+        500,
+        "Lawyer's fee for the trial, paid to the bar association",
+        "Оплата адвоката на суде, через коллегию адвокатов",
+    ),
+]

@@ -50,6 +50,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         *[f"auth.{a}_{m}" for m in ("user", "group") for a in ("view", "add", "change")],
         *[f"payments.{a}_channelsetting" for a in ("view", "add", "change")],
         "staff.view_auditentry",
+        "disbursements.view_disbursement", "disbursements.change_disbursement",
         "otp_totp.view_totpdevice",
         "otp_totp.delete_totpdevice",
     ],

@@ -1,0 +1,142 @@
+"""Back office for payouts: recorded and approved through the services, proofs downloadable
+only here, decrypted on the fly and never cached."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+
+from solidarity.campaigns.models import Need
+from solidarity.core.errors import DomainError
+from solidarity.core.money import Money
+from solidarity.core.uploads import open_bytes
+from solidarity.disbursements import services
+from solidarity.disbursements.models import Disbursement, DisbursementProof, PayeeCategory
+from solidarity.staff.services import record_audit
+
+
+class DisbursementForm(forms.Form):
+    need: forms.ModelChoiceField[Need] = forms.ModelChoiceField(
+        queryset=Need.objects.select_related("campaign").filter(campaign__status__in=["active", "closed", "reported"])
+    )
+    payee_category = forms.ChoiceField(choices=PayeeCategory.choices)
+    amount = forms.DecimalField(max_digits=14, decimal_places=3, help_text="In the campaign's currency.")
+    paid_on = forms.DateField(initial=timezone.localdate, help_text="YYYY-MM-DD")
+    public_description = forms.CharField(max_length=300, help_text="Shown publicly. Name no private person.")
+    overdraft = forms.BooleanField(
+        required=False, help_text="Pay more than the campaign holds (a second person must approve)."
+    )
+    proof = forms.FileField(
+        required=False, help_text="Receipt or transfer confirmation (PDF, JPEG, PNG, WebP); kept encrypted."
+    )
+
+
+class ProofInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = DisbursementProof
+    extra = 0
+    can_delete = False
+    fields = ("name", "content_type", "added_at", "download")
+    readonly_fields = fields
+
+    @admin.display(description="file")
+    def download(self, obj: DisbursementProof) -> str:
+        from django.utils.html import format_html
+
+        return format_html(
+            '<a href="{}">download</a>', reverse("admin:disbursements_disbursement_proof", args=[obj.pk])
+        )
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Disbursement)
+class DisbursementAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("paid_on", "campaign", "payee_category", "amount_display", "status", "created_by", "approved_by")
+    list_filter = ("status", "payee_category")
+    readonly_fields = [f.name for f in Disbursement._meta.fields]
+    inlines = [ProofInline]
+    actions = ["approve_selected"]
+
+    @admin.display(description="amount")
+    def amount_display(self, obj: Disbursement) -> str:
+        return str(obj.money)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path("record/", self.admin_site.admin_view(self.record_view), name="disbursements_disbursement_record"),
+            path(
+                "proof/<int:pk>/", self.admin_site.admin_view(self.proof_view), name="disbursements_disbursement_proof"
+            ),
+            *super().get_urls(),
+        ]
+
+    def add_view(self, request: HttpRequest, form_url: str = "", extra_context: Any = None) -> HttpResponse:
+        return redirect("admin:disbursements_disbursement_record")
+
+    def record_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = DisbursementForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                need = data["need"]
+                disbursement = services.record_disbursement(
+                    need=need,
+                    payee_category=data["payee_category"],
+                    amount=Money(data["amount"], need.campaign.currency),
+                    paid_on=data["paid_on"],
+                    public_description=data["public_description"],
+                    actor=request.user,
+                    overdraft=data["overdraft"],
+                    proofs=[data["proof"].read()] if data["proof"] else [],
+                )
+            except DomainError as exc:
+                form.add_error(None, str(exc))
+            else:
+                self.message_user(request, f"Payout recorded: {disbursement}.", messages.SUCCESS)
+                return redirect("admin:disbursements_disbursement_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Record a payout",
+            "form": form,
+            "opts": self.model._meta,
+        }
+        response = TemplateResponse(request, "admin/disbursements/record.html", context)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def proof_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        if not request.user.has_perm("disbursements.view_disbursement"):
+            raise PermissionDenied
+        proof = get_object_or_404(DisbursementProof, pk=pk)
+        record_audit(
+            actor=request.user, action="disbursement.download_proof", target=proof.disbursement, proof=proof.pk
+        )
+        response = HttpResponse(open_bytes(proof.sealed_data), content_type=proof.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{proof.name}"'
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @admin.action(description="Approve the selected payouts (a second person)")
+    def approve_selected(self, request: HttpRequest, queryset: QuerySet[Disbursement]) -> None:
+        for disbursement in queryset:
+            try:
+                services.approve_disbursement(disbursement=disbursement, actor=request.user)
+            except DomainError as exc:
+                self.message_user(request, f"{disbursement}: {exc}", messages.ERROR)
+            else:
+                self.message_user(request, f"{disbursement}: approved and paid.", messages.SUCCESS)

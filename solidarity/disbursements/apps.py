@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DisbursementsConfig(AppConfig):
+    name = "solidarity.disbursements"
+    label = "disbursements"

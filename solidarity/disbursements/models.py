@@ -1,0 +1,77 @@
+"""Money paid out against a campaign's needs, with private proof and a public description."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from solidarity.core.money import Money
+
+
+class PayeeCategory(models.TextChoices):
+    LAWYER = "lawyer", _("Lawyer")
+    CREDITOR_BANK = "creditor_bank", _("Creditor bank")
+    DETENTION_TRANSFER = "detention_transfer", _("Transfer to the detention centre")
+    FAMILY = "family", _("Family")
+    VENDOR = "vendor", _("Vendor")
+
+
+class DisbursementStatus(models.TextChoices):
+    AWAITING_APPROVAL = "awaiting", _("Awaiting a second approval")
+    POSTED = "posted", _("Paid")
+    VOIDED = "voided", _("Voided")
+    REVERSED = "reversed", _("Reversed")
+
+
+class Disbursement(models.Model):
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, related_name="disbursements")
+    need = models.ForeignKey("campaigns.Need", on_delete=models.PROTECT, related_name="disbursements")
+    payee_category = models.CharField(_("paid to"), max_length=24, choices=PayeeCategory.choices)
+    amount_minor = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    paid_on = models.DateField(_("paid on"))
+    public_description = models.CharField(
+        _("public description"),
+        max_length=300,
+        help_text=_("Shown on the transparency page. Name no private person."),
+    )
+    status = models.CharField(max_length=10, choices=DisbursementStatus.choices)
+    # An overdraft (paying more than the campaign holds) must be asked for and approved.
+    overdraft_requested = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    ledger_transaction = models.OneToOneField(
+        "ledger.Transaction", null=True, blank=True, on_delete=models.PROTECT, related_name="disbursement"
+    )
+    void_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-paid_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount_minor__gt=0), name="disbursement_amount_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_payee_category_display()} {self.money} ({self.get_status_display()})"
+
+    @property
+    def money(self) -> Money:
+        return Money.from_minor(self.amount_minor, self.currency)
+
+
+class DisbursementProof(models.Model):
+    """A receipt, invoice or transfer confirmation: encrypted, never public."""
+
+    disbursement = models.ForeignKey(Disbursement, on_delete=models.PROTECT, related_name="proofs")
+    name = models.CharField(max_length=40)
+    content_type = models.CharField(max_length=40)
+    sealed_data = models.TextField()
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,200 @@
+"""Paying out against a need: four-eyes above a threshold, never beyond the balance unless an
+overdraft was asked for and approved, posted as a ledger transaction fund → paid out.
+
+Four eyes means two different people: the approver is compared by user, not by role, so
+one person holding two roles, or a superuser, cannot approve their own payout.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from solidarity.campaigns.models import Campaign, CampaignStatus, Need
+from solidarity.core.errors import CurrencyMismatch, DomainError, InvalidAmount, InvalidTransition, NotAllowed
+from solidarity.core.money import Money
+from solidarity.core.uploads import clean_upload, seal_bytes
+from solidarity.disbursements.models import Disbursement, DisbursementProof, DisbursementStatus, PayeeCategory
+from solidarity.ledger.models import AccountPurpose, TransactionKind
+from solidarity.ledger.selectors import account_balance
+from solidarity.ledger.services import campaign_fund, get_account, post_transaction, reverse_transaction
+from solidarity.staff.roles import Role, require_role
+from solidarity.staff.services import record_audit
+
+PAYING_STATUSES = (CampaignStatus.ACTIVE, CampaignStatus.CLOSED, CampaignStatus.REPORTED)
+MAX_PROOF_BYTES = 10 * 1024 * 1024
+
+
+def approval_threshold(currency: str) -> Money:
+    """Payouts above this need a second person's approval before they post."""
+    return Money(Decimal(settings.SOLIDARITY_DISBURSEMENT_APPROVAL_THRESHOLD), currency)
+
+
+def available_balance(campaign: Campaign) -> Money:
+    """What the campaign's fund holds now (credit balance)."""
+    return -account_balance(campaign_fund(campaign))
+
+
+def _check_balance(campaign: Campaign, money: Money, overdraft: bool) -> None:
+    if not overdraft and money > available_balance(campaign):
+        raise InvalidAmount(
+            f"{money} is more than the campaign holds ({available_balance(campaign)}). "
+            "Ask for an overdraft, which a second person must approve."
+        )
+
+
+def _post(disbursement: Disbursement, actor: Any) -> None:
+    campaign = disbursement.campaign
+    money = disbursement.money
+    _check_balance(campaign, money, disbursement.overdraft_requested)
+    txn = post_transaction(
+        kind=TransactionKind.DISBURSEMENT,
+        campaign=campaign,
+        occurred_on=disbursement.paid_on,
+        created_by=actor,
+        memo=f"Paid out: {disbursement.get_payee_category_display()}",
+        ref=f"disbursement:{disbursement.pk}",
+        # The fund owes the beneficiary less; the money has left the foundation's bank account.
+        lines=[
+            (campaign_fund(campaign), money),
+            (get_account(purpose=AccountPurpose.BANK, currency=money.currency), -money),
+        ],
+    )
+    disbursement.ledger_transaction = txn
+    disbursement.status = DisbursementStatus.POSTED
+    disbursement.save(update_fields=["ledger_transaction", "status"])
+
+
+def record_disbursement(
+    *,
+    need: Need,
+    payee_category: str,
+    amount: Money,
+    paid_on: dt.date,
+    public_description: str,
+    actor: Any,
+    overdraft: bool = False,
+    proofs: Sequence[bytes] = (),
+) -> Disbursement:
+    """Record a payout against a need. At or below the threshold (and within the balance) it
+    posts at once; above it, or with an overdraft, it waits for a second person's approval."""
+    require_role(actor, Role.FINANCE)
+    if actor is None:
+        raise NotAllowed("A payout is recorded by a person.")
+    campaign = need.campaign
+    if campaign.status not in PAYING_STATUSES:
+        raise InvalidTransition(f"A campaign that is {campaign.get_status_display().lower()} cannot pay out.")
+    if payee_category not in PayeeCategory.values:
+        raise DomainError(f"Unknown payee category {payee_category!r}.")
+    if amount.currency != campaign.currency:
+        raise CurrencyMismatch(f"Pay out in the campaign's currency, {campaign.currency}.")
+    if not amount.is_positive():
+        raise InvalidAmount("A payout must be more than zero.")
+    if not public_description.strip():
+        raise DomainError("Give a public description (without naming private people).")
+    cleaned = [clean_upload(data, limit=MAX_PROOF_BYTES, name=f"proof-{i}") for i, data in enumerate(proofs, start=1)]
+    needs_approval = overdraft or amount > approval_threshold(amount.currency)
+    with transaction.atomic():
+        Campaign.objects.select_for_update().get(pk=campaign.pk)  # one payout decision at a time per campaign
+        _check_balance(campaign, amount, overdraft)
+        disbursement = Disbursement.objects.create(
+            campaign=campaign,
+            need=need,
+            payee_category=payee_category,
+            amount_minor=amount.minor,
+            currency=amount.currency,
+            paid_on=paid_on,
+            public_description=public_description.strip()[:300],
+            overdraft_requested=overdraft,
+            status=DisbursementStatus.AWAITING_APPROVAL,
+            created_by=actor,
+        )
+        for proof in cleaned:
+            DisbursementProof.objects.create(
+                disbursement=disbursement,
+                name=proof.name,
+                content_type=proof.content_type,
+                sealed_data=seal_bytes(proof.data),
+            )
+        if not needs_approval:
+            _post(disbursement, actor)
+        record_audit(
+            actor=actor,
+            action="disbursement.record",
+            target=disbursement,
+            amount=str(amount),
+            need=need.pk,
+            status=disbursement.status,
+            overdraft=overdraft,
+            proofs=len(cleaned),
+        )
+    return disbursement
+
+
+def approve_disbursement(*, disbursement: Disbursement, actor: Any) -> Disbursement:
+    """The second pair of eyes: a different person approves, and the payout posts."""
+    require_role(actor, Role.FINANCE, Role.ADMIN)
+    if actor is None:
+        raise NotAllowed("Approval is given by a person.")
+    with transaction.atomic():
+        Campaign.objects.select_for_update().get(pk=disbursement.campaign_id)
+        locked = Disbursement.objects.select_for_update().select_related("campaign").get(pk=disbursement.pk)
+        if locked.status != DisbursementStatus.AWAITING_APPROVAL:
+            raise InvalidTransition("Only a payout awaiting approval can be approved.")
+        if locked.created_by_id == actor.pk:
+            raise NotAllowed("Four eyes: the person who recorded a payout cannot approve it.")
+        locked.approved_by = actor
+        locked.approved_at = timezone.now()
+        locked.save(update_fields=["approved_by", "approved_at"])
+        _post(locked, actor)
+        record_audit(
+            actor=actor,
+            action="disbursement.approve",
+            target=locked,
+            amount=str(locked.money),
+            overdraft=locked.overdraft_requested,
+        )
+    disbursement.refresh_from_db()
+    return disbursement
+
+
+def void_disbursement(*, disbursement: Disbursement, actor: Any, reason: str) -> Disbursement:
+    """Cancel a payout that has not posted yet."""
+    require_role(actor, Role.FINANCE)
+    if not reason.strip():
+        raise DomainError("Say why the payout is voided.")
+    with transaction.atomic():
+        locked = Disbursement.objects.select_for_update().get(pk=disbursement.pk)
+        if locked.status != DisbursementStatus.AWAITING_APPROVAL:
+            raise InvalidTransition("Only a payout that has not posted can be voided; reverse a posted one.")
+        locked.status = DisbursementStatus.VOIDED
+        locked.void_reason = reason.strip()[:300]
+        locked.save(update_fields=["status", "void_reason"])
+        record_audit(actor=actor, action="disbursement.void", target=locked, reason=locked.void_reason)
+    disbursement.refresh_from_db()
+    return disbursement
+
+
+def reverse_disbursement(*, disbursement: Disbursement, actor: Any, reason: str) -> Disbursement:
+    """Undo a posted payout with a reversing transaction (the money came back)."""
+    require_role(actor, Role.FINANCE)
+    if not reason.strip():
+        raise DomainError("Say why the payout is reversed.")
+    with transaction.atomic():
+        locked = Disbursement.objects.select_for_update().get(pk=disbursement.pk)
+        if locked.status != DisbursementStatus.POSTED or locked.ledger_transaction is None:
+            raise InvalidTransition("Only a posted payout can be reversed.")
+        reverse_transaction(
+            original=locked.ledger_transaction, memo=f"Payout reversed: {reason}"[:200], created_by=actor
+        )
+        locked.status = DisbursementStatus.REVERSED
+        locked.save(update_fields=["status"])
+        record_audit(actor=actor, action="disbursement.reverse", target=locked, reason=reason)
+    disbursement.refresh_from_db()
+    return disbursement

@@ -1,0 +1,100 @@
+"""Public transparency pages and the CSV export of the public ledger. Reader pages: the
+same for everyone, no cookies, cacheable."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from solidarity.campaigns.models import Campaign
+from solidarity.campaigns.selectors import public_campaign
+from solidarity.core.formatting import format_date
+from solidarity.core.money import Money
+from solidarity.ledger.models import Posting
+from solidarity.transparency import selectors
+from solidarity.transparency.charts import Bar, bar_chart
+
+
+@require_safe
+def campaign_transparency(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        campaign = public_campaign(slug)
+    except Campaign.DoesNotExist as exc:
+        raise Http404 from exc
+    report = selectors.campaign_report(campaign)
+    bars = [Bar(_("Collected"), report.totals.collected, "in")]
+    bars += [Bar(label, money, "out") for _cat, label, money in report.spent_by_category]
+    bars.append(Bar(_("Balance"), report.totals.balance, "in"))
+    chart = bar_chart(bars, title=_("Collected, spent per need and balance"))
+    return render(request, "transparency/campaign.html", {"campaign": campaign, "report": report, "chart": chart})
+
+
+@require_safe
+def site_transparency(request: HttpRequest) -> HttpResponse:
+    report = selectors.site_report()
+    charts = []
+    for currency in sorted({c for row in report.months for c in (*row.collected, *row.spent)}):
+        bars = []
+        for row in report.months[-12:]:
+            label = format_date(row.month, fmt="LLL y")
+            if row.collected.get(currency):
+                bars.append(Bar(f"{label} ↓", Money.from_minor(row.collected[currency], currency), "in"))
+            if row.spent.get(currency):
+                bars.append(Bar(f"{label} ↑", Money.from_minor(row.spent[currency], currency), "out"))
+        if bars:
+            charts.append(
+                bar_chart(
+                    bars, title=_("Collected (↓) and paid out (↑) per month, %(currency)s") % {"currency": currency}
+                )
+            )
+    return render(request, "transparency/site.html", {"report": report, "charts": charts})
+
+
+def _ledger_rows() -> Iterator[list[str]]:
+    yield ["transaction", "day", "kind", "campaign", "account", "amount", "currency", "reverses"]
+    postings = (
+        Posting.objects.select_related("transaction__campaign", "account")
+        .order_by("transaction_id", "id")
+        .values_list(
+            "transaction_id",
+            "transaction__occurred_on",
+            "transaction__kind",
+            "transaction__campaign__slug",
+            "account__purpose",
+            "amount_minor",
+            "currency",
+            "transaction__reverses_id",
+        )
+    )
+    for txn, day, kind, slug, purpose, minor, currency, reverses in postings.iterator(chunk_size=2000):
+        yield [
+            str(txn),
+            day.isoformat(),
+            kind,
+            slug or "",
+            purpose,
+            str(Money.from_minor(minor, currency).amount),
+            currency,
+            str(reverses or ""),
+        ]
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@require_safe
+def ledger_csv(request: HttpRequest) -> StreamingHttpResponse:
+    """Every posting of the public ledger: no donor, no name, no message — only money."""
+    writer = csv.writer(_Echo())
+    response = StreamingHttpResponse(
+        (writer.writerow(row) for row in _ledger_rows()), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="solidarity-ledger.csv"'
+    return response
