@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -21,8 +22,35 @@ class TimelineInline(TranslationTabularInline):
     extra = 0
 
 
+class BeneficiaryAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+    """Private contact and payout details are typed in plain and stored encrypted."""
+
+    private_contact = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="Never public; stored encrypted."
+    )
+    payout_details = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="Never public; stored encrypted."
+    )
+
+    class Meta:
+        model = Beneficiary
+        fields = "__all__"  # noqa: DJ007 - modeltranslation's admin picks the per-language fields
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["private_contact"] = self.instance.private_contact
+            self.initial["payout_details"] = self.instance.payout_details
+
+    def save(self, commit: bool = True) -> Beneficiary:
+        self.instance.private_contact = self.cleaned_data.get("private_contact", "")
+        self.instance.payout_details = self.cleaned_data.get("payout_details", "")
+        return super().save(commit)
+
+
 @admin.register(Beneficiary)
 class BeneficiaryAdmin(TranslationAdmin):
+    form = BeneficiaryAdminForm
     list_display = ("public_name", "status", "charges")
     list_filter = ("status",)
     search_fields = ("public_name",)

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from solidarity.core.crypto import decrypt_text, encrypt_text
 from solidarity.core.money import Money
 
 
@@ -28,6 +29,10 @@ class Beneficiary(models.Model):
     charges = models.CharField(
         _("charges"), max_length=300, blank=True, help_text=_('e.g. "Article 342 of the Criminal Code"')
     )
+    # Never public, encrypted at rest (solidarity.core.crypto): how staff reach the family,
+    # and where payouts go (account, lawyer's details).
+    private_contact_sealed = models.TextField(blank=True, editable=False)
+    payout_details_sealed = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -37,6 +42,22 @@ class Beneficiary(models.Model):
 
     def __str__(self) -> str:
         return self.public_name
+
+    @property
+    def private_contact(self) -> str:
+        return decrypt_text(self.private_contact_sealed)
+
+    @private_contact.setter
+    def private_contact(self, value: str) -> None:
+        self.private_contact_sealed = encrypt_text(value.strip())
+
+    @property
+    def payout_details(self) -> str:
+        return decrypt_text(self.payout_details_sealed)
+
+    @payout_details.setter
+    def payout_details(self, value: str) -> None:
+        self.payout_details_sealed = encrypt_text(value.strip())
 
 
 class TimelineEventKind(models.TextChoices):

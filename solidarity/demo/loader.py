@@ -81,6 +81,17 @@ OTHER_CAMPAIGNS: list[dict[str, Any]] = [
 ]
 
 
+def ensure_demo_totp(user: Any) -> str:
+    """A confirmed TOTP device for the demo account; returns its secret in base32."""
+    import base64
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.filter(user=user).delete()
+    device = TOTPDevice.objects.create(user=user, name="demo authenticator", confirmed=True)
+    return base64.b32encode(device.bin_key).decode()
+
+
 def ensure_demo_staff() -> tuple[Any, str]:
     """Create or reset the demo staff account; return it with a fresh random password."""
     user_model = get_user_model()

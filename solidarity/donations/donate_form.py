@@ -52,6 +52,13 @@ class DonateForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Shown on the campaign page."),
     )
+    private_message = forms.CharField(
+        label=_("Private message for the family (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Never shown publicly. Stored encrypted; the foundation passes it on to the family."),
+    )
     # Honeypot: hidden from people by the stylesheet; bots fill it in.
     website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=100)
 

@@ -51,6 +51,7 @@ def create_donation_intent(
     recurrence: str = Recurrence.ONE_OFF,
     public_name: str = "",
     message: str = "",
+    private_message: str = "",
 ) -> DonationIntent:
     """Create a pending donation (and for monthly giving a pending pledge).
 
@@ -100,6 +101,7 @@ def create_donation_intent(
             status=DonationStatus.PENDING,
             public_name=public_name.strip()[:80],
             message=message.strip()[:500],
+            private_message_sealed=encrypt_text(private_message.strip()[:1000]),
             receipt_code_hash=hash_receipt_code(code),
             sealed_secret=encrypt_text(json.dumps({"receipt": code, "manage": token})) if is_card else "",
             expires_at=now

@@ -74,6 +74,8 @@ class Donation(models.Model):
     # Only what the donor chose to make public; blank means anonymous.
     public_name = models.CharField(_("public name"), max_length=80, blank=True)
     message = models.CharField(_("public message"), max_length=500, blank=True)
+    # A message the donor meant for the family only: encrypted, never shown publicly.
+    private_message_sealed = models.TextField(blank=True)
     receipt_code_hash = models.CharField(max_length=64, unique=True)
     # The receipt code (and for monthly gifts the manage link), encrypted, until the donor
     # has seen it once on the thank-you page; then blanked.

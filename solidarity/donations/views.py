@@ -88,6 +88,7 @@ def donate(request: HttpRequest, slug: str) -> HttpResponse:
             recurrence=data["recurrence"],
             public_name=data["public_name"],
             message=data["message"],
+            private_message=data["private_message"],
         )
     except DomainError as exc:
         return _render_form(request, campaign, form, status=400, error=exc.message)
