@@ -97,3 +97,25 @@ def test_session_ends_twelve_hours_after_login(client) -> None:
     session["login_at"] = int(time.time()) - 12 * 3600 - 1
     session.save()
     assert client.get("/staff/")["Location"].startswith("/staff/login/")
+
+
+def test_every_back_office_page_needs_the_second_factor(client) -> None:
+    """Walk every registered model's list and add pages with a password-only session."""
+    from django.contrib import admin
+    from django.urls import NoReverseMatch, reverse
+
+    user = UserFactory(username="erin", is_superuser=True)
+    TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    password_login(client, "erin")
+    checked = 0
+    for model in admin.site._registry:
+        for view in ("changelist", "add"):
+            try:
+                url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}")
+            except NoReverseMatch:
+                continue
+            response = client.get(url)
+            assert response.status_code == 302, url
+            assert response["Location"].startswith(("/staff/login/", "/staff/two-factor/")), url
+            checked += 1
+    assert checked >= 20
