@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo serve test lint format lock messages check-deploy bandit clean
+.PHONY: setup demo serve test lint format lock messages check-deploy bandit clean e2e-deps screenshots prod-local prod-stop bench faults
 
 $(STAMP): requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -20,12 +20,13 @@ demo: setup
 	$(PY) manage.py load_demo
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-## test: set up, lint, then run the whole suite (PostgreSQL when DATABASE_URL is set)
-test: setup lint
+## test: set up, lint, then run the whole suite (PostgreSQL when DATABASE_URL is set),
+## the fault tests in tests/faults/ included (they need PostgreSQL and skip without it)
+test: setup lint e2e-deps
 	$(PY) -m pytest
 
 lint: setup
-	$(VENV)/bin/ruff check solidarity tests bench
+	$(VENV)/bin/ruff check solidarity tests bench deploy
 	$(VENV)/bin/mypy solidarity
 	$(VENV)/bin/bandit -q -c pyproject.toml -r solidarity --severity-level medium
 
@@ -48,4 +49,35 @@ lock:
 	build/lock-venv/bin/pip freeze > requirements.lock
 
 clean:
-	rm -rf $(VENV) var build .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var build .pytest_cache .mypy_cache .ruff_cache tests/e2e/node_modules
+
+## prod-local: the production stack on this machine (nginx :8080 → granian → PostgreSQL
+## database solidarity_prod, Redis, db_worker), demo data loaded; state under build/prod/
+prod-local: setup
+	$(PY) deploy/prodlocal.py start
+
+## prod-stop: stop what prod-local started
+prod-stop:
+	$(PY) deploy/prodlocal.py stop
+
+## bench: every benchmark in bench/ (10–15 minutes, 3 more the first time; BENCH_QUICK=1 for a short run)
+bench: setup
+	$(PY) -m bench.run_all
+
+## faults: only the fault tests (crashes, restarts, slow Stripe) against PostgreSQL
+faults: setup
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(PY) -m pytest tests/faults
+
+## e2e-deps: axe-core for the browser tests' accessibility checks (npm ci into tests/e2e/node_modules)
+AXE := tests/e2e/node_modules/axe-core/axe.min.js
+NPM := $(shell command -v npm 2>/dev/null)
+e2e-deps: $(if $(NPM),$(AXE),)
+
+$(AXE): tests/e2e/package.json tests/e2e/package-lock.json
+	npm ci --prefix tests/e2e --no-audit --no-fund --loglevel=error
+	touch $@
+
+## screenshots: photograph the main pages in Chromium and refresh docs/screenshots/ (the README's pictures)
+screenshots: setup e2e-deps
+	$(PY) -m pytest tests/e2e/test_screenshots.py
+	$(PY) -m tests.e2e.publish_screenshots

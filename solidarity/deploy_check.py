@@ -3,6 +3,7 @@ settings, with freshly generated throw-away keys, so the check needs no secrets.
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 import subprocess
@@ -18,6 +19,7 @@ def main() -> int:
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
         "SOLIDARITY_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "SOLIDARITY_LOG_SIGNING_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
         "DJANGO_ALLOWED_HOSTS": os.environ.get("DJANGO_ALLOWED_HOSTS", "solidarity.example"),
     }
     manage = Path(__file__).resolve().parent.parent / "manage.py"

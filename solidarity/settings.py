@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "solidarity.core",
     "solidarity.staff",
     "solidarity.ledger",
@@ -55,6 +57,8 @@ INSTALLED_APPS = [
     "solidarity.payments",
     "solidarity.disbursements",
     "solidarity.transparency",
+    "ninja",
+    "solidarity.api",
     "solidarity.helprequests",
 ]
 
@@ -97,9 +101,22 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'solidarity.sqlite3'}"),
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
+        # A persistent connection is checked before each request reuses it, so the app
+        # recovers by itself after PostgreSQL restarts or fails over.
+        conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Concurrent requests (a webhook and the thank-you page) both write: take the write lock
+    # when a transaction begins and wait for it, instead of failing with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background tasks (sealing the public log, cron-like jobs) are stored in the database and
+# run by `manage.py db_worker` (django-tasks-db); see docs/deployment.md.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -142,10 +159,15 @@ LOGIN_URL = "/staff/login/"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Strict"
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+# Secure cookies whenever DEBUG is off; DJANGO_COOKIE_SECURE=0 exists only for the browser tests,
+# which serve the production settings over plain http on 127.0.0.1.
+SESSION_COOKIE_SECURE = env_bool("DJANGO_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("DJANGO_COOKIE_SECURE", not DEBUG)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# No referrer anywhere; pages that hold a CSRF-protected form say "same-origin" instead
+# (SecurityHeadersMiddleware), because under no-referrer browsers post forms with
+# `Origin: null`, which the CSRF check must refuse. Other sites learn nothing either way.
 SECURE_REFERRER_POLICY = "no-referrer"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if not DEBUG:
@@ -199,6 +221,15 @@ SOLIDARITY_MAX_DONATION_BY_CURRENCY: dict[str, Decimal] = {
     "HUF": Decimal("40000000"),
 }
 SOLIDARITY_SITE_NAME = os.environ.get("SOLIDARITY_SITE_NAME", "Solidarity")
+# Seconds a shared cache (nginx's microcache) may serve an anonymous reader page: this is
+# how stale a campaign total may be after a donation (solidarity/core/caching.py).
+SOLIDARITY_READER_MAX_AGE = int(os.environ.get("SOLIDARITY_READER_MAX_AGE", "5"))
+# Keep rendered reader pages in the cache for that long too, shared by all app servers
+# (off in development and tests, where a page should show a change at once).
+SOLIDARITY_READER_RENDER_CACHE = env_bool("SOLIDARITY_READER_RENDER_CACHE", not DEBUG)
+# Site-wide sums over every posting (home, site transparency) are refreshed in the
+# background at most this often (seconds); 0 computes them on every request.
+SOLIDARITY_SITE_FIGURES_MAX_AGE = int(os.environ.get("SOLIDARITY_SITE_FIGURES_MAX_AGE", "0" if DEBUG else "60"))
 
 # Field encryption keys (Fernet, newest first), kept outside the database.
 SOLIDARITY_ENCRYPTION_KEYS = [
@@ -233,3 +264,15 @@ HELPREQUEST_RETENTION_DAYS = int(os.environ.get("HELPREQUEST_RETENTION_DAYS", "9
 
 # Payouts above this amount (major units of the campaign's currency) need a second person.
 SOLIDARITY_DISBURSEMENT_APPROVAL_THRESHOLD = os.environ.get("SOLIDARITY_DISBURSEMENT_APPROVAL_THRESHOLD", "300")
+
+# The JSON API (solidarity/api, docs/api.md): anonymous requests per client and minute,
+# counted under an hourly keyed hash of the address, in the cache only.
+SOLIDARITY_API_READS_PER_MINUTE = int(os.environ.get("SOLIDARITY_API_READS_PER_MINUTE", "120"))
+SOLIDARITY_API_RECEIPT_CHECKS_PER_MINUTE = int(os.environ.get("SOLIDARITY_API_RECEIPT_CHECKS_PER_MINUTE", "10"))
+
+# The public log's checkpoints are signed with the foundation's Ed25519 key (docs/public-log.md):
+# a PKCS#8 PEM or a base64 32-byte seed. Development derives one from the secret key.
+SOLIDARITY_LOG_SIGNING_KEY = os.environ.get("SOLIDARITY_LOG_SIGNING_KEY", "")
+SOLIDARITY_LOG_ORIGIN = os.environ.get("SOLIDARITY_LOG_ORIGIN", "")  # e.g. "example.org/public-log"; never change it
+if not SOLIDARITY_LOG_SIGNING_KEY and not DEBUG:
+    raise RuntimeError("SOLIDARITY_LOG_SIGNING_KEY must be set when DJANGO_DEBUG is off")

@@ -9,8 +9,9 @@ from django.views.decorators.http import require_safe
 
 from solidarity.campaigns import selectors
 from solidarity.campaigns.models import Campaign, NeedCategory
+from solidarity.core.caching import reader_page
 from solidarity.disbursements.selectors import needs_progress
-from solidarity.ledger.selectors import collected_by_currency, donation_count
+from solidarity.transparency import site_figures
 
 
 @require_safe
@@ -23,20 +24,22 @@ def root(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@reader_page
 def home(request: HttpRequest) -> HttpResponse:
     active = selectors.campaign_cards(selectors.search_campaigns(status="active")[:12])
     finished = selectors.campaign_cards(selectors.search_campaigns(status="closed")[:6])
     context = {
         "active": active,
         "finished": finished,
-        "collected": collected_by_currency(),
-        "donations": donation_count(),
-        "campaign_count": selectors.public_campaigns().count(),
+        "collected": site_figures.collected(),
+        "donations": site_figures.donations(),
+        "campaign_count": site_figures.campaign_count(),
     }
     return render(request, "campaigns/home.html", context)
 
 
 @require_safe
+@reader_page
 def campaign_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     category = request.GET.get("category", "")
@@ -53,6 +56,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@reader_page
 def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         campaign = selectors.public_campaign(slug)
@@ -69,10 +73,12 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+@reader_page
 def about(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/about.html")
 
 
 @require_safe
+@reader_page
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/privacy.html")

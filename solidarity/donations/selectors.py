@@ -6,9 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from solidarity.campaigns.models import Campaign
+from solidarity.core.errors import DomainError
 from solidarity.core.money import Money
 from solidarity.donations.models import Donation
 from solidarity.donations.receipts import hash_receipt_code
+from solidarity.ledger.log_selectors import InclusionProof, inclusion_proof_for_donation
 
 
 @dataclass(frozen=True)
@@ -19,6 +21,7 @@ class ReceiptStatus:
     campaign: Campaign | None = None
     amount: Money | None = None
     day: dt.date | None = None
+    proof: InclusionProof | None = None  # the donation's entry in the signed public log
 
 
 def receipt_status(code: str) -> ReceiptStatus:
@@ -27,8 +30,15 @@ def receipt_status(code: str) -> ReceiptStatus:
     donation = Donation.objects.filter(receipt_code_hash=hash_receipt_code(code)).select_related("campaign").first()
     if donation is None:
         return ReceiptStatus(found=False)
+    proof = None
+    if donation.ledger_transaction_id:
+        try:
+            proof = inclusion_proof_for_donation(donation)
+        except DomainError:
+            proof = None  # not sealed into a signed checkpoint yet
     return ReceiptStatus(
         found=True,
+        proof=proof,
         status=donation.status,
         counted=donation.status == "paid",
         campaign=donation.campaign,

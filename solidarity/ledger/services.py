@@ -13,6 +13,7 @@ from django.utils import timezone
 from solidarity.core.errors import DomainError, UnbalancedTransaction
 from solidarity.core.money import Money
 from solidarity.ledger.models import Account, AccountKind, AccountPurpose, Posting, Transaction, TransactionKind
+from solidarity.ledger.tasks import seal_after_commit
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -109,6 +110,8 @@ def post_transaction(
                 for account, money in lines
             ]
         )
+        # The public log gets the entry after commit, off the payment's transaction (tasks.py).
+        seal_after_commit()
     return txn
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q, Sum
 
+from solidarity.ledger.log_audit import audit_public_log
 from solidarity.ledger.models import AccountPurpose, Posting, Transaction, TransactionKind
 
 
@@ -69,6 +70,7 @@ def verify_ledger(*, limit: int = 50) -> VerificationReport:
 
     _check_reversals(report, limit)
     _check_donations(report, limit)
+    _check_public_log(report, limit)
     return report
 
 
@@ -126,3 +128,12 @@ def _check_donations(report: VerificationReport, limit: int) -> None:
         report.problems.append(
             f"transaction #{d['ledger_transaction_id']}: donation #{d['id']}'s status disagrees with its reversal"
         )
+
+
+def _check_public_log(report: VerificationReport, limit: int) -> None:
+    """Re-derive every sealed public log entry from today's rows and recompute each checkpoint.
+
+    The checks above catch a ledger that contradicts itself; this one catches a ledger
+    that was rewritten consistently after it was sealed and signed.
+    """
+    report.problems.extend(audit_public_log(limit=limit))

@@ -115,6 +115,13 @@ def on_invoice_paid(data: ProviderEventData) -> str:
 
 
 def _card_for(data: ProviderEventData) -> CardPayment | None:
+    """The card payment an event is about, locked until the event's transaction ends.
+
+    Refunds and disputes compute what changed from the row's running state (refunded so
+    far, dispute state): two events for one charge applied at once must take turns, or
+    both would book the same difference. Only this row is locked (`of=("self",)`), never
+    the donation's campaign, so other donations go on undisturbed.
+    """
     query = Q()
     if data.charge_id:
         query |= Q(charge_id=data.charge_id)
@@ -122,7 +129,13 @@ def _card_for(data: ProviderEventData) -> CardPayment | None:
         query |= Q(payment_intent_id=data.payment_intent_id)
     if not query:
         return None
-    return CardPayment.objects.filter(query).select_related("donation__campaign").first()
+    return (
+        CardPayment.objects.select_for_update(of=("self",))
+        .filter(query)
+        .select_related("donation__campaign")
+        .order_by("pk")
+        .first()
+    )
 
 
 def on_charge_refunded(data: ProviderEventData) -> str:

@@ -13,14 +13,16 @@ from django.views.decorators.http import require_safe
 
 from solidarity.campaigns.models import Campaign
 from solidarity.campaigns.selectors import public_campaign
+from solidarity.core.caching import reader_page
 from solidarity.core.formatting import format_date
 from solidarity.core.money import Money
 from solidarity.ledger.models import Posting
-from solidarity.transparency import selectors
+from solidarity.transparency import selectors, site_figures
 from solidarity.transparency.charts import Bar, bar_chart
 
 
 @require_safe
+@reader_page
 def campaign_transparency(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         campaign = public_campaign(slug)
@@ -35,8 +37,9 @@ def campaign_transparency(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+@reader_page
 def site_transparency(request: HttpRequest) -> HttpResponse:
-    report = selectors.site_report()
+    report = site_figures.report()
     charts = []
     for currency in sorted({c for row in report.months for c in (*row.collected, *row.spent)}):
         bars = []
@@ -90,6 +93,7 @@ class _Echo:
 
 
 @require_safe
+@reader_page
 def ledger_csv(request: HttpRequest) -> StreamingHttpResponse:
     """Every posting of the public ledger: no donor, no name, no message — only money."""
     writer = csv.writer(_Echo())

@@ -1,0 +1,63 @@
+"""Staff: record a payout against a need (proofs optional), and approve one as the second person."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import File, Form, Router, Status, UploadedFile
+
+from solidarity.api.errors import with_errors
+from solidarity.api.schemas import RowId
+from solidarity.api.staff_access import record_api_use, staff_actor
+from solidarity.api.staff_schemas import DisbursementIn, DisbursementOut
+from solidarity.campaigns.models import Need
+from solidarity.disbursements.models import Disbursement
+from solidarity.disbursements.services import approve_disbursement, record_disbursement
+from solidarity.staff.roles import Role
+
+router = Router(tags=["staff: disbursements"])
+NO_PROOFS = File(default_factory=list)  # proofs are optional
+
+
+@router.post(
+    "",
+    response=with_errors({201: DisbursementOut}, 400, 401, 403, 404, 409, 422),
+    operation_id="record_disbursement",
+)
+def record(request: HttpRequest, data: Form[DisbursementIn], proofs: list[UploadedFile] = NO_PROOFS) -> Status:
+    """Record a payout (multipart form; `proofs`: PDF, JPEG, PNG or WebP files, kept encrypted).
+
+    Above the approval threshold, or with an overdraft, it waits for a second person
+    (status `awaiting`); otherwise it posts at once (`posted`).
+    """
+    actor = staff_actor(request, Role.FINANCE)
+    need: Need = get_object_or_404(Need.objects.select_related("campaign"), pk=data.need)
+    with transaction.atomic():
+        disbursement = record_disbursement(
+            need=need,
+            payee_category=data.payee_category,
+            amount=data.money().to_money(),
+            paid_on=data.paid_on,
+            public_description=data.public_description,
+            actor=actor,
+            overdraft=data.overdraft,
+            proofs=[proof.read() for proof in proofs or []],
+        )
+        record_api_use(request, "record_disbursement", target=disbursement, amount=str(disbursement.money))
+    return Status(201, DisbursementOut.of(disbursement))
+
+
+@router.post(
+    "/{disbursement_id}/approve",
+    response=with_errors({200: DisbursementOut}, 400, 401, 403, 404, 409, 422),
+    operation_id="approve_disbursement",
+)
+def approve(request: HttpRequest, disbursement_id: RowId) -> DisbursementOut:
+    """Approve a payout awaiting a second person; it then posts. The recorder cannot approve."""
+    actor = staff_actor(request, Role.FINANCE, Role.ADMIN)
+    disbursement = get_object_or_404(Disbursement.objects.select_related("campaign"), pk=disbursement_id)
+    with transaction.atomic():
+        disbursement = approve_disbursement(disbursement=disbursement, actor=actor)
+        record_api_use(request, "approve_disbursement", target=disbursement)
+    return DisbursementOut.of(disbursement)

@@ -1,0 +1,58 @@
+"""The public log's tables: one sealed entry per ledger transaction, and signed checkpoints.
+
+Both are append-only like the ledger itself (the ORM refuses edits and deletes; on
+PostgreSQL triggers from migration 0004 refuse them too). Entries get their index when
+the sealer runs, not when the money moves, so donations never wait for each other on
+the log; docs/public-log.md describes the formats.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from solidarity.ledger.models import AppendOnlyModel, Transaction
+
+
+class LogEntry(AppendOnlyModel):
+    """A ledger transaction's public, canonical description and its RFC 9162 leaf hash."""
+
+    index = models.PositiveBigIntegerField(unique=True)
+    transaction = models.OneToOneField(Transaction, on_delete=models.PROTECT, related_name="log_entry")
+    # Canonical JSON, ASCII only, so the text is the exact byte string that is hashed.
+    entry = models.TextField()
+    leaf_hash = models.CharField(max_length=64, help_text="Hex SHA-256(0x00 || entry).")
+    sealed_at = models.DateTimeField()
+
+    class Meta:
+        app_label = "ledger"
+        ordering = ["index"]
+        verbose_name_plural = "log entries"
+
+    def __str__(self) -> str:
+        return f"log entry #{self.index} (transaction #{self.transaction_id})"
+
+    @property
+    def entry_bytes(self) -> bytes:
+        return self.entry.encode("ascii")
+
+
+class Checkpoint(AppendOnlyModel):
+    """A signed statement of the log's size and root hash at one moment."""
+
+    tree_size = models.PositiveBigIntegerField(unique=True)
+    root_hash = models.CharField(max_length=64, help_text="Hex root hash of the first tree_size entries.")
+    # The C2SP signed note: body (origin, size, base64 root, timestamp) and signature line.
+    note = models.TextField()
+    # Hex hashes of the complete subtrees covering the tree, largest first, so the next
+    # sealer extends the tree without re-reading every leaf. Not signed: verify_ledger
+    # recomputes everything from the entries.
+    frontier = models.JSONField(default=list)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        app_label = "ledger"
+        ordering = ["tree_size"]
+        constraints = [models.CheckConstraint(condition=models.Q(tree_size__gt=0), name="checkpoint_not_empty")]
+
+    def __str__(self) -> str:
+        return f"checkpoint at tree size {self.tree_size}"

@@ -1,0 +1,141 @@
+"""The back office as two staff members use it, and what the public sees of each step.
+
+A donor gives €400 by bank transfer; Anna (password and authenticator) imports the bank
+statement that carries the transfer, resolves a second line without a reference in the
+review queue, and records a €350 payout to the lawyer; the payout is above the approval
+threshold, so Boris, at his first login (he enrols an authenticator), approves it; Anna
+closes the collection. The receipt check, the transparency page and the campaign page
+show each result.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import re
+import time
+
+from django_otp.oath import totp
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import Contexts
+from tests.e2e.harness import LiveSite, StaffMember
+from tests.payments.camt_builder import camt
+
+TITLE = "A lawyer for Aliaksandr K."
+
+
+def totp_code(key: bytes) -> str:
+    return f"{totp(key, step=30, t0=0, digits=6, drift=0):06d}"
+
+
+def log_in(page: Page, member: StaffMember) -> None:
+    """Password, then the second factor; enrols an authenticator at the first login."""
+    page.goto("/staff/")
+    expect(page).to_have_url(re.compile(r"/staff/login/"))
+    page.get_by_label("Username").fill(member.username)
+    page.get_by_label("Password").fill(member.password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(re.compile(r"/staff/two-factor/"))
+    if member.totp_key_hex:
+        key = bytes.fromhex(member.totp_key_hex)
+    else:
+        expect(page.get_by_text("Every staff account needs a second factor")).to_be_visible()
+        expect(page.locator("figure svg")).to_be_visible()  # the QR code for the authenticator app
+        key = base64.b32decode(page.locator("#totp-secret").inner_text().strip())
+    page.get_by_label("Code from your authenticator app").fill(totp_code(key))
+    page.get_by_role("button", name="Verify").click()
+    expect(page.get_by_role("heading", name="Back office")).to_be_visible()
+
+
+def shows_eventually(page: Page, path: str, selector: str, text: str, deadline_s: float = 20.0) -> None:
+    """Reader pages may be served from a cache for SOLIDARITY_READER_MAX_AGE (5) seconds:
+    reload until `selector` shows `text`, up to a deadline."""
+    page.goto(path)
+    deadline = time.monotonic() + deadline_s
+    while text not in (page.locator(selector).first.text_content() or ""):
+        assert time.monotonic() < deadline, f"{path}: {selector} never showed {text!r}"
+        page.wait_for_timeout(500)  # the polling interval, under the deadline above
+        page.reload()
+
+
+def run_action(page: Page, row_text: str, action: str) -> None:
+    """Tick one row of a changelist and run an admin action on it."""
+    page.get_by_role("row").filter(has_text=row_text).get_by_role("checkbox").check()
+    page.locator("select[name=action]").select_option(label=action)
+    page.get_by_role("button", name="Go").click()
+
+
+def test_staff_match_a_transfer_pay_out_with_a_second_approval_and_close_the_collection(
+    contexts: Contexts, live_site: LiveSite
+) -> None:
+    slug = live_site.staff_journey_slug
+    anna_member, boris_member = live_site.staff
+    donor = contexts.page(js=False)
+    donor.goto(f"/en/campaigns/{slug}/donate/")
+    donor.get_by_label("Other amount").fill("400")
+    donor.get_by_label("Bank transfer").check()
+    donor.get_by_role("button", name="Continue").click()
+    reference = donor.locator("#bank-reference").inner_text().strip()
+    receipt_code = donor.locator("#receipt-code").inner_text().strip()
+
+    anna = contexts.page()
+    log_in(anna, anna_member)
+    today = dt.date.today().isoformat()
+    statement = camt(
+        [
+            {"amount": "400.00", "text": reference, "day": today, "bank_ref": "E2E-400"},
+            {"amount": "15.00", "text": "for Aliaksandr", "day": today, "bank_ref": "E2E-15", "payer": "Olga P."},
+        ],
+        msg=f"E2E-{today}",
+    )
+    anna.goto("/staff/payments/importedstatement/upload/")
+    anna.get_by_label("File").set_input_files(
+        {"name": "statement.xml", "mimeType": "application/xml", "buffer": statement}
+    )
+    anna.get_by_role("button", name="Import").click()
+    expect(anna.locator("#import-summary")).to_contain_text("1 matched, 1 waiting for review")
+
+    anna.get_by_role("link", name="Review queue").click()
+    anna.get_by_role("row").filter(has_text="for Aliaksandr").get_by_role("link").first.click()
+    expect(anna.get_by_text("Text: for Aliaksandr")).to_be_visible()
+    anna.get_by_label("Campaign").select_option(label=TITLE)
+    anna.get_by_role("button", name="Resolve").click()
+    expect(anna.locator(".messagelist")).to_contain_text("resolved")
+
+    anna.goto("/staff/disbursements/disbursement/record/")
+    need = anna.locator("#id_need option", has_text="Lawyer for the trial (")
+    anna.get_by_label("Need").select_option(need.get_attribute("value") or "")
+    anna.get_by_label("Payee category").select_option(label="Lawyer")
+    anna.get_by_label("Amount").fill("350")
+    anna.get_by_label("Public description").fill("Lawyer's fee for the first hearing")
+    anna.get_by_role("button", name="Record payout").click()
+    expect(anna.locator(".messagelist")).to_contain_text("Payout recorded")
+    expect(anna.get_by_role("row").filter(has_text="350")).to_contain_text("Awaiting a second approval")
+
+    boris = contexts.page()
+    log_in(boris, boris_member)
+    boris.goto("/staff/disbursements/disbursement/?status__exact=awaiting")
+    run_action(boris, "350", "Approve the selected payouts (a second person)")
+    expect(boris.locator(".messagelist")).to_contain_text("approved and paid")
+
+    anna.goto("/staff/campaigns/campaign/")
+    run_action(anna, TITLE, "Close the collection")
+    expect(anna.locator(".messagelist .error")).to_have_count(0)
+
+    donor.goto("/en/receipts/")
+    donor.get_by_label("Receipt code").fill(receipt_code)
+    donor.get_by_role("button", name="Check").click()
+    expect(donor.get_by_role("status")).to_contain_text("Counted.")
+    expect(donor.get_by_role("status")).to_contain_text("€400")
+
+    shows_eventually(donor, f"/en/campaigns/{slug}/transparency/", "#t-spent", "€350")
+    expect(donor.locator("#t-collected")).to_have_text("€415")
+    expect(donor.locator("#t-spent")).to_have_text("€350")
+    expect(donor.locator("ol.payouts")).to_contain_text("Lawyer's fee for the first hearing")
+
+    shows_eventually(donor, f"/en/campaigns/{slug}/", "aside.summary", "The collection is over.")
+    summary = donor.get_by_role("complementary", name="Collection")
+    expect(summary).to_contain_text("The collection is over.")
+    expect(summary).to_contain_text("€415")
+    expect(donor.get_by_role("link", name="Donate")).to_have_count(0)

@@ -1,0 +1,62 @@
+"""A Stripe that answers after 5 s does not use up database connections or slow readers.
+
+The webhook's fee look-up calls Stripe outside any database transaction, with the
+connection idle; nginx lets at most 4 webhook deliveries in at once (the rest get 503 and
+are delivered again), so app threads stay free for page views.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import psycopg
+
+from bench.common import percentile, sample_latencies
+from bench.storm import plan_storm, send_all
+from tests.faults.conftest import in_stack
+from tests.faults.test_webhook_storms import CREATE
+from tests.stripe_fake.server import StripeFake
+
+PAGE = "/en/campaigns/legal-defence-ihar-m/"
+THREADS = 8  # per app worker (2 workers); more than the 4 webhooks nginx lets in
+
+
+def test_slow_stripe_exhausts_no_connections_and_keeps_pages_fast(stack_factory) -> None:
+    with StripeFake(api_key="sk_test_faults_slow") as fake:
+        stack = stack_factory(
+            "slowstripe",
+            base_port=8295,
+            stripe_api_base=fake.url,
+            app_threads=THREADS,
+            extra_env={"STRIPE_SECRET_KEY": fake.api_key, "SOLIDARITY_READER_RENDER_CACHE": "0"},
+        )
+        created = in_stack(stack, CREATE.format(count=24))
+        plan = plan_storm(created["ids"], total=24, seed=5, run="s")
+        stack.start_app(workers=2)
+        stack.start_nginx()
+        page = f"http://127.0.0.1:{stack.app_port}{PAGE}"  # the app itself: every view rendered
+        normal = sample_latencies(page, count=60)
+
+        fake.set_delay(5.0)
+        outcome: dict[str, object] = {}
+        sender = threading.Thread(
+            target=lambda: outcome.setdefault("report", send_all(plan.deliveries, port=stack.http_port, clients=8)),
+            daemon=True,
+        )
+        sender.start()
+        time.sleep(1.0)  # let the deliveries reach Stripe's 5-second wait
+        with psycopg.connect(stack.postgres_url + "/postgres", autocommit=True) as conn:
+            during = sample_latencies(page, count=60, warmup=0)
+            rows = conn.execute(
+                "SELECT state, count(*) FROM pg_stat_activity WHERE datname = %s GROUP BY state", [stack.database]
+            ).fetchall()
+        sender.join(120)
+
+    states = {state or "": n for state, n in rows}
+    assert sum(states.values()) <= 2 * THREADS + 1, states
+    assert states.get("idle in transaction", 0) == 0, "no transaction stays open while Stripe is slow"
+    assert outcome["report"].delivered == len(plan.deliveries)  # type: ignore[attr-defined]
+    p95_normal, p95_during = percentile(normal, 95), percentile(during, 95)
+    # Not a benchmark: a loose bound that only a starved app server would break.
+    assert p95_during <= 1.5 * p95_normal + 25, (p95_normal, p95_during)

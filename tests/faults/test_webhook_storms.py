@@ -1,0 +1,158 @@
+"""Webhook storms while things break: every event is applied exactly once.
+
+The sender behaves like Stripe: whatever was not answered 2xx (a reset connection, a
+refused one, a 5xx) is delivered again later. Whatever breaks in between, the ledger must
+end exactly where the events say and pass `verify_ledger`: an event is stored in the same
+database transaction that applies it, so a crash either keeps both or neither.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bench.common import descendants
+from bench.storm import plan_storm, send_all
+from tests.faults.conftest import in_stack, make_stack, postgres_server
+
+PG_BIN = (
+    Path("/usr/lib/postgresql")
+    / (sorted(os.listdir("/usr/lib/postgresql"))[-1] if Path("/usr/lib/postgresql").exists() else "15")
+    / "bin"
+)
+
+CREATE = """
+from bench.storm import create_pending_donations
+ids, before = create_pending_donations({count})
+result = {{"ids": ids, "before": before}}
+"""
+CHECK = """
+from bench.storm import check_outcome
+result = check_outcome({expected!r}, {before!r})
+"""
+
+
+def _storm_in_background(plan, port: int) -> tuple[threading.Thread, dict[str, object], list[int]]:
+    progress = [0]
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            outcome["report"] = send_all(
+                plan.deliveries, port=port, clients=8, deadline_s=240, on_progress=lambda n: progress.__setitem__(0, n)
+            )
+        except BaseException as exc:
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread, outcome, progress
+
+
+def _wait_for(condition, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_killing_an_app_process_mid_storm_loses_and_doubles_nothing(stack_factory) -> None:
+    stack = stack_factory("appkill", base_port=8291)
+    created = in_stack(stack, CREATE.format(count=240))
+    plan = plan_storm(created["ids"], total=400, seed=11, run="k")
+    master = stack.start_app(workers=2)
+    thread, outcome, progress = _storm_in_background(plan, stack.app_port)
+
+    _wait_for(lambda: progress[0] >= 100, 120, "a quarter of the storm")
+    victim = descendants(master)[0]
+    os.kill(victim, signal.SIGKILL)
+    thread.join(260)
+
+    assert "error" not in outcome, outcome.get("error")
+    report = outcome["report"]
+    assert report.delivered == len(plan.deliveries)  # type: ignore[attr-defined]
+    assert stack.pid("app") == master, "the app server itself kept running"
+    assert victim not in descendants(master), "the killed worker was replaced"
+    assert in_stack(stack, CHECK.format(expected=plan.expected(), before=created["before"])) == []
+
+
+class PrivatePostgres:
+    """A throw-away PostgreSQL cluster on its own port, so that restarting it hurts no one
+    else using the machine's server."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.dir = Path(tempfile.mkdtemp(prefix="solidarity-faults-pg-"))
+        self.data = self.dir / "data"
+
+    def _as_postgres(self, *command: str) -> None:
+        run_as = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        subprocess.run([*run_as, *command], check=True, capture_output=True, timeout=120)
+
+    def start(self) -> str:
+        if os.geteuid() == 0:
+            shutil.chown(self.dir, "postgres", "postgres")
+        self._as_postgres(str(PG_BIN / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync")
+        self._pg_ctl("start")
+        return f"postgres://postgres@127.0.0.1:{self.port}"
+
+    def _pg_ctl(self, action: str, *extra: str) -> None:
+        options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=on"
+        log = str(self.dir / "server.log")  # the server must not inherit our pipes
+        self._as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-l", log, "-o", options, "-w", *extra, action)
+
+    def crash_and_restart(self) -> None:
+        """Immediate shutdown (like a power cut: no checkpoint, recovery from WAL), then start."""
+        self._pg_ctl("stop", "-m", "immediate")
+        self._pg_ctl("start")
+
+    def stop(self) -> None:
+        try:
+            self._pg_ctl("stop", "-m", "fast")
+        finally:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+@pytest.fixture
+def private_postgres() -> Iterator[PrivatePostgres]:
+    postgres_server()  # skips without PostgreSQL
+    if not (PG_BIN / "initdb").exists() or (os.geteuid() == 0 and shutil.which("runuser") is None):
+        pytest.skip("needs PostgreSQL's server binaries (initdb, pg_ctl)")
+    cluster = PrivatePostgres(port=55439)
+    cluster.start()
+    yield cluster
+    cluster.stop()
+
+
+def test_postgres_crash_and_restart_mid_storm_leaves_no_partial_transaction(private_postgres) -> None:
+    stack = make_stack(
+        "pgrestart", "", base_port=8293, postgres_url=f"postgres://postgres@127.0.0.1:{private_postgres.port}"
+    )
+    try:
+        stack.prepare(fresh=True, demo=True)
+        created = in_stack(stack, CREATE.format(count=240))
+        plan = plan_storm(created["ids"], total=400, seed=12, run="r")
+        master = stack.start_app(workers=2)
+        thread, outcome, progress = _storm_in_background(plan, stack.app_port)
+
+        _wait_for(lambda: progress[0] >= 100, 120, "a quarter of the storm")
+        private_postgres.crash_and_restart()
+        thread.join(260)
+
+        assert "error" not in outcome, outcome.get("error")
+        assert outcome["report"].delivered == len(plan.deliveries)  # type: ignore[attr-defined]
+        assert stack.pid("app") == master, "the app recovered without being restarted"
+        assert in_stack(stack, CHECK.format(expected=plan.expected(), before=created["before"])) == []
+    finally:
+        stack.stop_all()
