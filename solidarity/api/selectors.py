@@ -18,7 +18,7 @@ def campaign_page(
     """
     qs = search_campaigns(status=status, category=category, query=query)
     if currency:
-        qs = qs.filter(currency=currency.upper())
+        qs = qs.filter(currency=currency.replace("\x00", "").upper()[:3])
     return keyset_page(qs, cursor=cursor, limit=limit, newest_first=True)
 
 

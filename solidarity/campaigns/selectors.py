@@ -54,7 +54,7 @@ def search_campaigns(*, status: str = "", category: str = "", query: str = "") -
         # A subquery, not a join: a join repeats a campaign per matching need and would
         # need DISTINCT, which sorts every public campaign before the LIMIT (bench/scale.py).
         qs = qs.filter(pk__in=Need.objects.filter(category=category).values("campaign_id"))
-    query = query.strip()[:100]
+    query = query.replace("\x00", "").strip()[:100]  # PostgreSQL text cannot hold NUL
     if query:
         text = Q()
         for field in ("title", "story", "beneficiary__public_name"):

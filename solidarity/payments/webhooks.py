@@ -14,7 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from solidarity.core.errors import DomainError
-from solidarity.payments.events import apply_event
+from solidarity.payments.events import apply_event, retry_waiting
 from solidarity.payments.models import ProviderEvent
 from solidarity.payments.providers.base import ProviderEventData, WebhookRejected
 from solidarity.payments.providers.stripe import StripeProvider
@@ -57,6 +57,9 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
     except WebhookRejected as exc:
         return JsonResponse({"error": exc.code, "message": exc.message}, status=400)
     if ProviderEvent.objects.filter(provider="stripe", event_id=data.event_id).exists():
+        # A repeat delivery: the first one may have been cut off (a killed process) after it
+        # committed but before it applied the events waiting for it. Do that now.
+        retry_waiting("stripe", handle_stripe_event, related_to=data)
         return JsonResponse({"received": True, "duplicate": True})
     try:
         data = _with_fee(provider, data)

@@ -156,3 +156,11 @@ def test_an_unexpected_failure_is_a_500_in_the_error_shape(api: Client, campaign
 def test_the_api_root_points_to_its_documents(api: Client) -> None:
     body = api.get("/api/v1/").json()
     assert body["openapi"] == "/api/v1/openapi.json" and body["docs"] == "/api/v1/docs"
+
+
+def test_nul_bytes_in_filters_are_harmless(client) -> None:
+    """PostgreSQL text cannot hold NUL: the search must not pass one to the database."""
+    for query in ("q=a%00b", "q=%00"):
+        assert client.get(f"/api/v1/campaigns?{query}").status_code == 200, query
+    assert client.get("/api/v1/campaigns?currency=E%00R").status_code == 422  # not a currency code
+    assert Client(HTTP_HOST="127.0.0.1").get("/en/campaigns/?q=a%00b").status_code == 200
