@@ -17,14 +17,32 @@ pytestmark = pytest.mark.django_db
 
 def test_full_life_cycle_records_who_and_when(staff_user) -> None:
     campaign = CampaignFactory()
-    services.add_need(campaign=campaign, category="legal_aid", description="Lawyer", amount=Money(Decimal(500), "EUR"), actor=staff_user)
-    for step in (services.submit_for_review, services.publish_campaign, services.close_campaign, services.mark_reported, services.archive_campaign):
+    services.add_need(
+        campaign=campaign,
+        category="legal_aid",
+        description="Lawyer",
+        amount=Money(Decimal(500), "EUR"),
+        actor=staff_user,
+    )
+    for step in (
+        services.submit_for_review,
+        services.publish_campaign,
+        services.close_campaign,
+        services.mark_reported,
+        services.archive_campaign,
+    ):
         campaign = step(campaign=campaign, actor=staff_user)
     assert campaign.status == CampaignStatus.ARCHIVED
     assert campaign.published_at is not None and campaign.closed_at is not None
     assert campaign.status_changed_by == staff_user
     steps = list(CampaignTransition.objects.filter(campaign=campaign).values_list("from_status", "to_status"))
-    assert steps == [("draft", "in_review"), ("in_review", "active"), ("active", "closed"), ("closed", "reported"), ("reported", "archived")]
+    assert steps == [
+        ("draft", "in_review"),
+        ("in_review", "active"),
+        ("active", "closed"),
+        ("closed", "reported"),
+        ("reported", "archived"),
+    ]
     assert AuditEntry.objects.filter(action="campaign.closed", actor=staff_user, target_id=str(campaign.pk)).exists()
 
 
@@ -63,7 +81,9 @@ def test_need_in_another_currency_or_not_positive_is_refused() -> None:
 def test_goal_is_the_sum_of_needs() -> None:
     campaign = CampaignFactory(currency="PLN")
     services.add_need(campaign=campaign, category="medical", description="a", amount=Money(Decimal("100.50"), "PLN"))
-    services.add_need(campaign=campaign, category="other", description="b", amount=Money(Decimal("20"), "PLN"), recurrence="monthly")
+    services.add_need(
+        campaign=campaign, category="other", description="b", amount=Money(Decimal("20"), "PLN"), recurrence="monthly"
+    )
     assert campaign.goal == Money(Decimal("120.50"), "PLN")
 
 

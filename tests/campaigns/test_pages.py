@@ -36,7 +36,9 @@ def test_reader_pages_render_without_cookies(client, campaign, path: str) -> Non
 
 def test_campaign_page_shows_needs_goal_progress_and_timeline(client, staff_user) -> None:
     campaign = active_campaign(goal="1100")
-    TimelineEventFactory(beneficiary=campaign.beneficiary, kind="transferred", place_en="Pre-trial detention centre No. 1")
+    TimelineEventFactory(
+        beneficiary=campaign.beneficiary, kind="transferred", place_en="Pre-trial detention centre No. 1"
+    )
     record_staff_donation(campaign=campaign, amount=Money(Decimal(550), "EUR"), channel="cash", actor=staff_user)
     html = client.get(f"/en/campaigns/{campaign.slug}/").content.decode()
     assert "€1,100" in html and "€550" in html

@@ -17,7 +17,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_postgres")]
 def _posted(campaign):
     cash = get_account(purpose=AccountPurpose.CASH, currency="EUR")
     amount = Money(Decimal("10"), "EUR")
-    return post_transaction(kind=TransactionKind.DONATION, campaign=campaign, lines=[(cash, amount), (campaign_fund(campaign), -amount)])
+    return post_transaction(
+        kind=TransactionKind.DONATION, campaign=campaign, lines=[(cash, amount), (campaign_fund(campaign), -amount)]
+    )
 
 
 def test_sql_update_of_a_posting_is_refused(campaign) -> None:
@@ -50,5 +52,7 @@ def test_sql_insert_of_an_unbalanced_transaction_is_refused_at_commit(campaign) 
 
 def test_sql_insert_of_a_transaction_without_postings_is_refused(campaign) -> None:
     with pytest.raises(IntegrityError, match="at least two"), transaction.atomic(), connection.cursor() as cur:
-        cur.execute("INSERT INTO ledger_transaction (kind, memo, occurred_on, created_at) VALUES ('donation', '', CURRENT_DATE, now())")
+        cur.execute(
+            "INSERT INTO ledger_transaction (kind, memo, occurred_on, created_at) VALUES ('donation', '', CURRENT_DATE, now())"
+        )
         cur.execute("SET CONSTRAINTS ALL IMMEDIATE")

@@ -20,7 +20,9 @@ def eur(amount: str) -> Money:
 def test_balanced_transaction_is_posted(campaign) -> None:
     cash = get_account(purpose=AccountPurpose.CASH, currency="EUR")
     fund = campaign_fund(campaign)
-    txn = post_transaction(kind=TransactionKind.DONATION, campaign=campaign, lines=[(cash, eur("10")), (fund, -eur("10"))])
+    txn = post_transaction(
+        kind=TransactionKind.DONATION, campaign=campaign, lines=[(cash, eur("10")), (fund, -eur("10"))]
+    )
     assert txn.postings.count() == 2
     assert account_balance(fund) == -eur("10")
 
@@ -29,7 +31,9 @@ def test_unbalanced_transaction_is_refused_and_nothing_is_written(campaign) -> N
     cash = get_account(purpose=AccountPurpose.CASH, currency="EUR")
     fund = campaign_fund(campaign)
     with pytest.raises(UnbalancedTransaction, match=r"off by 1\.00 EUR"):
-        post_transaction(kind=TransactionKind.DONATION, campaign=campaign, lines=[(cash, eur("11")), (fund, -eur("10"))])
+        post_transaction(
+            kind=TransactionKind.DONATION, campaign=campaign, lines=[(cash, eur("11")), (fund, -eur("10"))]
+        )
     assert Transaction.objects.count() == 0
     assert Posting.objects.count() == 0
 
@@ -65,7 +69,9 @@ def test_single_posting_and_zero_postings_are_refused(campaign) -> None:
 
 def test_posted_rows_cannot_be_edited_or_deleted_through_the_orm(campaign) -> None:
     cash = get_account(purpose=AccountPurpose.CASH, currency="EUR")
-    txn = post_transaction(kind=TransactionKind.DONATION, campaign=campaign, lines=[(cash, eur("5")), (campaign_fund(campaign), -eur("5"))])
+    txn = post_transaction(
+        kind=TransactionKind.DONATION, campaign=campaign, lines=[(cash, eur("5")), (campaign_fund(campaign), -eur("5"))]
+    )
     posting = txn.postings.first()
     assert posting is not None
     posting.amount_minor = 1
@@ -83,7 +89,9 @@ def test_posted_rows_cannot_be_edited_or_deleted_through_the_orm(campaign) -> No
 def test_reversal_mirrors_the_original_and_happens_once(campaign) -> None:
     cash = get_account(purpose=AccountPurpose.CASH, currency="EUR")
     fund = campaign_fund(campaign)
-    txn = post_transaction(kind=TransactionKind.DONATION, campaign=campaign, lines=[(cash, eur("7")), (fund, -eur("7"))])
+    txn = post_transaction(
+        kind=TransactionKind.DONATION, campaign=campaign, lines=[(cash, eur("7")), (fund, -eur("7"))]
+    )
     reversal = reverse_transaction(original=txn)
     assert reversal.reverses == txn
     assert account_balance(fund) == eur("0")
@@ -95,4 +103,6 @@ def test_reversal_mirrors_the_original_and_happens_once(campaign) -> None:
 
 def test_accounts_are_created_once_per_purpose_currency_and_campaign(campaign) -> None:
     assert campaign_fund(campaign) == campaign_fund(campaign)
-    assert get_account(purpose=AccountPurpose.BANK, currency="eur") == get_account(purpose=AccountPurpose.BANK, currency="EUR")
+    assert get_account(purpose=AccountPurpose.BANK, currency="eur") == get_account(
+        purpose=AccountPurpose.BANK, currency="EUR"
+    )

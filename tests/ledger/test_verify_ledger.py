@@ -21,7 +21,9 @@ def test_verify_ledger_passes_on_a_consistent_ledger(campaign, staff_user, capsy
 
 
 def test_verify_ledger_names_a_tampered_transaction(campaign, staff_user, capsys) -> None:
-    recorded = record_staff_donation(campaign=campaign, amount=Money(Decimal(10), "EUR"), channel="cash", actor=staff_user)
+    recorded = record_staff_donation(
+        campaign=campaign, amount=Money(Decimal(10), "EUR"), channel="cash", actor=staff_user
+    )
     txn_id = recorded.donation.ledger_transaction_id
     posting = Posting.objects.filter(transaction_id=txn_id).first()
     assert posting is not None

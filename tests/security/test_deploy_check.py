@@ -14,7 +14,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_settings(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    full = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SECRET_KEY", "SOLIDARITY_ENCRYPTION_KEYS", "SOLIDARITY_LOG_SIGNING_KEY")}
+    full = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DJANGO_SECRET_KEY", "SOLIDARITY_ENCRYPTION_KEYS", "SOLIDARITY_LOG_SIGNING_KEY")
+    }
     full.update({"DJANGO_DEBUG": "0", "DJANGO_ALLOWED_HOSTS": "solidarity.example", **env})
     return subprocess.run(
         [
@@ -45,7 +49,10 @@ def test_check_deploy_passes_under_production_settings() -> None:
         ({"DJANGO_SECRET_KEY": "short", "SOLIDARITY_ENCRYPTION_KEYS": Fernet.generate_key().decode()}, "too weak"),
         ({"DJANGO_SECRET_KEY": "a" * 60, "SOLIDARITY_ENCRYPTION_KEYS": Fernet.generate_key().decode()}, "too weak"),
         ({"DJANGO_SECRET_KEY": "k3J9x!Qz" * 8}, "SOLIDARITY_ENCRYPTION_KEYS must be set"),
-        ({"DJANGO_SECRET_KEY": "k3J9x!Qz" * 8, "SOLIDARITY_ENCRYPTION_KEYS": Fernet.generate_key().decode()}, "SOLIDARITY_LOG_SIGNING_KEY must be set"),
+        (
+            {"DJANGO_SECRET_KEY": "k3J9x!Qz" * 8, "SOLIDARITY_ENCRYPTION_KEYS": Fernet.generate_key().decode()},
+            "SOLIDARITY_LOG_SIGNING_KEY must be set",
+        ),
     ],
 )
 def test_production_refuses_to_start_with_weak_or_missing_secrets(env: dict[str, str], message: str) -> None:

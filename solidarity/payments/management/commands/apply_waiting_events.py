@@ -10,7 +10,9 @@ from solidarity.payments.stripe_handlers import handle_stripe_event
 
 
 class Command(BaseCommand):
-    help = "Apply provider events still waiting for an earlier one whose prerequisite has arrived (run every few minutes)."
+    help = (
+        "Apply provider events still waiting for an earlier one whose prerequisite has arrived (run every few minutes)."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         applied = retry_waiting("stripe", handle_stripe_event)
