@@ -26,7 +26,7 @@ from lxml import etree
 from solidarity.core.money import Money
 
 from .errors import StatementError
-from .lines import ParsedStatement, StatementLine, file_account, with_checksums
+from .lines import ParsedStatement, StatementLine, assemble
 from .references import normalise_structured_reference
 from .text import clean_account, clean_reference, clean_text, join_texts
 from .values import iso_date, money, unsigned_decimal
@@ -144,22 +144,10 @@ def parse_camt053(data: bytes, *, filename: str = "") -> ParsedStatement:
     statements = _findall(message, "Stmt")
     if not statements:
         raise StatementError(f"{prefix}the camt.053 message contains no statement (Stmt).")
-    lines: list[StatementLine] = []
-    accounts: list[str] = []
-    skipped = 0
-    for number, stmt in enumerate(statements, start=1):
-        account, stmt_lines, stmt_skipped = _statement(stmt, f"{prefix}statement {number}", warnings)
-        accounts.append(account)
-        lines.extend(stmt_lines)
-        skipped += stmt_skipped
-    return ParsedStatement(
-        format="camt053",
-        account=file_account(accounts, warnings),
-        statements=len(statements),
-        lines=with_checksums(lines),
-        skipped=skipped,
-        warnings=warnings,
-    )
+    parts = [
+        _statement(stmt, f"{prefix}statement {number}", warnings) for number, stmt in enumerate(statements, start=1)
+    ]
+    return assemble("camt053", parts, warnings)
 
 
 def _message(root: Element, prefix: str, warnings: list[str]) -> Element:

@@ -121,3 +121,18 @@ def file_account(accounts: list[str], warnings: list[str]) -> str:
             "each line carries its own statement account."
         )
     return ""
+
+
+def assemble(
+    format: StatementFormat, statements: list[tuple[str, list[StatementLine], int]], warnings: list[str]
+) -> ParsedStatement:
+    """One file's result from its statements' (account, lines, skipped), checksums filled in."""
+    lines = [line for _, stmt_lines, _ in statements for line in stmt_lines]
+    return ParsedStatement(
+        format=format,
+        account=file_account([account for account, _, _ in statements], warnings),
+        statements=len(statements),
+        lines=with_checksums(lines),
+        skipped=sum(skipped for _, _, skipped in statements),
+        warnings=warnings,
+    )

@@ -29,7 +29,7 @@ from decimal import Decimal
 from solidarity.core.money import Money
 
 from .errors import StatementError
-from .lines import ParsedStatement, StatementLine, file_account, with_checksums
+from .lines import ParsedStatement, StatementLine, assemble
 from .mt940_details import Details, interpret
 from .text import clean_account, clean_reference, clean_text, looks_like_iban
 from .values import money
@@ -196,22 +196,8 @@ def parse_mt940(data: bytes, *, filename: str = "") -> ParsedStatement:
     blocks = _blocks(decode(data, warnings), prefix)
     if not blocks:
         raise StatementError(f"{prefix}no MT940 statement found (no :20: field).")
-    lines: list[StatementLine] = []
-    accounts: list[str] = []
-    skipped = 0
-    for number, block in enumerate(blocks, start=1):
-        account, block_lines, block_skipped = _statement(block, f"{prefix}statement {number}", warnings)
-        accounts.append(account)
-        lines.extend(block_lines)
-        skipped += block_skipped
-    return ParsedStatement(
-        format="mt940",
-        account=file_account(accounts, warnings),
-        statements=len(blocks),
-        lines=with_checksums(lines),
-        skipped=skipped,
-        warnings=warnings,
-    )
+    parts = [_statement(block, f"{prefix}statement {number}", warnings) for number, block in enumerate(blocks, start=1)]
+    return assemble("mt940", parts, warnings)
 
 
 def _statement(block: _Block, name: str, warnings: list[str]) -> tuple[str, list[StatementLine], int]:
