@@ -14,10 +14,12 @@ $(STAMP): requirements.lock
 
 setup: $(STAMP)
 
-## demo: set up, migrate an SQLite database, load the demo data and serve http://127.0.0.1:8000
+## demo: set up, migrate an SQLite database, load the demo data, seal the public log (the
+## demo runs no task worker) and serve http://127.0.0.1:8000
 demo: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
+	$(PY) manage.py seal_log
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 ## test: set up, lint, then run the whole suite (PostgreSQL when DATABASE_URL is set),
