@@ -173,3 +173,19 @@ def test_every_shared_statement_imports_and_a_second_import_is_all_duplicates(st
             assert f"{lines} already imported" in line
     assert BankLine.objects.count() == total
     assert verify_ledger().ok
+
+
+@pytest.mark.skipif(not SHARED.exists(), reason="../shared/fixtures is not beside the project")
+def test_a_folder_imports_its_statements_and_skips_other_files(staff_user, capsys) -> None:
+    statements = [p for kind in ("camt053", "mt940") for p in (SHARED / kind).iterdir() if p.is_file()]
+    call_command("import_statement", str(SHARED))
+    out = capsys.readouterr().out
+    skipped = {line.split(": ")[0] for line in out.splitlines() if line.endswith("skipped, not a bank statement")}
+    assert skipped == {str(SHARED / "README.md"), str(SHARED / "ecb" / "xpt-nl_eurofxref-daily.xml")}
+    assert ImportedStatement.objects.count() == len(statements)
+    lines = BankLine.objects.count()
+    call_command("import_statement", str(SHARED))
+    assert capsys.readouterr().out.count(" already imported") == len(statements)
+    assert BankLine.objects.count() == lines
+    second = ImportedStatement.objects.order_by("-id")[: len(statements)]
+    assert all(s.lines_new == 0 and s.lines_duplicate == s.lines_total for s in second)

@@ -9,14 +9,17 @@ from django.core.management.base import BaseCommand, CommandError
 from solidarity.core.errors import DomainError
 from solidarity.core.progress import ProgressBar
 from solidarity.payments.reconciliation import import_statement
-from solidarity.payments.statements import CsvMapping
+from solidarity.payments.statements import CsvMapping, detect_format
 
 
 class Command(BaseCommand):
-    help = "Import a bank statement (camt.053, MT940, or CSV with a column mapping) and match its transfers."
+    help = (
+        "Import bank statements (camt.053, MT940, or CSV with a column mapping) and match their transfers. "
+        "A folder is searched for statement files; other files in it are listed as skipped."
+    )
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("files", nargs="+", help="statement files")
+        parser.add_argument("files", nargs="+", help="statement files, or folders holding them")
         parser.add_argument("--as-user", help="staff username recorded in the audit log")
         parser.add_argument("--csv-date", help="CSV: column holding the booking date")
         parser.add_argument("--csv-amount", help="CSV: column holding the signed amount")
@@ -54,12 +57,15 @@ class Command(BaseCommand):
                 raise CommandError(f"No staff user {options['as_user']!r}.")
         mapping = self._mapping(options)
         failed = False
-        for name in files:
+        for name, from_folder in self._expand(files):
             try:
                 data = Path(name).read_bytes()
             except OSError as exc:
                 self.stderr.write(f"{name}: cannot read: {exc}")
                 failed = True
+                continue
+            if from_folder and not _looks_like_statement(data, name, csv=mapping is not None):
+                self.stdout.write(f"{name}: skipped, not a bank statement")
                 continue
             try:
                 summary = import_statement(
@@ -78,3 +84,26 @@ class Command(BaseCommand):
                 self.stdout.write(f"  warning: {warning}")
         if failed:
             raise CommandError("some files could not be imported (nothing was recorded for them)")
+
+    @staticmethod
+    def _expand(files: list[str]) -> list[tuple[str, bool]]:
+        """(path, found in a folder?) for every named file and every file under a named folder."""
+        found: list[tuple[str, bool]] = []
+        for name in files:
+            path = Path(name)
+            if path.is_dir():
+                found += [(str(p), True) for p in sorted(path.rglob("*")) if p.is_file()]
+            else:
+                found.append((name, False))
+        return found
+
+
+def _looks_like_statement(data: bytes, name: str, *, csv: bool) -> bool:
+    """Whether a file met in a folder is worth importing: MT940, camt.053, or (with a
+    mapping) CSV. Anything else there (a README, exchange rates) is skipped, not refused."""
+    kind = detect_format(data)
+    if kind == "mt940":
+        return True
+    if kind == "camt053":
+        return b"BkToCstmrStmt" in data
+    return csv and name.lower().endswith(".csv")
