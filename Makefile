@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo serve test lint format lock messages check-deploy bandit clean e2e-deps screenshots prod-local prod-stop bench faults
+.PHONY: setup demo test lint format lock messages check-deploy clean e2e-deps screenshots prod-local prod-stop bench faults
 
 $(STAMP): requirements.lock
 	$(PYTHON) -m venv $(VENV)

@@ -243,6 +243,12 @@ STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
 STRIPE_WEBHOOK_SECRETS = [s.strip() for s in os.environ.get("STRIPE_WEBHOOK_SECRETS", "").split(",") if s.strip()]
 STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")  # only for local Stripe-compatible test servers
 STRIPE_WEBHOOK_TOLERANCE = int(os.environ.get("STRIPE_WEBHOOK_TOLERANCE", "300"))
+# When a stored webhook event is applied: "request" (in the webhook's own request, right
+# after storing it; nothing else needs to run) or "worker" (the webhook only verifies and
+# stores, the task worker applies: production, see docs/payments.md).
+SOLIDARITY_WEBHOOK_APPLY = os.environ.get("SOLIDARITY_WEBHOOK_APPLY", "request")
+if SOLIDARITY_WEBHOOK_APPLY not in ("request", "worker"):
+    raise RuntimeError("SOLIDARITY_WEBHOOK_APPLY must be 'request' or 'worker'")
 SOLIDARITY_PUBLIC_URL = os.environ.get("SOLIDARITY_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # The foundation's bank account shown for transfers.

@@ -1,22 +1,37 @@
 """External events, applied exactly once.
 
-An event is first stored under its unique (provider, event id) in the same database
-transaction that applies it, so a retried delivery finds the row and changes nothing. An
-event that arrives before the one it depends on (a refund before the payment) is stored
-as waiting, with only its normalised fields, and applied right after the event about
-the same payment (intent or charge) is applied. `retry_waiting` with no filter retries
-every waiting event, for a sweep from the shell.
+Two steps, each its own database transaction:
+
+1. `store_event`: the verified event, reduced to the fields the handlers use, is stored
+   under its unique (provider, event id) as *received*. A repeat delivery finds the row
+   and stores nothing. This is all a webhook must do before answering the provider.
+2. `apply_stored`: a stored event is applied in one transaction that locks its row, runs
+   the handler and marks the row applied, ignored or waiting (an event that arrived
+   before the one it depends on: a refund before its payment). Only a *received* or
+   *waiting* row is applied, under its lock, so however many processes try, the handler
+   runs to completion once. What must be asked of the provider first (`prepare`, e.g.
+   Stripe's fee) is asked before that transaction opens: no network call ever runs
+   inside a database transaction.
+
+The webhook applies the event right after storing it (`SOLIDARITY_WEBHOOK_APPLY=request`,
+the default) or leaves it to the task worker (`worker`, production): see
+solidarity/payments/tasks.py. A crash between the steps leaves a received row, which a
+repeat delivery, the next task run or the `apply_waiting_events` sweep applies.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from solidarity.core.errors import DomainError
 from solidarity.payments.models import ProviderEvent
 from solidarity.payments.providers.base import ProviderEventData
 
@@ -24,24 +39,76 @@ logger = logging.getLogger(__name__)
 
 State = ProviderEvent.State
 Handler = Callable[[ProviderEventData], str]
+Prepare = Callable[[ProviderEventData], ProviderEventData]
+PENDING = (State.RECEIVED, State.WAITING)
 
 
-def apply_event(data: ProviderEventData, handler: Handler) -> tuple[str, bool]:
-    """Store and apply one event atomically. Returns (state, duplicate?)."""
+class RetryLater(Exception):
+    """What the provider must tell us before the event can be applied could not be fetched."""
+
+
+def _unchanged(data: ProviderEventData) -> ProviderEventData:
+    return data
+
+
+def store_event(data: ProviderEventData) -> tuple[int, bool]:
+    """Store a verified event once. Returns (row id, duplicate?)."""
+    # On its own (autocommit) the INSERT is the whole transaction; inside a caller's
+    # transaction a savepoint keeps a duplicate's failed INSERT from spoiling it.
     try:
-        with transaction.atomic():
+        with transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext():
             row = ProviderEvent.objects.create(
-                provider=data.provider, event_id=data.event_id, type=data.type, state=State.WAITING
+                provider=data.provider,
+                event_id=data.event_id,
+                type=data.type,
+                state=State.RECEIVED,
+                data=data.to_json(),
             )
-            state = handler(data)
-            row.state = state
-            row.applied_at = timezone.now() if state == State.APPLIED else None
-            row.data = data.to_json() if state == State.WAITING else {}
-            row.save(update_fields=["state", "applied_at", "data"])
+        return row.pk, False
     except IntegrityError:
-        if ProviderEvent.objects.filter(provider=data.provider, event_id=data.event_id).exists():
-            return ProviderEvent.objects.get(provider=data.provider, event_id=data.event_id).state, True
-        raise
+        existing = ProviderEvent.objects.filter(provider=data.provider, event_id=data.event_id).first()
+        if existing is None:
+            raise
+        return existing.pk, True
+
+
+def apply_stored(row_id: int, handler: Handler, prepare: Prepare = _unchanged) -> str:
+    """Apply one stored event if it is still pending; returns its state afterwards.
+
+    Raises RetryLater when `prepare` cannot complete, and DomainError when the handler
+    refuses: in both cases nothing changed and the row stays pending.
+    """
+    row = ProviderEvent.objects.filter(pk=row_id).only("state", "data").first()
+    if row is None:
+        return ""
+    if row.state not in PENDING:
+        return row.state
+    data = ProviderEventData.from_json(row.data)
+    if row.state == State.RECEIVED:
+        data = prepare(data)  # the provider's network, outside any transaction
+    return _apply_prepared(row_id, data, handler)
+
+
+def _apply_prepared(row_id: int, data: ProviderEventData, handler: Handler, *, wait_for_disk: bool = True) -> str:
+    with transaction.atomic():
+        if not wait_for_disk and connection.vendor == "postgresql" and not _inside_outer_transaction():
+            # Applying is derived from the stored event, whose row was committed durably
+            # before anyone was told "received": if a crash loses this commit, it loses the
+            # whole transaction (PostgreSQL keeps it atomic), the event is still received,
+            # and the next run applies it again. Any later ordinary commit (a checkpoint
+            # signed over this money, say) flushes this one first. So it need not wait for
+            # the disk: the worker does not stall on every event's flush.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        row = ProviderEvent.objects.select_for_update(skip_locked=True).filter(pk=row_id, state__in=PENDING).first()
+        if row is None:  # applied meanwhile, or being applied by another process right now
+            return ProviderEvent.objects.filter(pk=row_id).values_list("state", flat=True).first() or ""
+        state = handler(data)
+        row.state = state
+        row.applied_at = timezone.now() if state == State.APPLIED else None
+        # A waiting event keeps what it will need (fee included); a finished one keeps nothing.
+        row.data = data.to_json() if state == State.WAITING else {}
+        row.save(update_fields=["state", "applied_at", "data"])
     if state == State.APPLIED:
         # Only the events about the same payment can have been waiting for this one:
         # retrying every waiting event after every event made a storm quadratic
@@ -51,7 +118,72 @@ def apply_event(data: ProviderEventData, handler: Handler) -> tuple[str, bool]:
         # Its prerequisite may have committed while this transaction ran, after that
         # event's own retry looked: look once more, now that this row is visible.
         retry_waiting(data.provider, handler, event_ids=[data.event_id])
-    return state, False
+    return state
+
+
+def _inside_outer_transaction() -> bool:
+    # Inside the atomic block just opened: an outer one would make this a savepoint, and
+    # SET LOCAL would then reach the caller's whole transaction.
+    return len(connection.savepoint_ids) > 0
+
+
+def _prepare_all(
+    rows: list[tuple[int, dict[str, Any]]], prepare: Prepare, concurrency: int
+) -> list[tuple[int, ProviderEventData | Exception]]:
+    """Run `prepare` over many events at once: it waits on the provider's network, not on us."""
+
+    def one(raw: dict[str, Any]) -> ProviderEventData | Exception:
+        try:
+            return prepare(ProviderEventData.from_json(raw))
+        except Exception as exc:  # reported per event by the caller
+            return exc
+
+    if concurrency <= 1 or len(rows) <= 1:
+        return [(row_id, one(raw)) for row_id, raw in rows]
+    with ThreadPoolExecutor(max_workers=min(concurrency, len(rows))) as pool:
+        return list(zip([r for r, _ in rows], pool.map(one, [raw for _, raw in rows]), strict=True))
+
+
+def apply_received(
+    provider: str,
+    handler: Handler,
+    prepare: Prepare = _unchanged,
+    *,
+    limit: int = 200,
+    skip: frozenset[int] = frozenset(),
+    concurrency: int = 8,
+) -> tuple[list[int], set[int]]:
+    """Apply received events in arrival order (at most `limit`, none of the ids in `skip`).
+
+    The provider is asked what each event needs (`prepare`) for the whole batch at once,
+    `concurrency` requests at a time and outside any transaction; then the events are
+    applied one by one, each in its own transaction. Returns the row ids tried and those
+    of them that stay received: an event that cannot be applied now (the provider
+    unreachable, a handler's refusal, a conflict with a concurrent run) is logged and
+    left for a later run.
+    """
+    pending = ProviderEvent.objects.filter(provider=provider, state=State.RECEIVED)
+    if skip:
+        pending = pending.exclude(id__in=skip)
+    rows = list(pending.order_by("id").values_list("id", "data")[:limit])
+    deferred: set[int] = set()
+    for row_id, prepared in _prepare_all(rows, prepare, concurrency):
+        try:
+            if isinstance(prepared, Exception):
+                raise prepared
+            _apply_prepared(row_id, prepared, handler, wait_for_disk=False)
+            continue
+        except RetryLater as exc:
+            logger.warning("%s event row %s deferred: %s", provider, row_id, exc)
+        except DomainError as exc:
+            logger.error("%s event row %s could not be applied: %s", provider, row_id, exc.code)
+        except IntegrityError:
+            logger.warning("%s event row %s conflicted with a concurrent one; retried later", provider, row_id)
+        except Exception:
+            # One broken event must not hold up the others: it stays received, and logged.
+            logger.exception("%s event row %s failed; left for a later run", provider, row_id)
+        deferred.add(row_id)
+    return [row_id for row_id, _ in rows], deferred
 
 
 def _same_payment(data: ProviderEventData) -> Q | None:

@@ -13,13 +13,14 @@ from solidarity.core.money import Money
 
 
 class ProviderEvent(models.Model):
-    """One external event, stored once under (provider, event id) before it is applied.
+    """One external event, stored once under (provider, event id), then applied once.
 
     Only the normalised fields the handlers need are kept (`data`), never the provider's
-    raw payload: it names the cardholder.
+    raw payload: it names the cardholder. `data` is emptied once the event is applied.
     """
 
     class State(models.TextChoices):
+        RECEIVED = "received", _("Received, not applied yet")
         APPLIED = "applied", _("Applied")
         IGNORED = "ignored", _("Ignored")
         WAITING = "waiting", _("Waiting for an earlier event")

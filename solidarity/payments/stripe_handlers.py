@@ -1,13 +1,15 @@
 """What each Stripe event does to donations, pledges and the ledger.
 
-Each handler runs inside the event's database transaction (see events.apply_event) and
-returns the event's state: applied, ignored (nothing to do) or waiting (an earlier event
-it depends on has not arrived yet). Money moves only through donations.settlement, under
+`prepare_stripe_event` asks Stripe what an event leaves out (the fee, an invoice's
+payment) before the event's database transaction opens. Each handler runs inside that
+transaction (see events.apply_stored) and returns the event's state: applied, ignored
+(nothing to do) or waiting (an earlier event it depends on has not arrived yet). Money moves only through donations.settlement, under
 keys built from Stripe's ids, so the same payment reported by two events is booked once.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 
@@ -21,11 +23,37 @@ from solidarity.donations.intents import new_pledge_donation
 from solidarity.donations.models import Donation, DonationStatus, Pledge, PledgeStatus
 from solidarity.ledger.models import AccountPurpose
 from solidarity.payments.card_testing import record_card_outcome
+from solidarity.payments.events import RetryLater
 from solidarity.payments.models import CardPayment, ProviderEvent
 from solidarity.payments.providers.base import ProviderEventData
+from solidarity.payments.providers.stripe import StripeProvider
 
 State = ProviderEvent.State
 CARD = AccountPurpose.CARD_PROCESSOR
+SETTLING = {"checkout.session.completed", "payment_intent.succeeded", "invoice.paid"}
+
+
+def prepare_stripe_event(data: ProviderEventData) -> ProviderEventData:
+    """The event completed with what Stripe must be asked: an invoice's payment, the fee.
+
+    Calls Stripe, so it never runs inside a database transaction. A missing fee is booked
+    without it; an invoice whose payment cannot be found raises RetryLater.
+    """
+    provider = StripeProvider()
+    if data.type == "invoice.paid" and not data.payment_intent_id:
+        found = provider.fetch_invoice_payment(invoice_id=data.invoice_id)
+        if found is None:
+            raise RetryLater(f"could not look up the payment of invoice {data.invoice_id}")
+        intent, charge, fee = found
+        return dataclasses.replace(data, payment_intent_id=intent, charge_id=charge, fee_minor=fee)
+    if data.type not in SETTLING or data.fee_minor is not None:
+        return data
+    if data.type == "checkout.session.completed" and data.extra.get("mode") == "subscription":
+        return data
+    if not (data.charge_id or data.payment_intent_id):
+        return data
+    charge_id, fee = provider.fetch_fee(payment_intent_id=data.payment_intent_id, charge_id=data.charge_id)
+    return dataclasses.replace(data, charge_id=charge_id or data.charge_id, fee_minor=fee)
 
 
 def _day(data: ProviderEventData) -> dt.date:

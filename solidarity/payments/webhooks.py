@@ -1,49 +1,33 @@
-"""Incoming provider webhooks. Verified over the raw body, stored once, applied atomically.
+"""Incoming provider webhooks: verified over the raw body, stored once, applied once.
 
-Not wrapped in a database transaction as a whole: the fee look-up calls Stripe, and no call
-to Stripe happens inside a database transaction.
+Not wrapped in a database transaction as a whole: storing and applying are separate
+transactions (solidarity/payments/events.py), and the fee look-up between them calls
+Stripe — no call to Stripe happens inside a database transaction.
+
+`SOLIDARITY_WEBHOOK_APPLY=request` applies the event before answering; `worker` answers as
+soon as the event is stored and leaves the rest to the task worker, so a storm of events
+costs the request one INSERT and Stripe is never kept waiting by our own look-ups.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 
+from django.conf import settings
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from solidarity.core.errors import DomainError
-from solidarity.payments.events import apply_event, retry_waiting
-from solidarity.payments.models import ProviderEvent
-from solidarity.payments.providers.base import ProviderEventData, WebhookRejected
+from solidarity.payments.events import RetryLater, apply_stored, retry_waiting, store_event
+from solidarity.payments.providers.base import WebhookRejected
 from solidarity.payments.providers.stripe import StripeProvider
-from solidarity.payments.stripe_handlers import handle_stripe_event
+from solidarity.payments.stripe_handlers import handle_stripe_event, prepare_stripe_event
+from solidarity.payments.tasks import apply_after_commit
 
 logger = logging.getLogger(__name__)
 MAX_BODY_BYTES = 512 * 1024
-SETTLING = {"checkout.session.completed", "payment_intent.succeeded", "invoice.paid"}
-
-
-class RetryLater(Exception):
-    """Something Stripe must tell us first could not be fetched; Stripe will deliver again."""
-
-
-def _with_fee(provider: StripeProvider, data: ProviderEventData) -> ProviderEventData:
-    if data.type == "invoice.paid" and not data.payment_intent_id:
-        found = provider.fetch_invoice_payment(invoice_id=data.invoice_id)
-        if found is None:
-            raise RetryLater(f"could not look up the payment of invoice {data.invoice_id}")
-        intent, charge, fee = found
-        return dataclasses.replace(data, payment_intent_id=intent, charge_id=charge, fee_minor=fee)
-    if data.type not in SETTLING or data.fee_minor is not None:
-        return data
-    if data.type == "checkout.session.completed" and data.extra.get("mode") == "subscription":
-        return data
-    if not (data.charge_id or data.payment_intent_id):
-        return data
-    charge_id, fee = provider.fetch_fee(payment_intent_id=data.payment_intent_id, charge_id=data.charge_id)
-    return dataclasses.replace(data, charge_id=charge_id or data.charge_id, fee_minor=fee)
 
 
 @csrf_exempt
@@ -51,25 +35,28 @@ def _with_fee(provider: StripeProvider, data: ProviderEventData) -> ProviderEven
 def stripe_webhook(request: HttpRequest) -> HttpResponse:
     if len(request.body) > MAX_BODY_BYTES:
         return JsonResponse({"error": "payload_too_large"}, status=413)
-    provider = StripeProvider()
     try:
-        data = provider.parse_webhook(body=request.body, headers=request.headers)
+        data = StripeProvider().parse_webhook(body=request.body, headers=request.headers)
     except WebhookRejected as exc:
         return JsonResponse({"error": exc.code, "message": exc.message}, status=400)
-    if ProviderEvent.objects.filter(provider="stripe", event_id=data.event_id).exists():
-        # A repeat delivery: the first one may have been cut off (a killed process) after it
-        # committed but before it applied the events waiting for it. Do that now.
-        retry_waiting("stripe", handle_stripe_event, related_to=data)
-        return JsonResponse({"received": True, "duplicate": True})
+    row_id, duplicate = store_event(data)
+    if settings.SOLIDARITY_WEBHOOK_APPLY == "worker":
+        if not duplicate:
+            apply_after_commit()
+        return JsonResponse({"received": True, "state": "received", "duplicate": duplicate})
     try:
-        data = _with_fee(provider, data)
+        # A repeat delivery may find its event stored but not applied (the first delivery
+        # was cut off by a killed process), or applied but with events that waited for it
+        # not yet retried: apply_stored does the first, retry_waiting the second.
+        state = apply_stored(row_id, handle_stripe_event, prepare_stripe_event)
+        if duplicate:
+            retry_waiting("stripe", handle_stripe_event, related_to=data)
     except RetryLater as exc:
         logger.warning("stripe event %s deferred: %s", data.event_id, exc)
         return JsonResponse({"error": "retry_later", "message": str(exc)}, status=503)
-    try:
-        state, duplicate = apply_event(data, handle_stripe_event)
-    except DomainError as exc:
-        # Nothing was recorded; answering 500 makes Stripe deliver it again later.
-        logger.error("stripe event %s (%s) could not be applied: %s", data.event_id, data.type, exc.code)
-        return JsonResponse({"error": exc.code, "message": exc.message}, status=500)
+    except (DomainError, IntegrityError) as exc:
+        # Nothing was applied; answering 500 makes Stripe deliver it again later.
+        code, message = (exc.code, exc.message) if isinstance(exc, DomainError) else ("conflict", "Deliver again.")
+        logger.error("stripe event %s (%s) could not be applied: %s", data.event_id, data.type, code)
+        return JsonResponse({"error": code, "message": message}, status=500)
     return JsonResponse({"received": True, "state": state, "duplicate": duplicate})
