@@ -127,11 +127,15 @@ class Stack:
     app_port: int = 8081
     app_server: str = "granian"
     app_workers: int = 2
-    # More threads than webhook deliveries nginx lets in at once (4): even if every slow
-    # delivery lands on one worker, that worker still has threads for readers.
+    # More threads than webhook deliveries nginx lets in at once when each may wait on
+    # Stripe (4, in request mode): even if every slow delivery lands on one worker, that
+    # worker still has threads for readers.
     app_threads: int = 8
     redis_url: str = "redis://127.0.0.1:6379/2"
     stripe_api_base: str = REFUSING_STRIPE_API
+    # "worker" (production): the webhook stores, the task worker applies; "request": the
+    # webhook applies before answering (no worker needed).
+    webhook_apply: str = "worker"
     postgres_url: str = POSTGRES_URL
     extra_env: dict[str, str] = field(default_factory=dict)
 
@@ -193,6 +197,7 @@ class Stack:
                 "STRIPE_SECRET_KEY": "sk_test_prodlocal",
                 "STRIPE_WEBHOOK_SECRETS": WEBHOOK_SECRET,
                 "STRIPE_API_BASE": self.stripe_api_base,
+                "SOLIDARITY_WEBHOOK_APPLY": self.webhook_apply,
                 "LOG_LEVEL": "WARNING",
                 "PYTHONUNBUFFERED": "1",
             }
@@ -310,8 +315,10 @@ class Stack:
         return pid
 
     def start_worker(self, name: str = "worker") -> int:
-        command = [str(PYTHON), str(ROOT / "manage.py"), "db_worker", "--interval", "1", "--no-startup-delay"]
-        return self._spawn(name, command)
+        # At a lower CPU priority than the app server, as in solidarity-worker@.service
+        # (Nice=10): background work yields to readers and to webhooks being answered.
+        command = ["nice", "-n", "10", str(PYTHON), str(ROOT / "manage.py"), "db_worker", "--interval", "1"]
+        return self._spawn(name, [*command, "--no-startup-delay"])
 
     def render_nginx(self, *, upstreams: Sequence[int] | None = None) -> Path:
         """Fill deploy/nginx/solidarity.conf's placeholders and wrap it in a whole nginx.conf."""
@@ -325,6 +332,7 @@ class Stack:
             "LOG_DIR": str(self.logs),
             "STATIC_ROOT": str(self.build / "static"),
             "MEDIA_ROOT": str(self.build / "media"),
+            "WEBHOOK_CONNECTIONS": "16" if self.webhook_apply == "worker" else "4",
         }
         for key, value in values.items():
             site = site.replace(f"@@{key}@@", value)

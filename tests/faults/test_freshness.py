@@ -1,13 +1,19 @@
-"""Through nginx's microcache, a donation shows on the campaign page within max-age + 1 s.
+"""Through nginx's microcache, a donation shows on the campaign page within max-age + 1 s
+of being applied.
 
 Readers get cached copies (nginx, then the shared render cache); each copy carries only
 the lifetime it has left, so the total on the page is never older than max-age seconds.
+In `worker` mode (production) the webhook answers once the event is stored and the task
+worker applies it within its polling interval (1 s) and the debounce (1 s): the bound
+from the answer to Stripe is max-age + 3 s.
 """
 
 from __future__ import annotations
 
 import http.client
 import time
+
+import pytest
 
 from bench.storm import WEBHOOK_PATH, _event, sign
 from tests.faults.conftest import in_stack
@@ -39,8 +45,19 @@ def _get(port: int, path: str) -> tuple[int, str, str]:
     return response.status, response.getheader("X-Cache", ""), body
 
 
-def test_a_donation_shows_through_the_microcache_within_max_age(stack_factory) -> None:
-    stack = stack_factory("freshness", base_port=8297, extra_env={"SOLIDARITY_READER_MAX_AGE": str(MAX_AGE)})
+APPLIED_WITHIN = {"request": 0, "worker": 2}
+
+
+@pytest.mark.parametrize("mode", ["request", "worker"])
+def test_a_donation_shows_through_the_microcache_within_max_age(stack_factory, mode: str) -> None:
+    stack = stack_factory(
+        f"freshness_{mode}",
+        base_port=8297,
+        webhook_apply=mode,
+        extra_env={"SOLIDARITY_READER_MAX_AGE": str(MAX_AGE)},
+    )
+    if mode == "worker":
+        stack.start_worker()  # first: it boots while the rest is set up
     gift = in_stack(stack, SETUP)
     stack.start_app(workers=1)
     stack.start_nginx()
@@ -61,14 +78,14 @@ def test_a_donation_shows_through_the_microcache_within_max_age(stack_factory) -
     conn = http.client.HTTPConnection("127.0.0.1", stack.http_port, timeout=30)
     conn.request("POST", WEBHOOK_PATH, body=event.body, headers={"Stripe-Signature": sign(event.body)})
     answer = conn.getresponse()
-    assert answer.status == 200 and b'"applied"' in answer.read()
+    assert answer.status == 200 and f'"{"applied" if mode == "request" else "received"}"'.encode() in answer.read()
     recorded = time.monotonic()
 
-    deadline = recorded + MAX_AGE + 1
+    bound = MAX_AGE + 1 + APPLIED_WITHIN[mode]
     while True:
         status, cache, body = _get(stack.http_port, PAGE)
         if gift["after"] in body:
             break
-        assert time.monotonic() < deadline, f"the new total did not show within {MAX_AGE + 1} s"
+        assert time.monotonic() < recorded + bound, f"the new total did not show within {bound} s"
         time.sleep(0.1)
     assert gift["before"] not in body

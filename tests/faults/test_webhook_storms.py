@@ -2,8 +2,12 @@
 
 The sender behaves like Stripe: whatever was not answered 2xx (a reset connection, a
 refused one, a 5xx) is delivered again later. Whatever breaks in between, the ledger must
-end exactly where the events say and pass `verify_ledger`: an event is stored in the same
-database transaction that applies it, so a crash either keeps both or neither.
+end exactly where the events say and pass `verify_ledger`. Each runs in both webhook
+modes: `request` (the event is stored, then applied, before the answer) and `worker`
+(production: stored and answered; the task worker applies it, and is killed too). A
+stored event is applied under its row's lock in one transaction, so a crash between or
+during the steps leaves it stored and pending, and whoever comes next — a repeat
+delivery, the worker, the sweep that a timer runs — applies it once.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from bench.common import descendants
@@ -67,16 +72,49 @@ def _wait_for(condition, timeout: float, what: str) -> None:
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def test_killing_an_app_process_mid_storm_loses_and_doubles_nothing(stack_factory) -> None:
-    stack = stack_factory("appkill", base_port=8291)
+def _pending(stack) -> tuple[int, int]:
+    """(events stored but not applied, events stored) in the stack's database."""
+    with psycopg.connect(stack.database_url, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT count(*) FILTER (WHERE state IN ('received', 'waiting')), count(*) FROM payments_providerevent"
+        ).fetchone()
+    return (int(row[0]), int(row[1])) if row else (0, 0)
+
+
+def _applied(stack) -> int:
+    pending, stored = _pending(stack)
+    return stored - pending
+
+
+def _finish_like_production(stack) -> None:
+    """What production's supervisor and timers do after a crash: systemd restarts a dead
+    worker, and the apply_waiting_events timer sweeps what no run was left queued for."""
+    if stack.pid("worker") is None:
+        stack.start_worker()
+    stack.manage("apply_waiting_events", quiet=True)
+    _wait_for(lambda: _pending(stack)[0] == 0, 240, "every stored event to be applied")
+
+
+@pytest.mark.parametrize("mode", ["request", "worker"])
+def test_killing_an_app_process_mid_storm_loses_and_doubles_nothing(stack_factory, mode: str) -> None:
+    stack = stack_factory(f"appkill_{mode}", base_port=8291, webhook_apply=mode)
     created = in_stack(stack, CREATE.format(count=240))
     plan = plan_storm(created["ids"], total=400, seed=11, run="k")
     master = stack.start_app(workers=2)
+    if mode == "worker":
+        stack.start_worker()
     thread, outcome, progress = _storm_in_background(plan, stack.app_port)
 
     _wait_for(lambda: progress[0] >= 100, 120, "a quarter of the storm")
     victim = descendants(master)[0]
     os.kill(victim, signal.SIGKILL)
+    if mode == "worker":
+        # And the task worker, in the middle of applying what the storm stored.
+        _wait_for(lambda: _applied(stack) > 0, 120, "the worker to apply some events")
+        worker = stack.pid("worker")
+        assert worker is not None
+        os.killpg(worker, signal.SIGKILL)
+        _wait_for(lambda: stack.pid("worker") is None, 10, "the task worker to die")
     thread.join(260)
 
     assert "error" not in outcome, outcome.get("error")
@@ -84,6 +122,8 @@ def test_killing_an_app_process_mid_storm_loses_and_doubles_nothing(stack_factor
     assert report.delivered == len(plan.deliveries)  # type: ignore[attr-defined]
     assert stack.pid("app") == master, "the app server itself kept running"
     assert victim not in descendants(master), "the killed worker was replaced"
+    if mode == "worker":
+        _finish_like_production(stack)
     assert in_stack(stack, CHECK.format(expected=plan.expected(), before=created["before"])) == []
 
 
@@ -135,15 +175,22 @@ def private_postgres() -> Iterator[PrivatePostgres]:
     cluster.stop()
 
 
-def test_postgres_crash_and_restart_mid_storm_leaves_no_partial_transaction(private_postgres) -> None:
+@pytest.mark.parametrize("mode", ["request", "worker"])
+def test_postgres_crash_and_restart_mid_storm_leaves_no_partial_transaction(private_postgres, mode: str) -> None:
     stack = make_stack(
-        "pgrestart", "", base_port=8293, postgres_url=f"postgres://postgres@127.0.0.1:{private_postgres.port}"
+        f"pgrestart_{mode}",
+        "",
+        base_port=8293,
+        postgres_url=f"postgres://postgres@127.0.0.1:{private_postgres.port}",
+        webhook_apply=mode,
     )
     try:
         stack.prepare(fresh=True, demo=True)
         created = in_stack(stack, CREATE.format(count=240))
         plan = plan_storm(created["ids"], total=400, seed=12, run="r")
         master = stack.start_app(workers=2)
+        if mode == "worker":
+            stack.start_worker()
         thread, outcome, progress = _storm_in_background(plan, stack.app_port)
 
         _wait_for(lambda: progress[0] >= 100, 120, "a quarter of the storm")
@@ -153,6 +200,8 @@ def test_postgres_crash_and_restart_mid_storm_leaves_no_partial_transaction(priv
         assert "error" not in outcome, outcome.get("error")
         assert outcome["report"].delivered == len(plan.deliveries)  # type: ignore[attr-defined]
         assert stack.pid("app") == master, "the app recovered without being restarted"
+        if mode == "worker":
+            _finish_like_production(stack)
         assert in_stack(stack, CHECK.format(expected=plan.expected(), before=created["before"])) == []
     finally:
         stack.stop_all()
