@@ -1,15 +1,10 @@
 """The product's URLs plus two baselines that exist only under bench.settings:
 
 - /bench/minimal/ — the least a Django view can do through the full middleware stack;
-- /bench/insert/ — a POST that does one INSERT, the floor for a webhook that stores an event;
-- /bench/inbox/ — a prototype of an asynchronous webhook: the signature is verified and the
-  normalised event stored once (ON CONFLICT DO NOTHING), to be applied later by a worker.
-  It measures what answering Stripe would cost if applying moved off the request.
+- /bench/insert/ — a POST that does one INSERT, the floor for a webhook that stores an event.
 """
 
 from __future__ import annotations
-
-import json
 
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -34,27 +29,8 @@ def insert(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"received": True})
 
 
-@csrf_exempt
-@require_POST
-def inbox(request: HttpRequest) -> JsonResponse:
-    from solidarity.payments.providers.base import WebhookRejected
-    from solidarity.payments.providers.stripe import StripeProvider
-
-    try:
-        data = StripeProvider().parse_webhook(body=request.body, headers=request.headers)
-    except WebhookRejected as exc:
-        return JsonResponse({"error": exc.code}, status=400)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO bench_inbox (event_id, data) VALUES (%s, %s) ON CONFLICT (event_id) DO NOTHING",
-            [data.event_id, json.dumps(data.to_json())],
-        )
-    return JsonResponse({"received": True})
-
-
 urlpatterns = [
     path("bench/minimal/", minimal),
     path("bench/insert/", insert),
-    path("bench/inbox/", inbox),
     *product_urlpatterns,
 ]
