@@ -13,8 +13,8 @@ Redis, and no stored event may be left without a run that will see it:
 An event stored at time T by a process that last asked Redis at T0 > T - LOCAL_SECONDS:
 at T0 either that process queued a run, or the key was present, so a queued run had not
 started yet. Either way a run starts after T0 and looks until at least T0 + LINGER_SECONDS
-> T, so it sees the event. (A worker killed mid-run breaks this; the apply_waiting_events
-timer is the safety net.)
+> T, so it sees the event. (A worker killed mid-run, or Redis or the task queue failing,
+breaks this; the apply_waiting_events timer is the safety net.)
 """
 
 from __future__ import annotations
