@@ -104,11 +104,7 @@ def _apply_prepared(row_id: int, data: ProviderEventData, handler: Handler, *, w
         if row is None:  # applied meanwhile, or being applied by another process right now
             return ProviderEvent.objects.filter(pk=row_id).values_list("state", flat=True).first() or ""
         state = handler(data)
-        row.state = state
-        row.applied_at = timezone.now() if state == State.APPLIED else None
-        # A waiting event keeps what it will need (fee included); a finished one keeps nothing.
-        row.data = data.to_json() if state == State.WAITING else {}
-        row.save(update_fields=["state", "applied_at", "data"])
+        _mark(row, state, data)
     if state == State.APPLIED:
         # Only the events about the same payment can have been waiting for this one:
         # retrying every waiting event after every event made a storm quadratic
@@ -119,6 +115,15 @@ def _apply_prepared(row_id: int, data: ProviderEventData, handler: Handler, *, w
         # event's own retry looked: look once more, now that this row is visible.
         retry_waiting(data.provider, handler, event_ids=[data.event_id])
     return state
+
+
+def _mark(row: ProviderEvent, state: str, data: ProviderEventData) -> None:
+    """Record what applying did. A waiting event keeps what it will need (fee included);
+    a finished one keeps nothing."""
+    row.state = state
+    row.applied_at = timezone.now() if state == State.APPLIED else None
+    row.data = data.to_json() if state == State.WAITING else {}
+    row.save(update_fields=["state", "applied_at", "data"])
 
 
 def _inside_outer_transaction() -> bool:
@@ -230,13 +235,11 @@ def retry_waiting(
                 )
                 if row is None:
                     continue
-                state = handler(ProviderEventData.from_json(row.data))
+                data = ProviderEventData.from_json(row.data)
+                state = handler(data)
                 if state == State.WAITING:
                     continue
-                row.state = state
-                row.applied_at = timezone.now() if state == State.APPLIED else None
-                row.data = {}
-                row.save(update_fields=["state", "applied_at", "data"])
+                _mark(row, state, data)
                 applied += 1
                 progress = True
     return applied
