@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import textwrap
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -102,3 +103,24 @@ def flush_redis_db(url: str = REDIS_URL) -> None:
 
 def read_log(path: Path) -> str:
     return path.read_text(errors="replace") if path.exists() else ""
+
+
+def wait_for(condition: Any, timeout: float, what: str) -> None:
+    """Poll `condition` until it holds, or fail after `timeout` seconds naming `what`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def pending_events(stack: Stack) -> tuple[int, int]:
+    """(provider events stored but not applied, provider events stored) in the stack's database."""
+    import psycopg
+
+    with psycopg.connect(stack.database_url, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT count(*) FILTER (WHERE state IN ('received', 'waiting')), count(*) FROM payments_providerevent"
+        ).fetchone()
+    return (int(row[0]), int(row[1])) if row else (0, 0)

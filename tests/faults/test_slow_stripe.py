@@ -17,8 +17,8 @@ import pytest
 
 from bench.common import percentile, sample_latencies
 from bench.storm import plan_storm, send_all
-from tests.faults.conftest import in_stack
-from tests.faults.test_webhook_storms import CREATE, _pending, _wait_for
+from tests.faults.conftest import in_stack, pending_events, wait_for
+from tests.faults.test_webhook_storms import CREATE
 from tests.stripe_fake.server import StripeFake
 
 PAGE = "/en/campaigns/legal-defence-ihar-m/"
@@ -60,7 +60,7 @@ def test_slow_stripe_exhausts_no_connections_and_keeps_pages_fast(stack_factory,
             ).fetchall()
         sender.join(120)
         if mode == "worker":  # the worker waited on Stripe too, and applied everything
-            _wait_for(lambda: _pending(stack)[0] == 0, 120, "the worker to apply every event")
+            wait_for(lambda: pending_events(stack)[0] == 0, 120, "the worker to apply every event")
 
     states = {state or "": n for state, n in rows}
     assert sum(states.values()) <= 2 * THREADS + 2, states  # app threads, the worker, the sampler

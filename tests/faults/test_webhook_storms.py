@@ -18,16 +18,14 @@ import signal
 import subprocess
 import tempfile
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 
 from bench.common import descendants
 from bench.storm import plan_storm, send_all
-from tests.faults.conftest import in_stack, make_stack, postgres_server
+from tests.faults.conftest import in_stack, make_stack, pending_events, postgres_server, wait_for
 
 PG_BIN = (
     Path("/usr/lib/postgresql")
@@ -63,26 +61,8 @@ def _storm_in_background(plan, port: int) -> tuple[threading.Thread, dict[str, o
     return thread, outcome, progress
 
 
-def _wait_for(condition, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def _pending(stack) -> tuple[int, int]:
-    """(events stored but not applied, events stored) in the stack's database."""
-    with psycopg.connect(stack.database_url, autocommit=True) as conn:
-        row = conn.execute(
-            "SELECT count(*) FILTER (WHERE state IN ('received', 'waiting')), count(*) FROM payments_providerevent"
-        ).fetchone()
-    return (int(row[0]), int(row[1])) if row else (0, 0)
-
-
 def _applied(stack) -> int:
-    pending, stored = _pending(stack)
+    pending, stored = pending_events(stack)
     return stored - pending
 
 
@@ -92,7 +72,7 @@ def _finish_like_production(stack) -> None:
     if stack.pid("worker") is None:
         stack.start_worker()
     stack.manage("apply_waiting_events", quiet=True)
-    _wait_for(lambda: _pending(stack)[0] == 0, 240, "every stored event to be applied")
+    wait_for(lambda: pending_events(stack)[0] == 0, 240, "every stored event to be applied")
 
 
 @pytest.mark.parametrize("mode", ["request", "worker"])
@@ -105,16 +85,16 @@ def test_killing_an_app_process_mid_storm_loses_and_doubles_nothing(stack_factor
         stack.start_worker()
     thread, outcome, progress = _storm_in_background(plan, stack.app_port)
 
-    _wait_for(lambda: progress[0] >= 100, 120, "a quarter of the storm")
+    wait_for(lambda: progress[0] >= 100, 120, "a quarter of the storm")
     victim = descendants(master)[0]
     os.kill(victim, signal.SIGKILL)
     if mode == "worker":
         # And the task worker, in the middle of applying what the storm stored.
-        _wait_for(lambda: _applied(stack) > 0, 120, "the worker to apply some events")
+        wait_for(lambda: _applied(stack) > 0, 120, "the worker to apply some events")
         worker = stack.pid("worker")
         assert worker is not None
         os.killpg(worker, signal.SIGKILL)
-        _wait_for(lambda: stack.pid("worker") is None, 10, "the task worker to die")
+        wait_for(lambda: stack.pid("worker") is None, 10, "the task worker to die")
     thread.join(260)
 
     assert "error" not in outcome, outcome.get("error")
@@ -193,7 +173,7 @@ def test_postgres_crash_and_restart_mid_storm_leaves_no_partial_transaction(priv
             stack.start_worker()
         thread, outcome, progress = _storm_in_background(plan, stack.app_port)
 
-        _wait_for(lambda: progress[0] >= 100, 120, "a quarter of the storm")
+        wait_for(lambda: progress[0] >= 100, 120, "a quarter of the storm")
         private_postgres.crash_and_restart()
         thread.join(260)
 
