@@ -21,7 +21,6 @@ repeat delivery, the next task run or the `apply_waiting_events` sweep applies.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -51,25 +50,48 @@ def _unchanged(data: ProviderEventData) -> ProviderEventData:
     return data
 
 
+# ProviderEvent's table (payments_providerevent); the unique (provider, event_id) is its
+# constraint provider_event_once.
+_STORE_SQL = (
+    "INSERT INTO payments_providerevent (provider, event_id, type, state, data, received_at) "
+    "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (provider, event_id) DO NOTHING RETURNING id"
+)
+_FIND_SQL = "SELECT id FROM payments_providerevent WHERE provider = %s AND event_id = %s"
+
+
 def store_event(data: ProviderEventData) -> tuple[int, bool]:
-    """Store a verified event once. Returns (row id, duplicate?)."""
-    # On its own (autocommit) the INSERT is the whole transaction; inside a caller's
-    # transaction a savepoint keeps a duplicate's failed INSERT from spoiling it.
-    try:
-        with transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext():
-            row = ProviderEvent.objects.create(
-                provider=data.provider,
-                event_id=data.event_id,
-                type=data.type,
-                state=State.RECEIVED,
-                data=data.to_json(),
-            )
-        return row.pk, False
-    except IntegrityError:
-        existing = ProviderEvent.objects.filter(provider=data.provider, event_id=data.event_id).first()
-        if existing is None:
-            raise
-        return existing.pk, True
+    """Store a verified event once. Returns (row id, duplicate?).
+
+    One statement: `INSERT … ON CONFLICT DO NOTHING` on the unique (provider, event id)
+    stores a new event, and a repeat delivery finds the row without a failed INSERT (and,
+    inside a caller's transaction, without a savepoint). This is what a webhook pays before
+    answering, so it is written out rather than built by the ORM at every delivery.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _STORE_SQL,
+            [
+                data.provider,
+                data.event_id,
+                data.type,
+                State.RECEIVED,
+                *_db_values(data=data.to_json(), received_at=timezone.now()),
+            ],
+        )
+        stored = cursor.fetchone()
+        if stored is not None:
+            return int(stored[0]), False
+        cursor.execute(_FIND_SQL, [data.provider, data.event_id])
+        existing = cursor.fetchone()
+    if existing is None:  # cannot happen: no event row is ever deleted
+        raise IntegrityError(f"{data.provider} event {data.event_id} conflicted but is not stored")
+    return int(existing[0]), True
+
+
+def _db_values(**values: Any) -> list[Any]:
+    """ProviderEvent field values as the database takes them (what the ORM would send)."""
+    fields = {field.name: field for field in ProviderEvent._meta.concrete_fields}
+    return [fields[name].get_db_prep_value(value, connection) for name, value in values.items()]
 
 
 def apply_stored(row_id: int, handler: Handler, prepare: Prepare = _unchanged) -> str:
@@ -100,7 +122,12 @@ def _apply_prepared(row_id: int, data: ProviderEventData, handler: Handler, *, w
             # the disk: the worker does not stall on every event's flush.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        row = ProviderEvent.objects.select_for_update(skip_locked=True).filter(pk=row_id, state__in=PENDING).first()
+        row = (
+            ProviderEvent.objects.select_for_update(skip_locked=True)
+            .filter(pk=row_id, state__in=PENDING)
+            .only("state")
+            .first()
+        )
         if row is None:  # applied meanwhile, or being applied by another process right now
             return ProviderEvent.objects.filter(pk=row_id).values_list("state", flat=True).first() or ""
         state = handler(data)
