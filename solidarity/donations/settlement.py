@@ -22,6 +22,7 @@ from solidarity.ledger.services import campaign_fund, get_account, post_transact
 from solidarity.payments.exchange import convert
 
 Line = tuple[Account, Money]
+SETTLED_FIELDS = ["status", "amount_minor", "currency", "ledger_transaction", "received_on", "expires_at"]
 
 
 def donation_ref(donation: Donation) -> str:
@@ -99,15 +100,14 @@ def settle_donation(
             locked.ledger_transaction = txn
             locked.received_on = settled_on
             locked.expires_at = None
-            locked.save(
-                update_fields=["status", "amount_minor", "currency", "ledger_transaction", "received_on", "expires_at"]
-            )
+            locked.save(update_fields=SETTLED_FIELDS)
     except IntegrityError:
         existing = Transaction.objects.filter(idempotency_key=key).first()
         if existing is None:
             raise
         return existing  # a concurrent delivery of the same event won the race
-    donation.refresh_from_db()
+    for name in SETTLED_FIELDS:  # what was just saved, without reading the row again
+        setattr(donation, name, getattr(locked, name))
     return txn
 
 

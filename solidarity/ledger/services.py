@@ -91,7 +91,9 @@ def post_transaction(
     if kind not in TransactionKind.values:
         raise DomainError(f"Unknown transaction kind {kind!r}.")
     check_balanced(lines)
-    with transaction.atomic():
+    # No savepoint of its own inside a caller's transaction: a failure here ends with the
+    # caller's atomic block (or transaction), which is where every caller handles it.
+    with transaction.atomic(savepoint=False):
         txn = Transaction.objects.create(
             kind=kind,
             campaign=campaign,

@@ -77,12 +77,13 @@ def _settle(data: ProviderEventData, donation: Donation, key: str) -> str:
     settlement.settle_donation(
         donation=donation, received=received, settled_on=_day(data), asset=CARD, key=key, fee=fee
     )
-    card, _ = CardPayment.objects.get_or_create(donation=donation)
-    card.payment_intent_id = data.payment_intent_id or card.payment_intent_id
-    card.charge_id = data.charge_id or card.charge_id
-    card.invoice_id = data.invoice_id or card.invoice_id
-    card.fee_minor = data.fee_minor
-    card.save()
+    # The ids this event names, over the row the checkout started (one UPDATE), or a new row.
+    # The donation is locked by settle_donation until this transaction ends: no race here.
+    ids = {
+        name: getattr(data, name) for name in ("payment_intent_id", "charge_id", "invoice_id") if getattr(data, name)
+    }
+    if not CardPayment.objects.filter(donation=donation).update(fee_minor=data.fee_minor, **ids):
+        CardPayment.objects.create(donation=donation, fee_minor=data.fee_minor, **ids)
     record_card_outcome(succeeded=True)
     return State.APPLIED
 
