@@ -48,6 +48,8 @@ REFUSING_STRIPE_API = "http://127.0.0.1:9"
 WEBHOOK_SECRET = "whsec_prodlocal_not_a_real_secret"  # noqa: S105 - local stack only
 
 APP_SERVERS = ("granian", "gunicorn-sync", "gunicorn-gthread")
+# The task worker's CPU priority relative to the app server (solidarity-worker@.service).
+WORKER_NICE = 10
 
 
 def log(message: str) -> None:
@@ -98,6 +100,18 @@ def wait_for_http(url: str, *, timeout: float = 60.0) -> None:
             last = exc
         time.sleep(0.2)
     raise TimeoutError(f"{url} did not answer within {timeout:.0f} s ({last})")
+
+
+def lower_session_priority(pid: int, nice: int) -> None:
+    """Give the session (autogroup) that `pid` leads the CPU weight of `nice`.
+
+    Where the kernel groups processes by session (`sched_autogroup_enabled`), a nice value
+    only orders processes within their session; the sessions themselves share the CPU
+    equally unless their own nice is set through /proc/<pid>/autogroup.
+    """
+    # Without autogroups (no such file) the process's own nice value already applies.
+    with contextlib.suppress(OSError):
+        Path(f"/proc/{pid}/autogroup").write_text(str(nice))
 
 
 def pid_alive(pid: int) -> bool:
@@ -316,9 +330,14 @@ class Stack:
 
     def start_worker(self, name: str = "worker") -> int:
         # At a lower CPU priority than the app server, as in solidarity-worker@.service
-        # (Nice=10): background work yields to readers and to webhooks being answered.
-        command = ["nice", "-n", "10", str(PYTHON), str(ROOT / "manage.py"), "db_worker", "--interval", "1"]
-        return self._spawn(name, [*command, "--no-startup-delay"])
+        # (CPUWeight=10, Nice=10): background work yields to readers and to webhooks being
+        # answered. Every process here runs in a session of its own, and Linux shares the
+        # CPU between sessions (autogroups) before it looks at nice values, so `nice` alone
+        # changes nothing: the session's own weight is lowered as well.
+        command = ["nice", "-n", str(WORKER_NICE), str(PYTHON), str(ROOT / "manage.py"), "db_worker", "--interval", "1"]
+        pid = self._spawn(name, [*command, "--no-startup-delay"])
+        lower_session_priority(pid, WORKER_NICE)
+        return pid
 
     def render_nginx(self, *, upstreams: Sequence[int] | None = None) -> Path:
         """Fill deploy/nginx/solidarity.conf's placeholders and wrap it in a whole nginx.conf."""
