@@ -8,13 +8,18 @@ Redis, and no stored event may be left without a run that will see it:
 - a process asks Redis at most once per LOCAL_SECONDS whether a run is queued
   (`cache.add` of a key that lives QUEUED_SECONDS); whoever adds the key queues a run;
 - a run deletes the key as it starts, then applies what is received and keeps looking
-  until nothing new has arrived for LINGER_SECONDS.
+  until nothing new has arrived for LINGER_SECONDS;
+- a run that has worked for MAX_RUN_SECONDS queues its successor (setting the key) and
+  returns, so that a long storm does not keep the worker from its other tasks (sealing
+  the public log): they were queued meanwhile and run before the successor.
 
 An event stored at time T by a process that last asked Redis at T0 > T - LOCAL_SECONDS:
 at T0 either that process queued a run, or the key was present, so a queued run had not
-started yet. Either way a run starts after T0 and looks until at least T0 + LINGER_SECONDS
-> T, so it sees the event. (A worker killed mid-run, or Redis or the task queue failing,
-breaks this; the apply_waiting_events timer is the safety net.)
+started yet (a run deletes the key as it starts; the key outlives any wait in the queue
+but a dead worker's). Either way a run starts after T0; it looks until at least
+T0 + LINGER_SECONDS > T, or hands over to a successor that starts later still, so the
+event is seen. (A worker killed mid-run, or Redis or the task queue failing, breaks this;
+the apply_waiting_events timer is the safety net.)
 """
 
 from __future__ import annotations
@@ -34,8 +39,9 @@ from solidarity.payments.stripe_handlers import handle_stripe_event, prepare_str
 logger = logging.getLogger(__name__)
 
 LOCAL_SECONDS = 0.5
-QUEUED_SECONDS = 1
+QUEUED_SECONDS = 60
 LINGER_SECONDS = 2.0
+MAX_RUN_SECONDS = 30.0
 POLL_SECONDS = 0.1
 BATCH = 200
 _QUEUED_KEY = "payments:apply-queued"
@@ -49,7 +55,7 @@ def apply_events_task() -> dict[str, int]:
     cache.delete(_QUEUED_KEY)  # from here on, a delivery queues another run
     tried = 0
     deferred: set[int] = set()  # tried by this run and left received: not again in this run
-    quiet_since = time.monotonic()
+    started = quiet_since = time.monotonic()
     while True:
         ids, left_received = apply_received(
             "stripe", handle_stripe_event, prepare_stripe_event, limit=BATCH, skip=frozenset(deferred)
@@ -58,6 +64,9 @@ def apply_events_task() -> dict[str, int]:
         if ids:
             tried += len(ids)
             quiet_since = time.monotonic()
+            if quiet_since - started >= MAX_RUN_SECONDS:
+                _hand_over()
+                break
         elif time.monotonic() - quiet_since >= LINGER_SECONDS:
             break
         else:
@@ -65,6 +74,16 @@ def apply_events_task() -> dict[str, int]:
     # Events deferred by this run (Stripe unreachable) are retried by the next run or the sweep.
     left = ProviderEvent.objects.filter(provider="stripe", state=ProviderEvent.State.RECEIVED).count()
     return {"tried": tried, "left": left}
+
+
+def _hand_over() -> None:
+    """Queue the run that goes on where this one stops, behind the tasks already queued."""
+    cache.set(_QUEUED_KEY, 1, QUEUED_SECONDS)  # deliveries meanwhile need not queue another
+    try:
+        apply_events_task.enqueue()
+    except Exception:
+        cache.delete(_QUEUED_KEY)
+        raise
 
 
 def _enqueue_once() -> None:
@@ -76,7 +95,11 @@ def _enqueue_once() -> None:
         _last_asked = now
     try:
         if cache.add(_QUEUED_KEY, 1, QUEUED_SECONDS):
-            apply_events_task.enqueue()
+            try:
+                apply_events_task.enqueue()
+            except Exception:
+                cache.delete(_QUEUED_KEY)  # so that the next delivery tries again
+                raise
     except Exception:
         # The event is stored; the apply_waiting_events sweep will apply it.
         logger.warning("could not queue the application of provider events", exc_info=True)

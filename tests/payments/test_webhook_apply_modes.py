@@ -219,3 +219,31 @@ def test_a_run_lingers_for_events_stored_while_it_drains(campaign, monkeypatch) 
     monkeypatch.setattr(tasks.time, "sleep", sleep_then_store)
     assert apply_events_task.call() == {"tried": 2, "left": 0}
     assert campaign_totals(campaign).donations == 2
+
+
+def test_a_long_run_hands_over_to_a_queued_successor(campaign, monkeypatch) -> None:
+    """A run that has worked long enough queues its successor behind the other tasks and stops."""
+    monkeypatch.setattr(tasks, "BATCH", 2)
+    monkeypatch.setattr(tasks, "MAX_RUN_SECONDS", 0.0)
+    for _ in range(3):
+        donation = pending_donation(campaign)
+        body = ev.event(
+            "payment_intent.succeeded",
+            ev.payment_intent_succeeded(donation.pk, 2500, pi=f"pi_{donation.pk}", charge=f"ch_{donation.pk}"),
+        )
+        store_event(StripeProvider().parse_webhook(body=body, headers={"Stripe-Signature": ev.sign(body)}))
+    assert apply_events_task.call() == {"tried": 2, "left": 1}
+    assert queued_runs() == 1  # the successor
+    assert cache.get(tasks._QUEUED_KEY) == 1  # deliveries meanwhile queue nothing more
+    assert apply_events_task.call() == {"tried": 1, "left": 0}
+    assert campaign_totals(campaign).donations == 3
+
+
+def test_a_failed_enqueue_lets_the_next_delivery_try_again(monkeypatch) -> None:
+    class Unqueueable:
+        def enqueue(self) -> None:
+            raise RuntimeError("task queue down")
+
+    monkeypatch.setattr(tasks, "apply_events_task", Unqueueable())
+    tasks._enqueue_once()  # logged, not raised: the event is stored and the sweep has it
+    assert cache.get(tasks._QUEUED_KEY) is None
