@@ -179,6 +179,18 @@ def worker_peak_rss_mib(stack: Stack, name: str = "app") -> float:
     return max([peak_rss_mib(p) for p in [master, *descendants(master)]] or [0.0])
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of `pid` and every process below it, in seconds."""
+    total = 0
+    for p in [pid, *descendants(pid)]:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def ratio_line(name: str, value: float, baseline: float, goal: float, *, higher_is_better: bool = True) -> str:
     r = value / baseline if baseline else float("nan")
     ok = r >= goal if higher_is_better else r <= goal
