@@ -438,6 +438,7 @@ http {{
         order = sorted(self.names(), key=lambda n: (n != "nginx", n.startswith("worker"), n))
         for name in order:
             self.stop_process(name)
+        shutil.rmtree(self.microcache_dir, ignore_errors=True)  # nothing left behind in /dev/shm
 
     # -- the whole stack ------------------------------------------------------------------
     def start(self, *, fresh: bool = False) -> None:
