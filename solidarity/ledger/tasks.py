@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django_tasks import task
 
+from solidarity.core.task_queue import enqueue_unless_queued
 from solidarity.ledger.log_service import seal_log
 
 # At most one queued sealing run per this many seconds, however many transactions commit.
@@ -40,8 +41,7 @@ def unsealed_remain() -> bool:
 
 
 def _enqueue_once() -> None:
-    if cache.add(_QUEUED_KEY, 1, DEBOUNCE_SECONDS):
-        seal_log_task.enqueue()
+    enqueue_unless_queued(seal_log_task, _QUEUED_KEY, DEBOUNCE_SECONDS)
 
 
 def seal_after_commit() -> None:

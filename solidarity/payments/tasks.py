@@ -9,8 +9,8 @@ Redis, and no stored event may be left without a run that will see it:
   (`cache.add` of a key that lives QUEUED_SECONDS); whoever adds the key queues a run;
 - a run deletes the key as it starts, then applies what is received and keeps looking
   until nothing new has arrived for LINGER_SECONDS;
-- a run that has worked for MAX_RUN_SECONDS queues its successor (setting the key) and
-  returns, so that a long storm does not keep the worker from its other tasks (sealing
+- a run that has worked for MAX_RUN_SECONDS queues its successor (unless a delivery has
+  queued one since the run started) and returns, so that a long storm does not keep the worker from its other tasks (sealing
   the public log): they were queued meanwhile and run before the successor.
 
 An event stored at time T by a process that last asked Redis at T0 > T - LOCAL_SECONDS:
@@ -32,6 +32,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django_tasks import task
 
+from solidarity.core.task_queue import enqueue_unless_queued
 from solidarity.payments.events import apply_received
 from solidarity.payments.models import ProviderEvent
 from solidarity.payments.stripe_handlers import handle_stripe_event, prepare_stripe_event
@@ -77,13 +78,9 @@ def apply_events_task() -> dict[str, int]:
 
 
 def _hand_over() -> None:
-    """Queue the run that goes on where this one stops, behind the tasks already queued."""
-    cache.set(_QUEUED_KEY, 1, QUEUED_SECONDS)  # deliveries meanwhile need not queue another
-    try:
-        apply_events_task.enqueue()
-    except Exception:
-        cache.delete(_QUEUED_KEY)
-        raise
+    """Queue the run that goes on where this one stops, behind the tasks already queued
+    (unless a delivery has queued one since this run started)."""
+    enqueue_unless_queued(apply_events_task, _QUEUED_KEY, QUEUED_SECONDS)
 
 
 def _enqueue_once() -> None:
@@ -94,12 +91,7 @@ def _enqueue_once() -> None:
             return
         _last_asked = now
     try:
-        if cache.add(_QUEUED_KEY, 1, QUEUED_SECONDS):
-            try:
-                apply_events_task.enqueue()
-            except Exception:
-                cache.delete(_QUEUED_KEY)  # so that the next delivery tries again
-                raise
+        enqueue_unless_queued(apply_events_task, _QUEUED_KEY, QUEUED_SECONDS)
     except Exception:
         # The event is stored; the apply_waiting_events sweep will apply it.
         logger.warning("could not queue the application of provider events", exc_info=True)
