@@ -129,8 +129,8 @@ def main() -> int:
     use_stack_in_process(stack)
     from django.db import connection
 
+    from solidarity.campaigns.funds import campaign_totals
     from solidarity.campaigns.models import Campaign
-    from solidarity.ledger.selectors import campaign_totals
 
     campaign = Campaign.objects.get(slug="legal-defence-ihar-m")
     with connection.cursor() as cursor:

@@ -279,10 +279,10 @@ def create_pending_donations(count: int, slug: str = CAMPAIGN_SLUG) -> tuple[lis
     """Pending EUR card donations through the donation service, and the totals before."""
     from decimal import Decimal
 
+    from solidarity.campaigns.funds import campaign_totals
     from solidarity.campaigns.models import Campaign
     from solidarity.core.money import Money
     from solidarity.donations.intents import create_donation_intent
-    from solidarity.ledger.selectors import campaign_totals
     from solidarity.payments.models import ProviderEvent
 
     campaign = Campaign.objects.get(slug=slug)
@@ -301,8 +301,8 @@ def check_outcome(expected: dict[str, int], before: dict[str, int], slug: str = 
 
     from django.core.management import CommandError, call_command
 
+    from solidarity.campaigns.funds import campaign_totals
     from solidarity.campaigns.models import Campaign
-    from solidarity.ledger.selectors import campaign_totals
     from solidarity.payments.models import ProviderEvent
 
     problems = []

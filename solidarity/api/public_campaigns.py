@@ -18,9 +18,9 @@ from solidarity.api.schemas import (
     CampaignSummaryOut,
 )
 from solidarity.api.selectors import campaign_page
+from solidarity.campaigns.funds import campaign_totals
 from solidarity.campaigns.models import Campaign, NeedCategory
 from solidarity.campaigns.selectors import campaign_cards, public_campaign
-from solidarity.ledger.selectors import campaign_totals
 
 router = Router(tags=["public: campaigns"], throttle=[PUBLIC_READS])
 

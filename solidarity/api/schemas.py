@@ -10,12 +10,12 @@ from typing import Annotated, Literal, cast
 from ninja import Path, Schema
 from pydantic import Field
 
+from solidarity.campaigns.funds import CampaignTotals
 from solidarity.campaigns.models import Campaign, Need, NeedCategory, NeedRecurrence, Update
 from solidarity.campaigns.selectors import CampaignCard
 from solidarity.core.errors import InvalidAmount
 from solidarity.core.money import Money
 from solidarity.donations.selectors import ReceiptStatus
-from solidarity.ledger.selectors import CampaignTotals
 
 AMOUNT_PATTERN = r"^-?[0-9]+(\.[0-9]+)?$"
 AMOUNT_IN_PATTERN = r"^[0-9]{1,12}(\.[0-9]{1,4})?$"

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from solidarity.campaigns.funds import CampaignTotals, campaigns_totals
 from solidarity.campaigns.models import FINISHED_STATUSES, PUBLIC_STATUSES, Campaign, CampaignStatus, Need, NeedCategory
 from solidarity.core.money import Money
-from solidarity.ledger.selectors import CampaignTotals, campaigns_totals
 
 
 @dataclass(frozen=True)

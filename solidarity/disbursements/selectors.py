@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Sum
 
+from solidarity.campaigns.funds import campaign_owner
 from solidarity.campaigns.models import Campaign, Need
 from solidarity.core.money import Money
 from solidarity.disbursements.models import Disbursement, DisbursementStatus
@@ -18,7 +19,7 @@ def _paid_by_disbursement(campaign_ids: list[int]) -> dict[int, int]:
     rows = (
         Posting.objects.filter(
             account__purpose=AccountPurpose.CAMPAIGN_FUND,
-            transaction__campaign_id__in=campaign_ids,
+            transaction__owner__in=[campaign_owner(pk) for pk in campaign_ids],
             transaction__ref__startswith="disbursement:",
         )
         .values("transaction__ref")

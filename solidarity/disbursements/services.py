@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from solidarity.campaigns.funds import campaign_fund, campaign_owner
 from solidarity.campaigns.models import Campaign, CampaignStatus, Need
 from solidarity.core.errors import CurrencyMismatch, DomainError, InvalidAmount, InvalidTransition, NotAllowed
 from solidarity.core.money import Money
@@ -23,7 +24,7 @@ from solidarity.core.uploads import clean_upload, seal_bytes
 from solidarity.disbursements.models import Disbursement, DisbursementProof, DisbursementStatus, PayeeCategory
 from solidarity.ledger.models import AccountPurpose, TransactionKind
 from solidarity.ledger.selectors import account_balance
-from solidarity.ledger.services import campaign_fund, get_account, post_transaction, reverse_transaction
+from solidarity.ledger.services import get_account, post_transaction, reverse_transaction
 from solidarity.staff.roles import Role, require_role
 from solidarity.staff.services import record_audit
 
@@ -55,7 +56,7 @@ def _post(disbursement: Disbursement, actor: Any) -> None:
     _check_balance(campaign, money, disbursement.overdraft_requested)
     txn = post_transaction(
         kind=TransactionKind.DISBURSEMENT,
-        campaign=campaign,
+        owner=campaign_owner(campaign),
         occurred_on=disbursement.paid_on,
         created_by=actor,
         memo=f"Paid out: {disbursement.get_payee_category_display()}",

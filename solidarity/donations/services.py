@@ -10,13 +10,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from solidarity.campaigns.funds import campaign_fund, campaign_owner
 from solidarity.campaigns.models import Campaign, CampaignStatus
 from solidarity.core.errors import CurrencyMismatch, DomainError, InvalidAmount, InvalidTransition
 from solidarity.core.money import Money
 from solidarity.donations.models import STAFF_CHANNELS, Channel, Donation, DonationStatus
 from solidarity.donations.receipts import hash_receipt_code, new_receipt_code
 from solidarity.ledger.models import AccountPurpose, TransactionKind
-from solidarity.ledger.services import campaign_fund, get_account, post_transaction, reverse_transaction
+from solidarity.ledger.services import get_account, post_transaction, reverse_transaction
 from solidarity.staff.roles import Role, require_role
 from solidarity.staff.services import record_audit
 
@@ -92,7 +93,7 @@ def record_staff_donation(
         )
         donation.ledger_transaction = post_transaction(
             kind=TransactionKind.DONATION,
-            campaign=campaign,
+            owner=campaign_owner(campaign),
             occurred_on=received_on,
             created_by=actor,
             memo=f"{Channel(channel).label} donation",

@@ -12,13 +12,14 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 
+from solidarity.campaigns.funds import campaign_disputed, campaign_fund, campaign_owner
 from solidarity.core.errors import DomainError
 from solidarity.core.money import Money
 from solidarity.donations.models import Donation, DonationStatus
-from solidarity.ledger.models import Account, AccountPurpose, Posting, Transaction, TransactionKind
-from solidarity.ledger.services import campaign_fund, get_account, post_transaction
+from solidarity.ledger.models import Account, AccountPurpose, Transaction, TransactionKind
+from solidarity.ledger.selectors import posted_sum
+from solidarity.ledger.services import find_transaction, get_account, post_transaction
 from solidarity.payments.exchange import convert
 
 Line = tuple[Account, Money]
@@ -30,12 +31,7 @@ def donation_ref(donation: Donation) -> str:
 
 
 def _fund_sum(donation: Donation, *kinds: str) -> int:
-    total = Posting.objects.filter(
-        transaction__ref=donation_ref(donation),
-        transaction__kind__in=kinds,
-        account__purpose=AccountPurpose.CAMPAIGN_FUND,
-    ).aggregate(s=Sum("amount_minor"))["s"]
-    return int(total or 0)
+    return posted_sum(ref=donation_ref(donation), purpose=AccountPurpose.CAMPAIGN_FUND, kinds=kinds)
 
 
 def _through_fx(*, rail: Account, donor_side: Money, campaign_side: Money, fund: Account, sign: int) -> list[Line]:
@@ -63,7 +59,7 @@ def settle_donation(
     and its source are kept on the transaction. A known fee is the foundation's expense:
     it does not reduce what the campaign collected.
     """
-    existing = Transaction.objects.filter(idempotency_key=key).first()
+    existing = find_transaction(key)
     if existing is not None:
         return existing
     campaign = donation.campaign
@@ -85,7 +81,7 @@ def settle_donation(
                 raise DomainError(f"Donation #{locked.pk} is {locked.status}, not pending.")
             txn = post_transaction(
                 kind=TransactionKind.DONATION,
-                campaign=campaign,
+                owner=campaign_owner(campaign),
                 lines=lines,
                 occurred_on=settled_on,
                 memo=f"{locked.get_channel_display()} donation",
@@ -102,7 +98,7 @@ def settle_donation(
             locked.expires_at = None
             locked.save(update_fields=SETTLED_FIELDS)
     except IntegrityError:
-        existing = Transaction.objects.filter(idempotency_key=key).first()
+        existing = find_transaction(key)
         if existing is None:
             raise
         return existing  # a concurrent delivery of the same event won the race
@@ -130,7 +126,7 @@ def return_money(
     The campaign side is converted at the donation's own rate; when the whole rest goes
     back, it is exactly what is left of the original credit, so no rounding residue stays.
     """
-    existing = Transaction.objects.filter(idempotency_key=key).first()
+    existing = find_transaction(key)
     if existing is not None:
         return existing
     if donation.ledger_transaction is None:
@@ -149,7 +145,7 @@ def return_money(
     with transaction.atomic():
         txn = post_transaction(
             kind=kind,
-            campaign=campaign,
+            owner=campaign_owner(campaign),
             lines=lines,
             idempotency_key=key,
             ref=donation_ref(donation),
@@ -178,15 +174,13 @@ def _campaign_side(donation: Donation, amount: Money, asset: str) -> Money:
 
 def held_in_dispute(donation: Donation) -> Money:
     campaign = donation.campaign
-    total = Posting.objects.filter(
-        transaction__ref=donation_ref(donation), account__purpose=AccountPurpose.DISPUTED
-    ).aggregate(s=Sum("amount_minor"))["s"]
-    return Money.from_minor(-int(total or 0), campaign.currency)
+    total = posted_sum(ref=donation_ref(donation), purpose=AccountPurpose.DISPUTED)
+    return Money.from_minor(-total, campaign.currency)
 
 
 def hold_disputed(*, donation: Donation, amount: Money, key: str) -> Transaction:
     """A card payment is disputed: the disputed amount leaves the fund until the dispute closes."""
-    existing = Transaction.objects.filter(idempotency_key=key).first()
+    existing = find_transaction(key)
     if existing is not None:
         return existing
     if donation.ledger_transaction is None:
@@ -195,10 +189,10 @@ def hold_disputed(*, donation: Donation, amount: Money, key: str) -> Transaction
     held = _campaign_side(donation, amount, AccountPurpose.CARD_PROCESSOR)
     if not held.is_positive():
         raise DomainError(f"Donation #{donation.pk} has nothing left to hold.")
-    disputed = get_account(purpose=AccountPurpose.DISPUTED, currency=campaign.currency, campaign=campaign)
+    disputed = campaign_disputed(campaign)
     return post_transaction(
         kind=TransactionKind.DISPUTE,
-        campaign=campaign,
+        owner=campaign_owner(campaign),
         lines=[(campaign_fund(campaign), held), (disputed, -held)],
         idempotency_key=key,
         ref=donation_ref(donation),
@@ -208,18 +202,18 @@ def hold_disputed(*, donation: Donation, amount: Money, key: str) -> Transaction
 
 def close_dispute(*, donation: Donation, amount: Money, key: str, lost: bool) -> Transaction:
     """Release held money back to the fund; if the dispute was lost, `amount` then leaves as a chargeback."""
-    existing = Transaction.objects.filter(idempotency_key=key).first()
+    existing = find_transaction(key)
     if existing is not None:
         return existing
     campaign = donation.campaign
     held = held_in_dispute(donation)
     if not held.is_positive():
         raise DomainError(f"Donation #{donation.pk} has no money held in a dispute.")
-    disputed = get_account(purpose=AccountPurpose.DISPUTED, currency=campaign.currency, campaign=campaign)
+    disputed = campaign_disputed(campaign)
     with transaction.atomic():
         release = post_transaction(
             kind=TransactionKind.DISPUTE,
-            campaign=campaign,
+            owner=campaign_owner(campaign),
             lines=[(disputed, held), (campaign_fund(campaign), -held)],
             idempotency_key=key,
             ref=donation_ref(donation),
@@ -238,10 +232,9 @@ def close_dispute(*, donation: Donation, amount: Money, key: str, lost: bool) ->
 
 def _returned_to_donor(donation: Donation, asset: str) -> int:
     """Minor units (donor currency) already sent back to the donor through the rail's account."""
-    total = Posting.objects.filter(
-        transaction__ref=donation_ref(donation),
-        transaction__kind__in=[TransactionKind.REFUND, TransactionKind.CHARGEBACK],
-        account__purpose=asset,
+    return -posted_sum(
+        ref=donation_ref(donation),
+        purpose=asset,
+        kinds=[TransactionKind.REFUND, TransactionKind.CHARGEBACK],
         currency=donation.currency,
-    ).aggregate(s=Sum("amount_minor"))["s"]
-    return -int(total or 0)
+    )

@@ -36,13 +36,13 @@ class PostingInline(admin.TabularInline):  # type: ignore[type-arg]
 
 @admin.register(Account)
 class AccountAdmin(ReadOnlyAdmin):
-    list_display = ("id", "purpose", "kind", "currency", "campaign")
+    list_display = ("id", "owner", "purpose", "kind", "currency")
     list_filter = ("purpose", "currency")
 
 
 @admin.register(Transaction)
 class TransactionAdmin(ReadOnlyAdmin):
-    list_display = ("id", "kind", "campaign", "occurred_on", "memo", "reverses", "created_by")
+    list_display = ("id", "kind", "owner", "occurred_on", "memo", "reverses", "created_by")
     list_filter = ("kind",)
     date_hierarchy = "occurred_on"
     inlines = [PostingInline]

@@ -31,7 +31,7 @@ from solidarity.ledger.models import Posting, Transaction
 
 # pg_advisory_xact_lock key shared by every sealer ("PLOG" in ASCII).
 ADVISORY_LOCK_KEY = 0x504C4F47
-TRANSACTION_FIELDS = ("id", "kind", "campaign_id", "occurred_on", "reverses_id", "fx_rate", "fx_source")
+TRANSACTION_FIELDS = ("id", "kind", "owner", "occurred_on", "reverses_id", "fx_rate", "fx_source")
 RETRIES = 5
 
 PublicPosting = tuple[str, str, int]
@@ -67,13 +67,19 @@ def load_public_rows(
     return txns, postings
 
 
+def _campaign_id(owner: str) -> int | None:
+    """Version 1 entries name a campaign by id: the number in a "campaign:<id>" owner."""
+    prefix, _, number = owner.partition(":")
+    return int(number) if prefix == "campaign" and number.isdigit() else None
+
+
 def entry_bytes(index: int, txn: Mapping[str, Any], postings: list[PublicPosting]) -> bytes:
     """The canonical public entry of a transaction at `index`: no memo, no people, no references."""
     return build_entry(
         index=index,
         txn=txn["id"],
         kind=txn["kind"],
-        campaign=txn["campaign_id"],
+        campaign=_campaign_id(txn["owner"]),
         day=txn["occurred_on"].isoformat(),
         postings=postings,
         reverses=txn["reverses_id"],

@@ -27,7 +27,7 @@ class AccountKind(models.TextChoices):
 
 
 class AccountPurpose(models.TextChoices):
-    """What an account is for; with campaign and currency it identifies the account."""
+    """What an account is for; with its owner and currency it identifies the account."""
 
     CAMPAIGN_FUND = "campaign_fund", _("Campaign fund")
     CASH = "cash", _("Cash on hand")
@@ -40,29 +40,33 @@ class AccountPurpose(models.TextChoices):
     DISBURSED = "disbursed", _("Paid out to needs")
 
 
+# The foundation's own accounts (bank, card processor, fees, FX…) have no owner.
+FOUNDATION = ""
+
+
 class Account(models.Model):
+    """One account of the book, identified by (owner, purpose, currency).
+
+    The owner is an opaque address that the ledger never interprets — "campaign:42" for a
+    campaign's fund, "" for the foundation's own accounts — as in Formance's account
+    addresses or TigerBeetle's user_data: applications point at accounts, never the other
+    way round.
+    """
+
+    owner = models.CharField(max_length=64, blank=True, default=FOUNDATION, db_default=FOUNDATION)
     purpose = models.CharField(max_length=32, choices=AccountPurpose.choices)
     kind = models.CharField(max_length=16, choices=AccountKind.choices)
     currency = models.CharField(max_length=3)
-    campaign = models.ForeignKey(
-        "campaigns.Campaign", null=True, blank=True, on_delete=models.PROTECT, related_name="accounts"
-    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["purpose", "currency", "campaign"], name="account_unique_per_campaign"),
-            models.UniqueConstraint(
-                fields=["purpose", "currency"],
-                condition=models.Q(campaign__isnull=True),
-                name="account_unique_site_wide",
-            ),
+            models.UniqueConstraint(fields=["owner", "purpose", "currency"], name="account_unique_per_owner"),
         ]
         ordering = ["id"]
 
     def __str__(self) -> str:
-        scope = f"campaign {self.campaign_id}" if self.campaign_id else "site"
-        return f"{self.get_purpose_display()} {self.currency} ({scope})"
+        return f"{self.get_purpose_display()} {self.currency} ({self.owner or 'foundation'})"
 
 
 class TransactionKind(models.TextChoices):
@@ -102,9 +106,9 @@ class AppendOnlyModel(models.Model):
 
 class Transaction(AppendOnlyModel):
     kind = models.CharField(max_length=16, choices=TransactionKind.choices)
-    campaign = models.ForeignKey(
-        "campaigns.Campaign", null=True, blank=True, on_delete=models.PROTECT, related_name="transactions"
-    )
+    # Whose books the transaction is in (opaque, like Account.owner): every posting on an
+    # account that has an owner belongs to a transaction of that same owner.
+    owner = models.CharField(max_length=64, blank=True, default=FOUNDATION, db_default=FOUNDATION)
     memo = models.CharField(max_length=200, blank=True)
     occurred_on = models.DateField()
     created_at = models.DateTimeField(auto_now_add=True)
@@ -123,7 +127,7 @@ class Transaction(AppendOnlyModel):
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["campaign", "kind"])]
+        indexes = [models.Index(fields=["owner", "kind"], name="ledger_txn_owner_kind")]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.kind} {self.occurred_on}"

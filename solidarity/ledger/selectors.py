@@ -1,21 +1,17 @@
-"""Reads derived from the ledger: balances and campaign totals."""
+"""Reads derived from the ledger: balances of accounts, by owner."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, Sum
 
 from solidarity.core.money import Money
 from solidarity.ledger.models import Account, AccountPurpose, Posting, Transaction, TransactionKind
 
-if TYPE_CHECKING:
-    from solidarity.campaigns.models import Campaign
-
-# Transactions that bring money into a campaign (or take it back out again, negatively).
+# Transactions that bring money into an owner's account (or take it back out again, negatively).
 INFLOW_KINDS = [TransactionKind.DONATION, TransactionKind.REFUND, TransactionKind.CHARGEBACK, TransactionKind.FX]
 INFLOW = Q(transaction__kind__in=INFLOW_KINDS) | Q(
     transaction__kind=TransactionKind.REVERSAL, transaction__reverses__kind__in=INFLOW_KINDS
@@ -25,11 +21,14 @@ COUNTED_DONATION = Q(transaction__kind=TransactionKind.DONATION, transaction__re
 
 
 @dataclass(frozen=True)
-class CampaignTotals:
-    collected: Money
-    donations: int
-    balance: Money
-    spent: Money
+class OwnerSummary:
+    """One owner's account of one purpose, in minor units of its currency."""
+
+    owner: str
+    currency: str
+    balance: int  # credit balance (what the account holds for its owner)
+    inflow: int  # credited by inflow kinds, less what was returned or reversed
+    counted: int  # donation transactions not reversed
 
 
 def account_balance(account: Account) -> Money:
@@ -38,42 +37,43 @@ def account_balance(account: Account) -> Money:
     return Money.from_minor(int(total), account.currency)
 
 
-def campaign_totals(campaign: Campaign) -> CampaignTotals:
-    """Collected, number of donations, balance and spent for one campaign, from its fund postings."""
-    return campaigns_totals([campaign])[campaign.pk]
+def summaries_by_owner(*, owners: Iterable[str], purpose: str) -> dict[tuple[str, str], OwnerSummary]:
+    """Balance, inflow and donation count of the owners' accounts of one purpose, in one query.
 
-
-def campaigns_totals(campaigns: Iterable[Campaign]) -> dict[int, CampaignTotals]:
-    """Totals for many campaigns in one query over their fund postings, keyed by campaign id.
-
-    Every donation's transaction credits its campaign's fund with one posting (however it
-    was booked, FX included; verify_ledger checks that a fund posting belongs to its
-    transaction's campaign), so donations are counted on the rows that are summed: one
-    pass over each campaign's postings, which is what a list of campaigns costs
-    (bench/scale.py), where counting them apart read the same rows twice.
+    Keyed by (owner, currency). Donations are counted on the postings that are summed:
+    every donation's transaction credits its owner's account once, however it was booked
+    (FX included), so one pass over an owner's postings gives all three figures — which is
+    what a list of campaigns costs (bench/scale.py).
     """
-    campaigns = list(campaigns)
-    ids = [c.pk for c in campaigns]
-    fund = Posting.objects.filter(account__purpose=AccountPurpose.CAMPAIGN_FUND, account__campaign_id__in=ids)
-    rows = fund.values("account__campaign_id").annotate(
-        balance=Sum("amount_minor"),
-        inflow=Sum("amount_minor", filter=INFLOW),
-        donations=Count("transaction_id", distinct=True, filter=COUNTED_DONATION),
-    )
-    by_campaign: dict[int, dict[str, Any]] = {r["account__campaign_id"]: dict(r) for r in rows}
-    counts = {campaign_id: row["donations"] for campaign_id, row in by_campaign.items()}
-    result = {}
-    for campaign in campaigns:
-        row: dict[str, Any] = by_campaign.get(campaign.pk, {})
-        balance = -int(row.get("balance") or 0)
-        collected = -int(row.get("inflow") or 0)
-        result[campaign.pk] = CampaignTotals(
-            collected=Money.from_minor(collected, campaign.currency),
-            donations=int(counts.get(campaign.pk, 0)),
-            balance=Money.from_minor(balance, campaign.currency),
-            spent=Money.from_minor(collected - balance, campaign.currency),
+    rows = (
+        Posting.objects.filter(account__purpose=purpose, account__owner__in=list(owners))
+        .values("account__owner", "account__currency")
+        .annotate(
+            balance=Sum("amount_minor"),
+            inflow=Sum("amount_minor", filter=INFLOW),
+            donations=Count("transaction_id", distinct=True, filter=COUNTED_DONATION),
         )
-    return result
+    )
+    return {
+        (r["account__owner"], r["account__currency"]): OwnerSummary(
+            owner=r["account__owner"],
+            currency=r["account__currency"],
+            balance=-int(r["balance"] or 0),
+            inflow=-int(r["inflow"] or 0),
+            counted=int(r["donations"] or 0),
+        )
+        for r in rows
+    }
+
+
+def posted_sum(*, ref: str, purpose: str, kinds: Iterable[str] | None = None, currency: str | None = None) -> int:
+    """Signed sum (debit positive) of the postings on accounts of `purpose` in transactions about `ref`."""
+    postings = Posting.objects.filter(transaction__ref=ref, account__purpose=purpose)
+    if kinds is not None:
+        postings = postings.filter(transaction__kind__in=list(kinds))
+    if currency is not None:
+        postings = postings.filter(currency=currency)
+    return int(postings.aggregate(s=Sum("amount_minor"))["s"] or 0)
 
 
 def collected_by_currency() -> list[Money]:

@@ -1,10 +1,16 @@
-"""Writes to the ledger. Every money movement goes through `post_transaction`."""
+"""Writes to the ledger. Every money movement goes through `post_transaction`.
+
+With `selectors.py` (balances by owner) and `verification.py` this is the ledger's whole
+API: accounts are found by an opaque owner, a purpose and a currency; transactions carry
+a kind code, an opaque owner and reference, and an idempotency key. Nothing here knows
+what a campaign or a donation is.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
@@ -12,13 +18,18 @@ from django.utils import timezone
 
 from solidarity.core.errors import DomainError, UnbalancedTransaction
 from solidarity.core.money import Money
-from solidarity.ledger.models import Account, AccountKind, AccountPurpose, Posting, Transaction, TransactionKind
-from solidarity.ledger.tasks import seal_after_commit
+from solidarity.ledger.models import (
+    FOUNDATION,
+    Account,
+    AccountKind,
+    AccountPurpose,
+    Posting,
+    Transaction,
+    TransactionKind,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
-
-    from solidarity.campaigns.models import Campaign
 
 ACCOUNT_KINDS: dict[str, str] = {
     AccountPurpose.CAMPAIGN_FUND: AccountKind.LIABILITY,
@@ -33,10 +44,23 @@ ACCOUNT_KINDS: dict[str, str] = {
 }
 
 
-def get_account(*, purpose: str, currency: str, campaign: Campaign | None = None) -> Account:
-    """Return the account for (purpose, currency, campaign), creating it on first use."""
+# Called with each posted transaction once the database transaction that wrote it commits
+# (the public log queues its sealer here); registered by the apps above the ledger.
+_after_commit: list[Callable[[], None]] = []
+
+
+def call_after_posting(callback: Callable[[], None]) -> None:
+    """Have `callback` run after the commit of every database transaction that posts (once each time)."""
+    if callback not in _after_commit:
+        _after_commit.append(callback)
+
+
+def get_account(*, purpose: str, currency: str, owner: str = FOUNDATION) -> Account:
+    """Open or find the account for (owner, purpose, currency); owner "" is the foundation's own."""
     currency = Money.zero(currency).currency
-    lookup = {"purpose": purpose, "currency": currency, "campaign": campaign}
+    if purpose not in ACCOUNT_KINDS:
+        raise DomainError(f"Unknown account purpose {purpose!r}.")
+    lookup = {"purpose": purpose, "currency": currency, "owner": owner}
     account = Account.objects.filter(**lookup).first()
     if account is not None:
         return account
@@ -48,9 +72,9 @@ def get_account(*, purpose: str, currency: str, campaign: Campaign | None = None
         return Account.objects.get(**lookup)
 
 
-def campaign_fund(campaign: Campaign) -> Account:
-    """The liability account holding a campaign's money, in the campaign's currency."""
-    return get_account(purpose=AccountPurpose.CAMPAIGN_FUND, currency=campaign.currency, campaign=campaign)
+def find_transaction(idempotency_key: str) -> Transaction | None:
+    """The transaction posted under `idempotency_key`, if any."""
+    return Transaction.objects.filter(idempotency_key=idempotency_key).first()
 
 
 def check_balanced(lines: Sequence[tuple[Account, Money]]) -> None:
@@ -74,7 +98,7 @@ def post_transaction(
     *,
     kind: str,
     lines: Sequence[tuple[Account, Money]],
-    campaign: Campaign | None = None,
+    owner: str = FOUNDATION,
     memo: str = "",
     occurred_on: dt.date | None = None,
     created_by: User | None = None,
@@ -86,17 +110,27 @@ def post_transaction(
 ) -> Transaction:
     """Record one balanced transaction with its postings, atomically.
 
-    Lines are (account, signed Money): positive debits, negative credits.
+    Lines are (account, signed Money): positive debits, negative credits. Posting under an
+    idempotency key that is already taken returns the transaction first posted with it and
+    writes nothing (a concurrent poster that loses the race gets the unique-constraint
+    error, which ends its caller's atomic block; on retry it gets the first transaction).
     """
     if kind not in TransactionKind.values:
         raise DomainError(f"Unknown transaction kind {kind!r}.")
     check_balanced(lines)
+    for account, _money in lines:
+        if account.owner not in (FOUNDATION, owner):
+            raise DomainError(f"Account {account} belongs to {account.owner!r}, not to {owner!r}.")
+    if idempotency_key is not None:
+        existing = find_transaction(idempotency_key)
+        if existing is not None:
+            return existing
     # No savepoint of its own inside a caller's transaction: a failure here ends with the
     # caller's atomic block (or transaction), which is where every caller handles it.
     with transaction.atomic(savepoint=False):
         txn = Transaction.objects.create(
             kind=kind,
-            campaign=campaign,
+            owner=owner,
             memo=memo[:200],
             occurred_on=occurred_on or timezone.localdate(),
             created_by=created_by,
@@ -112,8 +146,8 @@ def post_transaction(
                 for account, money in lines
             ]
         )
-        # The public log gets the entry after commit, off the payment's transaction (tasks.py).
-        seal_after_commit()
+        for callback in _after_commit:
+            transaction.on_commit(callback, robust=True)
     return txn
 
 
@@ -135,7 +169,7 @@ def reverse_transaction(
             return post_transaction(
                 kind=TransactionKind.REVERSAL,
                 lines=lines,
-                campaign=original.campaign,
+                owner=original.owner,
                 memo=memo or f"Reversal of #{original.pk}",
                 occurred_on=occurred_on,
                 created_by=created_by,

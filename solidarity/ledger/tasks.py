@@ -30,7 +30,7 @@ def seal_log_task() -> dict[str, int | str]:
     result = seal_log()
     if unsealed_remain():
         cache.delete(_QUEUED_KEY)
-        _enqueue_once()
+        queue_sealing()
     return {"sealed": result.sealed, "tree_size": result.tree_size, "root_hash": result.root_hash}
 
 
@@ -40,10 +40,11 @@ def unsealed_remain() -> bool:
     return Transaction.objects.filter(log_entry__isnull=True).exists()
 
 
-def _enqueue_once() -> None:
+def queue_sealing() -> None:
+    """Queue a sealing run (debounced); the ledger calls this after each posting commits."""
     enqueue_unless_queued(seal_log_task, _QUEUED_KEY, DEBOUNCE_SECONDS)
 
 
 def seal_after_commit() -> None:
     """Queue a sealing run once the current database transaction commits (debounced)."""
-    transaction.on_commit(_enqueue_once, robust=True)
+    transaction.on_commit(queue_sealing, robust=True)

@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 
+from solidarity.campaigns.funds import CampaignTotals, campaign_owner, campaign_totals
 from solidarity.campaigns.models import FINISHED_STATUSES, Campaign, CampaignStatus
 from solidarity.core.money import Money
 from solidarity.disbursements.models import Disbursement
 from solidarity.disbursements.selectors import public_disbursements, spent_by_category
 from solidarity.ledger.models import AccountPurpose, Posting, TransactionKind
-from solidarity.ledger.selectors import INFLOW, CampaignTotals, campaign_totals
+from solidarity.ledger.selectors import INFLOW
 
 RAILS = [AccountPurpose.CARD_PROCESSOR, AccountPurpose.BANK, AccountPurpose.CASH, AccountPurpose.OTHER_PLATFORM]
 DONATION_FAMILY = Q(transaction__kind=TransactionKind.DONATION) | Q(
@@ -49,10 +50,11 @@ class CampaignReport:
 def campaign_report(campaign: Campaign) -> CampaignReport:
     """The transparency page of one campaign."""
     labels = dict(AccountPurpose.choices)
+    owner = campaign_owner(campaign)
     rows = (
         Posting.objects.filter(
             transaction__kind=TransactionKind.DONATION,
-            transaction__campaign=campaign,
+            transaction__owner=owner,
             account__purpose__in=RAILS,
             amount_minor__gt=0,
         )
@@ -63,7 +65,7 @@ def campaign_report(campaign: Campaign) -> CampaignReport:
     reversed_rows = (
         Posting.objects.filter(
             DONATION_FAMILY,
-            transaction__campaign=campaign,
+            transaction__owner=owner,
             account__purpose__in=RAILS,
             amount_minor__lt=0,
             transaction__kind=TransactionKind.REVERSAL,
@@ -78,12 +80,12 @@ def campaign_report(campaign: Campaign) -> CampaignReport:
         net[(r["account__purpose"], r["currency"])] += int(r["total"])
     by_channel = [ChannelTotal(p, str(labels[p]), Money.from_minor(v, c)) for (p, c), v in sorted(net.items()) if v]
     fees = (
-        Posting.objects.filter(transaction__campaign=campaign, account__purpose=AccountPurpose.FEES)
+        Posting.objects.filter(transaction__owner=owner, account__purpose=AccountPurpose.FEES)
         .values("currency")
         .annotate(total=Sum("amount_minor"))
         .order_by("currency")
     )
-    fund = Posting.objects.filter(transaction__campaign=campaign, account__purpose=AccountPurpose.CAMPAIGN_FUND)
+    fund = Posting.objects.filter(transaction__owner=owner, account__purpose=AccountPurpose.CAMPAIGN_FUND)
     returned = (
         fund.filter(transaction__kind__in=[TransactionKind.REFUND, TransactionKind.CHARGEBACK]).aggregate(
             s=Sum("amount_minor")
@@ -91,7 +93,7 @@ def campaign_report(campaign: Campaign) -> CampaignReport:
         or 0
     )
     held = (
-        Posting.objects.filter(transaction__campaign=campaign, account__purpose=AccountPurpose.DISPUTED).aggregate(
+        Posting.objects.filter(transaction__owner=owner, account__purpose=AccountPurpose.DISPUTED).aggregate(
             s=Sum("amount_minor")
         )["s"]
         or 0

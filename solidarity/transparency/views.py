@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from solidarity.campaigns.funds import campaign_owner
 from solidarity.campaigns.models import Campaign
 from solidarity.campaigns.selectors import public_campaign
 from solidarity.core.caching import reader_page
@@ -60,21 +61,19 @@ def site_transparency(request: HttpRequest) -> HttpResponse:
 
 def _ledger_rows() -> Iterator[list[str]]:
     yield ["transaction", "day", "kind", "campaign", "account", "amount", "currency", "reverses"]
-    postings = (
-        Posting.objects.select_related("transaction__campaign", "account")
-        .order_by("transaction_id", "id")
-        .values_list(
-            "transaction_id",
-            "transaction__occurred_on",
-            "transaction__kind",
-            "transaction__campaign__slug",
-            "account__purpose",
-            "amount_minor",
-            "currency",
-            "transaction__reverses_id",
-        )
+    postings = Posting.objects.order_by("transaction_id", "id").values_list(
+        "transaction_id",
+        "transaction__occurred_on",
+        "transaction__kind",
+        "transaction__owner",
+        "account__purpose",
+        "amount_minor",
+        "currency",
+        "transaction__reverses_id",
     )
-    for txn, day, kind, slug, purpose, minor, currency, reverses in postings.iterator(chunk_size=2000):
+    slugs = {campaign_owner(pk): slug for pk, slug in Campaign.objects.values_list("pk", "slug").iterator()}
+    for txn, day, kind, owner, purpose, minor, currency, reverses in postings.iterator(chunk_size=2000):
+        slug = slugs.get(owner)
         yield [
             str(txn),
             day.isoformat(),

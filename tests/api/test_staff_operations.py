@@ -9,13 +9,13 @@ import pytest
 from django.test import Client
 from PIL import Image
 
+from solidarity.campaigns.funds import campaign_totals
 from solidarity.core.money import Money
 from solidarity.disbursements.models import Disbursement
 from solidarity.donations.intents import create_donation_intent
 from solidarity.donations.models import Donation
 from solidarity.donations.receipts import hash_receipt_code
 from solidarity.donations.services import record_staff_donation
-from solidarity.ledger.selectors import campaign_totals
 from solidarity.ledger.verification import verify_ledger
 from solidarity.payments.models import BankLine
 from solidarity.staff.models import AuditEntry

@@ -8,9 +8,9 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from solidarity.campaigns.funds import campaign_totals
 from solidarity.campaigns.models import Campaign
 from solidarity.core.money import Money
-from solidarity.ledger.selectors import campaign_totals
 from solidarity.ledger.verification import verify_ledger
 
 pytestmark = pytest.mark.django_db

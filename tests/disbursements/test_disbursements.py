@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from PIL import Image
 
+from solidarity.campaigns.funds import campaign_totals
 from solidarity.core.errors import DomainError, InvalidAmount, InvalidTransition, NotAllowed
 from solidarity.core.money import Money
 from solidarity.core.uploads import UploadRefused, open_bytes
@@ -17,7 +18,6 @@ from solidarity.disbursements.models import Disbursement, DisbursementStatus
 from solidarity.disbursements.selectors import needs_progress, spent_by_category
 from solidarity.donations.services import record_staff_donation
 from solidarity.ledger.models import Transaction, TransactionKind
-from solidarity.ledger.selectors import campaign_totals
 from solidarity.ledger.verification import verify_ledger
 from solidarity.staff.models import AuditEntry
 from tests.factories import UserFactory, staff_with_role

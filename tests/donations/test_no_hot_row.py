@@ -17,11 +17,12 @@ import pytest
 from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
+from solidarity.campaigns.funds import campaign_fund
 from solidarity.core.money import Money
 from solidarity.donations.intents import create_donation_intent
 from solidarity.donations.settlement import settle_donation
 from solidarity.ledger.models import AccountPurpose
-from solidarity.ledger.services import campaign_fund, get_account
+from solidarity.ledger.services import get_account
 
 pytestmark = pytest.mark.django_db
 

@@ -7,13 +7,14 @@ from decimal import Decimal
 
 import pytest
 
+from solidarity.campaigns.funds import campaign_totals
 from solidarity.core.errors import DomainError
 from solidarity.core.money import Money
 from solidarity.donations import settlement
 from solidarity.donations.intents import create_donation_intent
 from solidarity.donations.models import DonationStatus
 from solidarity.ledger.models import AccountPurpose, Transaction, TransactionKind
-from solidarity.ledger.selectors import account_balance, campaign_totals
+from solidarity.ledger.selectors import account_balance
 from solidarity.ledger.services import get_account
 from solidarity.ledger.verification import verify_ledger
 from solidarity.payments.exchange import NoExchangeRate

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.test import override_settings
 
+from solidarity.campaigns.funds import campaign_totals
 from solidarity.campaigns.services import close_campaign
 from solidarity.core.errors import CurrencyMismatch, DomainError, InvalidAmount, InvalidTransition
 from solidarity.core.money import Money
@@ -12,7 +13,6 @@ from solidarity.donations.models import Donation, DonationStatus
 from solidarity.donations.receipts import hash_receipt_code, normalize_receipt_code
 from solidarity.donations.services import record_staff_donation, reverse_donation
 from solidarity.ledger.models import Transaction
-from solidarity.ledger.selectors import campaign_totals
 from solidarity.staff.models import AuditEntry
 from tests.factories import CampaignFactory
 

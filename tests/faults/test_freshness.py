@@ -27,7 +27,7 @@ from solidarity.campaigns.models import Campaign
 from solidarity.core.formatting import format_money
 from solidarity.core.money import Money
 from solidarity.donations.intents import create_donation_intent
-from solidarity.ledger.selectors import campaign_totals
+from solidarity.campaigns.funds import campaign_totals
 campaign = Campaign.objects.get(slug="legal-defence-ihar-m")
 before = campaign_totals(campaign).collected
 gift = Money(Decimal("1234.57"), "EUR")

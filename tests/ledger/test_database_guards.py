@@ -7,9 +7,10 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, connection, transaction
 
+from solidarity.campaigns.funds import campaign_fund, campaign_owner
 from solidarity.core.money import Money
 from solidarity.ledger.models import AccountPurpose, TransactionKind
-from solidarity.ledger.services import campaign_fund, get_account, post_transaction
+from solidarity.ledger.services import get_account, post_transaction
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_postgres")]
 
@@ -18,7 +19,9 @@ def _posted(campaign):
     cash = get_account(purpose=AccountPurpose.CASH, currency="EUR")
     amount = Money(Decimal("10"), "EUR")
     return post_transaction(
-        kind=TransactionKind.DONATION, campaign=campaign, lines=[(cash, amount), (campaign_fund(campaign), -amount)]
+        kind=TransactionKind.DONATION,
+        owner=campaign_owner(campaign),
+        lines=[(cash, amount), (campaign_fund(campaign), -amount)],
     )
 
 

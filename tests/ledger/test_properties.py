@@ -9,9 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
+from solidarity.campaigns.funds import campaign_totals
 from solidarity.core.money import Money
 from solidarity.donations.services import record_staff_donation, reverse_donation
-from solidarity.ledger.selectors import campaign_totals, collected_by_currency
+from solidarity.ledger.selectors import collected_by_currency
 from solidarity.ledger.verification import verify_ledger
 from tests.factories import UserFactory, active_campaign
 

@@ -9,13 +9,14 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
+from solidarity.campaigns.funds import campaign_fund, campaign_owner
 from solidarity.core.money import Money
 from solidarity.donations.services import record_staff_donation
 from solidarity.ledger.log_models import Checkpoint, LogEntry
 from solidarity.ledger.log_service import seal_log
 from solidarity.ledger.merkle import leaf_hash
 from solidarity.ledger.models import AccountPurpose, TransactionKind
-from solidarity.ledger.services import campaign_fund, get_account, post_transaction
+from solidarity.ledger.services import get_account, post_transaction
 from solidarity.ledger.verification import verify_ledger
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +44,9 @@ def sealed(campaign, staff_user):
     txns = [donation("10")]
     txns.append(
         post_transaction(
-            kind=TransactionKind.FEE, campaign=campaign, lines=[(fees, fee), (campaign_fund(campaign), -fee)]
+            kind=TransactionKind.FEE,
+            owner=campaign_owner(campaign),
+            lines=[(fees, fee), (campaign_fund(campaign), -fee)],
         )
     )
     txns += [donation("20"), donation("30")]

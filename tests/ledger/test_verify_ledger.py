@@ -36,3 +36,24 @@ def test_verify_ledger_names_a_tampered_transaction(campaign, staff_user, capsys
     with pytest.raises(CommandError, match="verification failed"):
         call_command("verify_ledger")
     assert f"transaction #{txn_id}: does not balance in EUR" in capsys.readouterr().err
+
+
+def _rewrite(sql: str, params: list) -> None:
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cur.execute("ALTER TABLE ledger_transaction DISABLE TRIGGER ledger_transaction_append_only")
+        cur.execute(sql, params)
+
+
+def test_verify_ledger_names_a_donation_moved_to_another_campaigns_books(campaign, staff_user, capsys) -> None:
+    recorded = record_staff_donation(
+        campaign=campaign, amount=Money(Decimal(10), "EUR"), channel="cash", actor=staff_user
+    )
+    txn_id = recorded.donation.ledger_transaction_id
+    _rewrite("UPDATE ledger_transaction SET owner = %s WHERE id = %s", ["campaign:999", txn_id])
+    with pytest.raises(CommandError, match="verification failed"):
+        call_command("verify_ledger")
+    err = capsys.readouterr().err
+    assert f"transaction #{txn_id}: posting" in err and f"'campaign:{campaign.pk}'" in err
+    assert f"transaction #{txn_id}: books donation #{recorded.donation.pk} to another campaign" in err

@@ -13,10 +13,11 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from solidarity.campaigns.funds import campaign_totals
 from solidarity.core.money import Money
 from solidarity.donations.models import Donation, DonationStatus, Pledge
 from solidarity.ledger.models import AccountPurpose
-from solidarity.ledger.selectors import account_balance, campaign_totals
+from solidarity.ledger.selectors import account_balance
 from solidarity.ledger.services import get_account
 from solidarity.ledger.verification import verify_ledger
 from solidarity.payments.models import CardPayment, ProviderEvent

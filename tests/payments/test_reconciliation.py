@@ -10,12 +10,12 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from solidarity.campaigns.funds import campaign_totals
 from solidarity.core.errors import DomainError
 from solidarity.core.money import Money
 from solidarity.donations.intents import create_donation_intent
 from solidarity.donations.models import Donation, DonationStatus
 from solidarity.ledger.models import Transaction
-from solidarity.ledger.selectors import campaign_totals
 from solidarity.ledger.verification import verify_ledger
 from solidarity.payments import reconciliation
 from solidarity.payments.models import BankLine, ImportedStatement

@@ -11,11 +11,11 @@ import pytest
 from django.db.models import Sum
 from django.test import Client
 
+from solidarity.campaigns.funds import campaign_totals
 from solidarity.core.money import Money
 from solidarity.donations.intents import create_donation_intent
 from solidarity.donations.models import DonationStatus
 from solidarity.ledger.models import Posting, Transaction
-from solidarity.ledger.selectors import campaign_totals
 from solidarity.ledger.verification import verify_ledger
 from solidarity.payments.models import CardPayment, ProviderEvent
 from tests.payments import stripe_events as ev

@@ -17,11 +17,11 @@ from django.core.management import call_command
 from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
+from solidarity.campaigns.funds import campaign_totals
 from solidarity.core.money import Money
 from solidarity.donations.intents import create_donation_intent
 from solidarity.donations.models import DonationStatus
 from solidarity.ledger.models import Posting, Transaction
-from solidarity.ledger.selectors import campaign_totals
 from solidarity.ledger.verification import verify_ledger
 from solidarity.payments import tasks
 from solidarity.payments.events import apply_stored, store_event

@@ -28,6 +28,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 from django.utils import timezone
 
+from solidarity.campaigns.funds import campaign_fund, campaign_owner
 from solidarity.campaigns.models import (
     Beneficiary,
     BeneficiaryStatus,
@@ -38,7 +39,7 @@ from solidarity.campaigns.models import (
 )
 from solidarity.core.progress import ProgressBar
 from solidarity.ledger.models import Account, AccountPurpose, Transaction, TransactionKind
-from solidarity.ledger.services import campaign_fund, get_account
+from solidarity.ledger.services import get_account
 
 ORM_BATCH = 5000
 COPY_CHUNK = 200_000  # postings per COPY and per database transaction
@@ -149,11 +150,9 @@ class Command(BaseCommand):
                     amount = rng.randrange(200, 20_000)
                     day = today - dt.timedelta(days=rng.randrange(0, 3 * 365))
                     rail = rng.choice(rails)
-                    txns.write(f"{txn_id}\t{kind}\t{campaign}\tLoad donation\t{day}\t{now}\t\t\t\t\\N\n")
+                    txns.write(f"{txn_id}\t{kind}\tcampaign:{campaign}\tLoad donation\t{day}\t{now}\t\t\t\t\\N\n")
                     posts.write(f"{txn_id}\t{rail}\t{amount}\tEUR\n{txn_id}\t{funds[campaign]}\t{-amount}\tEUR\n")
-                columns = (
-                    "id, kind, campaign_id, memo, occurred_on, created_at, ref, fx_rate, fx_source, idempotency_key"
-                )
+                columns = "id, kind, owner, memo, occurred_on, created_at, ref, fx_rate, fx_source, idempotency_key"
                 with cursor.copy(f"COPY ledger_transaction ({columns}) FROM STDIN WITH (NULL '\\N')") as copy:  # type: ignore[attr-defined]
                     copy.write(txns.getvalue())
                 with cursor.copy(
@@ -175,13 +174,15 @@ class Command(BaseCommand):
         """One EUR fund account per campaign (created in bulk, of the kind get_account gives)."""
         kind = campaign_fund(Campaign.objects.get(pk=campaign_ids[0])).kind
         funds = Account.objects.filter(purpose=AccountPurpose.CAMPAIGN_FUND, currency="EUR")
-        existing = dict(funds.filter(campaign_id__in=campaign_ids).values_list("campaign_id", "pk"))
-        missing = [c for c in campaign_ids if c not in existing]
+        owners = {campaign_owner(c): c for c in campaign_ids}
+        existing = dict(funds.filter(owner__in=list(owners)).values_list("owner", "pk"))
+        missing = [owner for owner in owners if owner not in existing]
         Account.objects.bulk_create(
-            [Account(purpose=AccountPurpose.CAMPAIGN_FUND, kind=kind, currency="EUR", campaign_id=c) for c in missing],
+            [Account(purpose=AccountPurpose.CAMPAIGN_FUND, kind=kind, currency="EUR", owner=o) for o in missing],
             batch_size=ORM_BATCH,
         )
-        return dict(funds.filter(campaign_id__in=campaign_ids).values_list("campaign_id", "pk"))
+        rows = funds.filter(owner__in=list(owners)).values_list("owner", "pk")
+        return {owners[owner]: pk for owner, pk in rows}
 
     def _skip_guards(self, cursor: Any) -> None:
         try:

@@ -1,0 +1,71 @@
+"""A campaign's money in the ledger: its accounts and the totals derived from them.
+
+The ledger knows accounts by an opaque owner; this module is where a campaign becomes
+one ("campaign:42"). Every figure here is a sum of ledger postings, never of donation rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import CharField, Value
+from django.db.models.functions import Cast, Concat
+
+from solidarity.campaigns.models import Campaign
+from solidarity.core.money import Money
+from solidarity.ledger.models import Account, AccountPurpose
+from solidarity.ledger.selectors import summaries_by_owner
+from solidarity.ledger.services import get_account
+
+
+@dataclass(frozen=True)
+class CampaignTotals:
+    collected: Money
+    donations: int
+    balance: Money
+    spent: Money
+
+
+def campaign_owner(campaign: Campaign | int) -> str:
+    """The ledger owner of a campaign's accounts and transactions."""
+    pk = campaign if isinstance(campaign, int) else campaign.pk
+    return f"campaign:{pk}"
+
+
+def campaign_owner_expression(campaign_id_field: str) -> Concat:
+    """`campaign_owner` in SQL, for the campaign whose id is in `campaign_id_field`."""
+    return Concat(Value("campaign:"), Cast(campaign_id_field, CharField()), output_field=CharField())
+
+
+def campaign_fund(campaign: Campaign) -> Account:
+    """The liability account holding a campaign's money, in the campaign's currency."""
+    return get_account(purpose=AccountPurpose.CAMPAIGN_FUND, currency=campaign.currency, owner=campaign_owner(campaign))
+
+
+def campaign_disputed(campaign: Campaign) -> Account:
+    """Where a campaign's money waits while a card payment is disputed."""
+    return get_account(purpose=AccountPurpose.DISPUTED, currency=campaign.currency, owner=campaign_owner(campaign))
+
+
+def campaign_totals(campaign: Campaign) -> CampaignTotals:
+    """Collected, number of donations, balance and spent for one campaign, from its fund postings."""
+    return campaigns_totals([campaign])[campaign.pk]
+
+
+def campaigns_totals(campaigns: Iterable[Campaign]) -> dict[int, CampaignTotals]:
+    """Totals for many campaigns in one query over their fund postings, keyed by campaign id."""
+    campaigns = list(campaigns)
+    summaries = summaries_by_owner(owners=[campaign_owner(c) for c in campaigns], purpose=AccountPurpose.CAMPAIGN_FUND)
+    result = {}
+    for campaign in campaigns:
+        summary = summaries.get((campaign_owner(campaign), campaign.currency))
+        balance = summary.balance if summary else 0
+        collected = summary.inflow if summary else 0
+        result[campaign.pk] = CampaignTotals(
+            collected=Money.from_minor(collected, campaign.currency),
+            donations=summary.counted if summary else 0,
+            balance=Money.from_minor(balance, campaign.currency),
+            spent=Money.from_minor(collected - balance, campaign.currency),
+        )
+    return result
