@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
-from solidarity.campaigns.funds import campaign_totals
+from solidarity.campaigns.funds import campaign_owner, campaign_totals
 from solidarity.core.money import Money
 from solidarity.donations.intents import create_donation_intent
 from solidarity.donations.models import DonationStatus
@@ -127,7 +127,7 @@ def _storm(campaign, seed: int):
 
 def _fund_balance(campaign) -> int:
     return sum(
-        Posting.objects.filter(account__campaign=campaign, account__purpose="campaign_fund").values_list(
+        Posting.objects.filter(account__owner=campaign_owner(campaign), account__purpose="campaign_fund").values_list(
             "amount_minor", flat=True
         )
     )
