@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "solidarity.payments",
     "solidarity.disbursements",
     "solidarity.transparency",
+    "solidarity.publiclog",
     "ninja",
     "solidarity.api",
     "solidarity.helprequests",

@@ -12,7 +12,7 @@ from ninja import Query, Router, Schema
 from solidarity.api.errors import with_errors
 from solidarity.api.rate_limits import PUBLIC_READS
 from solidarity.core.errors import DomainError
-from solidarity.ledger import log_selectors
+from solidarity.publiclog import selectors as log_selectors
 
 router = Router(tags=["public: ledger log"], throttle=[PUBLIC_READS])
 

@@ -8,7 +8,7 @@ from ninja import Router
 from solidarity.api.errors import with_errors
 from solidarity.api.rate_limits import RECEIPT_CHECKS
 from solidarity.api.schemas import ReceiptCheckIn, ReceiptCheckOut
-from solidarity.donations.selectors import receipt_status
+from solidarity.transparency.receipts import receipt_status
 
 router = Router(tags=["public: receipts"], throttle=[RECEIPT_CHECKS])
 

@@ -15,7 +15,7 @@ from solidarity.campaigns.models import Campaign, Need, NeedCategory, NeedRecurr
 from solidarity.campaigns.selectors import CampaignCard
 from solidarity.core.errors import InvalidAmount
 from solidarity.core.money import Money
-from solidarity.donations.selectors import ReceiptStatus
+from solidarity.transparency.receipts import ReceiptStatus
 
 AMOUNT_PATTERN = r"^-?[0-9]+(\.[0-9]+)?$"
 AMOUNT_IN_PATTERN = r"^[0-9]{1,12}(\.[0-9]{1,4})?$"

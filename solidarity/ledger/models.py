@@ -152,6 +152,3 @@ class Posting(AppendOnlyModel):
     @property
     def money(self) -> Money:
         return Money.from_minor(self.amount_minor, self.currency)
-
-
-from solidarity.ledger.log_models import Checkpoint, LogEntry  # noqa: E402,F401

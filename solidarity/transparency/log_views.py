@@ -1,6 +1,6 @@
 """The public log, for people and for programs: the latest signed checkpoint, entries,
 inclusion and consistency proofs (JSON), the public key, and a downloadable bundle that
-`python -m solidarity.ledger.log_verify DIR` checks without us."""
+`python -m solidarity.publiclog.verify_bundle DIR` checks without us."""
 
 from __future__ import annotations
 
@@ -16,10 +16,10 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from solidarity.ledger import log_selectors
-from solidarity.ledger.log_export import export_bundle
-from solidarity.ledger.log_keys import signing_key
-from solidarity.ledger.log_selectors import ProofUnavailable
+from solidarity.publiclog import selectors as log_selectors
+from solidarity.publiclog.export import export_bundle
+from solidarity.publiclog.keys import signing_key
+from solidarity.publiclog.selectors import ProofUnavailable
 
 MAX_ENTRIES = 1000
 

@@ -8,8 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from solidarity.ledger.log_service import seal_log
-from solidarity.ledger.merkle import verify_consistency, verify_inclusion
+from solidarity.publiclog.merkle import verify_consistency, verify_inclusion
+from solidarity.publiclog.sealing import seal_log
 
 pytestmark = pytest.mark.django_db
 

@@ -13,12 +13,12 @@ import time
 
 import psycopg
 
-from solidarity.ledger.log_models import Checkpoint, LogEntry
 from solidarity.ledger.models import Transaction
+from solidarity.publiclog.models import Checkpoint, LogEntry
 from tests.faults.conftest import in_stack
 
 ENQUEUE = """
-from solidarity.ledger.tasks import seal_log_task
+from solidarity.publiclog.tasks import seal_log_task
 result = str(seal_log_task.enqueue().id)
 """
 

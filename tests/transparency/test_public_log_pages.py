@@ -15,9 +15,9 @@ from django.test import Client
 from solidarity.core.money import Money
 from solidarity.donations.intents import create_donation_intent
 from solidarity.donations.settlement import settle_donation
-from solidarity.ledger.log_service import seal_log
-from solidarity.ledger.log_verify import verify_bundle
-from solidarity.ledger.merkle import verify_inclusion
+from solidarity.publiclog.merkle import verify_inclusion
+from solidarity.publiclog.sealing import seal_log
+from solidarity.publiclog.verify_bundle import verify_bundle
 
 pytestmark = pytest.mark.django_db
 

@@ -18,11 +18,11 @@ from django.core.management.base import CommandError
 
 from solidarity.core.money import Money
 from solidarity.donations.services import record_staff_donation, reverse_donation
-from solidarity.ledger.log_format import CheckpointBody, parse_checkpoint_body, public_key_pem, sign_checkpoint
-from solidarity.ledger.log_keys import signing_key
-from solidarity.ledger.log_service import seal_log
-from solidarity.ledger.log_verify import verify_bundle
-from solidarity.ledger.merkle import MerkleTree, leaf_hash
+from solidarity.publiclog.formats import CheckpointBody, parse_checkpoint_body, public_key_pem, sign_checkpoint
+from solidarity.publiclog.keys import signing_key
+from solidarity.publiclog.merkle import MerkleTree, leaf_hash
+from solidarity.publiclog.sealing import seal_log
+from solidarity.publiclog.verify_bundle import verify_bundle
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
@@ -69,14 +69,14 @@ def test_a_good_bundle_verifies(bundle, capsys) -> None:
     ]
     call_command("verify_log", str(bundle))
     assert "bundle OK: 7 entries, 3 checkpoints, tree size 7" in capsys.readouterr().out
-    assert "python -m solidarity.ledger.log_verify" in (bundle / "README.txt").read_text()
+    assert "python -m solidarity.publiclog.verify_bundle" in (bundle / "README.txt").read_text()
 
 
 def test_the_standalone_verifier_needs_no_django(bundle) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO", "DATABASE"))}
     script = (
         "import sys\n"
-        "from solidarity.ledger import log_verify\n"
+        "from solidarity.publiclog import verify_bundle as log_verify\n"
         "code = log_verify.main(sys.argv[1:])\n"
         "assert 'django' not in sys.modules, 'the verifier imported Django'\n"
         "sys.exit(code)\n"
@@ -90,7 +90,7 @@ def test_the_standalone_verifier_needs_no_django(bundle) -> None:
         [
             sys.executable,
             "-m",
-            "solidarity.ledger.log_verify",
+            "solidarity.publiclog.verify_bundle",
             str(bundle),
             "--public-key",
             str(bundle / "public_key.pem"),

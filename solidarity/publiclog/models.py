@@ -1,7 +1,7 @@
 """The public log's tables: one sealed entry per ledger transaction, and signed checkpoints.
 
 Both are append-only like the ledger itself (the ORM refuses edits and deletes; on
-PostgreSQL triggers from migration 0004 refuse them too). Entries get their index when
+PostgreSQL triggers from ledger migration 0004 refuse them too). Entries get their index when
 the sealer runs, not when the money moves, so donations never wait for each other on
 the log; docs/public-log.md describes the formats.
 """
@@ -24,7 +24,7 @@ class LogEntry(AppendOnlyModel):
     sealed_at = models.DateTimeField()
 
     class Meta:
-        app_label = "ledger"
+        db_table = "ledger_logentry"  # created by ledger migration 0004, before the log had an app
         ordering = ["index"]
         verbose_name_plural = "log entries"
 
@@ -50,7 +50,7 @@ class Checkpoint(AppendOnlyModel):
     created_at = models.DateTimeField()
 
     class Meta:
-        app_label = "ledger"
+        db_table = "ledger_checkpoint"
         ordering = ["tree_size"]
         constraints = [models.CheckConstraint(condition=models.Q(tree_size__gt=0), name="checkpoint_not_empty")]
 

@@ -4,9 +4,15 @@ Pure Python (no Django), shared by the sealer and by the stand-alone verifier, s
 sides build and read exactly the same bytes. docs/public-log.md is the specification.
 
 An entry is canonical JSON: an object with sorted keys, no whitespace, ASCII only
-(anything else `\\u`-escaped), integers and strings only (no floats), e.g.
+(anything else `\\u`-escaped), integers and strings only (no floats). Version 2, which
+the sealer writes, names the ledger's opaque account owners, e.g.
+  {"day":"2026-12-06","fx_rate":"","fx_source":"","index":31,"kind":"donation","owner":"campaign:3",
+   "postings":[["","cash","EUR",2500],["campaign:3","campaign_fund","EUR",-2500]],"reverses":null,
+   "txn":48,"v":2}
+Version 1 (entries sealed before December 2026) named the campaign by id instead:
   {"campaign":3,"day":"2026-11-25","fx_rate":"","fx_source":"","index":0,"kind":"donation",
    "postings":[["campaign_fund","EUR",-2500],["cash","EUR",2500]],"reverses":null,"txn":17,"v":1}
+Both stay verifiable for ever: an entry's bytes are what was signed.
 
 A checkpoint is a C2SP signed note (https://c2sp.org/signed-note) whose body is a C2SP
 checkpoint (https://c2sp.org/tlog-checkpoint) with one extension line:
@@ -29,7 +35,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-ENTRY_VERSION = 1
+ENTRY_VERSION = 2  # what the sealer writes now
+ENTRY_VERSIONS = (1, 2)  # what verifiers read
 BUNDLE_FORMAT = "solidarity-public-log/1"
 SIGNATURE_PREFIX = "\u2014 "  # an em dash and a space, as in C2SP signed notes
 ED25519_ALGORITHM = b"\x01"
@@ -61,6 +68,38 @@ def build_entry(
     index: int,
     txn: int,
     kind: str,
+    owner: str,
+    day: str,
+    postings: list[tuple[str, str, str, int]],
+    reverses: int | None,
+    fx_rate: str = "",
+    fx_source: str = "",
+) -> bytes:
+    """The canonical bytes of one version 2 entry: postings are (owner, purpose, currency, minor).
+
+    Owners are the ledger's opaque account owners ("campaign:3", "" for the foundation).
+    Postings are sorted so that their storage order does not matter.
+    """
+    document = {
+        "v": ENTRY_VERSION,
+        "index": index,
+        "txn": txn,
+        "kind": kind,
+        "owner": owner,
+        "day": day,
+        "postings": [list(p) for p in sorted(postings)],
+        "reverses": reverses,
+        "fx_rate": fx_rate,
+        "fx_source": fx_source,
+    }
+    return canonical_json(document)
+
+
+def build_entry_v1(
+    *,
+    index: int,
+    txn: int,
+    kind: str,
     campaign: int | None,
     day: str,
     postings: list[tuple[str, str, int]],
@@ -68,9 +107,10 @@ def build_entry(
     fx_rate: str = "",
     fx_source: str = "",
 ) -> bytes:
-    """The canonical bytes of one public entry. Postings are sorted so that their storage order does not matter."""
+    """The canonical bytes of one version 1 entry (sealed before 2026-12): postings are
+    (purpose, currency, minor) and the transaction names its campaign by id."""
     document = {
-        "v": ENTRY_VERSION,
+        "v": 1,
         "index": index,
         "txn": txn,
         "kind": kind,
@@ -84,14 +124,24 @@ def build_entry(
     return canonical_json(document)
 
 
+def entry_version(data: bytes | str) -> int:
+    """The version an entry declares, or the current one when it declares none readable."""
+    try:
+        document = json.loads(data)
+    except (ValueError, TypeError):
+        return ENTRY_VERSION
+    version = document.get("v") if isinstance(document, dict) else None
+    return version if version in ENTRY_VERSIONS else ENTRY_VERSION
+
+
 def parse_entry(data: bytes) -> dict[str, Any]:
     """Decode an entry and insist that it is canonical, so equal content means equal bytes."""
     try:
         document = json.loads(data.decode("ascii"), parse_float=_refuse_float)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise FormatError(f"not ASCII JSON: {exc}") from exc
-    if not isinstance(document, dict) or document.get("v") != ENTRY_VERSION:
-        raise FormatError(f"not a version {ENTRY_VERSION} entry")
+    if not isinstance(document, dict) or document.get("v") not in ENTRY_VERSIONS:
+        raise FormatError(f"not an entry of version {' or '.join(map(str, ENTRY_VERSIONS))}")
     if canonical_json(document) != data:
         raise FormatError("not in canonical form")
     return document

@@ -7,7 +7,7 @@ import hashlib
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from solidarity.ledger.merkle import (
+from solidarity.publiclog.merkle import (
     EMPTY_ROOT,
     CompactRange,
     MerkleTree,

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from solidarity.ledger.log_export import export_bundle
+from solidarity.publiclog.export import export_bundle
 
 
 class Command(BaseCommand):

@@ -23,18 +23,20 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from solidarity.core.errors import DomainError
-from solidarity.ledger.log_format import CheckpointBody, build_entry, sign_checkpoint
-from solidarity.ledger.log_keys import LogKey, signing_key
-from solidarity.ledger.log_models import Checkpoint, LogEntry
-from solidarity.ledger.merkle import CompactRange, leaf_hash
 from solidarity.ledger.models import Posting, Transaction
+from solidarity.publiclog.formats import ENTRY_VERSION, CheckpointBody, build_entry, build_entry_v1, sign_checkpoint
+from solidarity.publiclog.keys import LogKey, signing_key
+from solidarity.publiclog.merkle import CompactRange, leaf_hash
+from solidarity.publiclog.models import Checkpoint, LogEntry
 
 # pg_advisory_xact_lock key shared by every sealer ("PLOG" in ASCII).
 ADVISORY_LOCK_KEY = 0x504C4F47
 TRANSACTION_FIELDS = ("id", "kind", "owner", "occurred_on", "reverses_id", "fx_rate", "fx_source")
 RETRIES = 5
+# The entry format new entries are sealed in (older entries keep the version they were sealed in).
+SEALED_VERSION = ENTRY_VERSION
 
-PublicPosting = tuple[str, str, int]
+PublicPosting = tuple[str, str, str, int]  # owner, purpose, currency, minor units
 
 
 class LogIntegrityError(DomainError):
@@ -60,32 +62,46 @@ def load_public_rows(
     txns = {row["id"]: row for row in Transaction.objects.filter(id__in=ids).values(*TRANSACTION_FIELDS)}
     postings: dict[int, list[PublicPosting]] = defaultdict(list)
     rows = Posting.objects.filter(transaction_id__in=ids).values_list(
-        "transaction_id", "account__purpose", "currency", "amount_minor"
+        "transaction_id", "account__owner", "account__purpose", "currency", "amount_minor"
     )
-    for txn_id, purpose, currency, amount in rows:
-        postings[txn_id].append((purpose, currency, amount))
+    for txn_id, owner, purpose, currency, amount in rows:
+        postings[txn_id].append((owner, purpose, currency, amount))
     return txns, postings
 
 
-def _campaign_id(owner: str) -> int | None:
-    """Version 1 entries name a campaign by id: the number in a "campaign:<id>" owner."""
+def _v1_campaign(owner: str) -> int | None:
+    """Version 1 entries named a campaign by id: the number in a "campaign:<id>" owner.
+
+    This is the one place where the log reads an owner, and only to re-derive entries
+    sealed before owners existed.
+    """
     prefix, _, number = owner.partition(":")
     return int(number) if prefix == "campaign" and number.isdigit() else None
 
 
-def entry_bytes(index: int, txn: Mapping[str, Any], postings: list[PublicPosting]) -> bytes:
-    """The canonical public entry of a transaction at `index`: no memo, no people, no references."""
-    return build_entry(
-        index=index,
-        txn=txn["id"],
-        kind=txn["kind"],
-        campaign=_campaign_id(txn["owner"]),
-        day=txn["occurred_on"].isoformat(),
-        postings=postings,
-        reverses=txn["reverses_id"],
-        fx_rate=txn["fx_rate"],
-        fx_source=txn["fx_source"],
-    )
+def entry_bytes(
+    index: int, txn: Mapping[str, Any], postings: list[PublicPosting], *, version: int = ENTRY_VERSION
+) -> bytes:
+    """The canonical public entry of a transaction at `index`: no memo, no people, no references.
+
+    `version` re-derives an entry sealed under an older format, for the audit.
+    """
+    common = {
+        "index": index,
+        "txn": txn["id"],
+        "kind": txn["kind"],
+        "day": txn["occurred_on"].isoformat(),
+        "reverses": txn["reverses_id"],
+        "fx_rate": txn["fx_rate"],
+        "fx_source": txn["fx_source"],
+    }
+    if version == 1:
+        return build_entry_v1(
+            campaign=_v1_campaign(txn["owner"]),
+            postings=[(purpose, currency, amount) for _owner, purpose, currency, amount in postings],
+            **common,
+        )
+    return build_entry(owner=txn["owner"], postings=postings, **common)
 
 
 def seal_log(*, batch_size: int = 500) -> SealResult:
@@ -144,7 +160,7 @@ def _append_entries(batch_size: int) -> int:
     now = timezone.now()
     rows = []
     for offset, txn_id in enumerate(ids):
-        data = entry_bytes(next_index + offset, txns[txn_id], postings[txn_id])
+        data = entry_bytes(next_index + offset, txns[txn_id], postings[txn_id], version=SEALED_VERSION)
         rows.append(
             LogEntry(
                 index=next_index + offset,

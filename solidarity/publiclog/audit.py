@@ -15,11 +15,11 @@ import json
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from solidarity.ledger.log_format import FormatError, open_checkpoint
-from solidarity.ledger.log_keys import LogKey, signing_key
-from solidarity.ledger.log_models import Checkpoint, LogEntry
-from solidarity.ledger.log_service import entry_bytes, load_public_rows
-from solidarity.ledger.merkle import CompactRange, leaf_hash
+from solidarity.publiclog.formats import FormatError, entry_version, open_checkpoint
+from solidarity.publiclog.keys import LogKey, signing_key
+from solidarity.publiclog.merkle import CompactRange, leaf_hash
+from solidarity.publiclog.models import Checkpoint, LogEntry
+from solidarity.publiclog.sealing import entry_bytes, load_public_rows
 
 CHUNK = 1000
 
@@ -87,7 +87,7 @@ def audit_public_log(*, limit: int = 50) -> list[str]:
             if txn is None:
                 problems.append(f"{name}: the transaction is missing from the ledger")
             else:
-                fresh = entry_bytes(index, txn, postings.get(txn_id, []))
+                fresh = entry_bytes(index, txn, postings.get(txn_id, []), version=entry_version(stored))
                 if fresh != stored.encode("utf-8"):
                     problems.append(
                         f"{name}: the ledger rows no longer match the sealed entry ({_changed(stored, fresh)})"

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from solidarity.ledger.log_service import LogIntegrityError, seal_log
+from solidarity.publiclog.sealing import LogIntegrityError, seal_log
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 """Verifies a downloaded public log bundle with no database and no Django settings.
 
-    python -m solidarity.ledger.log_verify DIR [--public-key FILE] [--previous OLD_DIR]
+    python -m solidarity.publiclog.verify_bundle DIR [--public-key FILE] [--previous OLD_DIR]
 
 Only this module, `log_format` and `merkle` (and the `cryptography` package) are needed,
 so anyone can check the foundation's books from a copy of the bundle:
@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from solidarity.ledger.log_format import (
+from solidarity.publiclog.formats import (
     BUNDLE_FORMAT,
     CheckpointBody,
     FormatError,
@@ -36,7 +36,7 @@ from solidarity.ledger.log_format import (
     parse_entry,
     raw_public_key,
 )
-from solidarity.ledger.merkle import MerkleTree, leaf_hash, verify_consistency, verify_inclusion
+from solidarity.publiclog.merkle import MerkleTree, leaf_hash, verify_consistency, verify_inclusion
 
 
 @dataclass
@@ -224,7 +224,8 @@ def _check_inclusion(tree: MerkleTree, checkpoint: CheckpointBody, report: Bundl
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m solidarity.ledger.log_verify", description="Verify a Solidarity public log bundle offline."
+        prog="python -m solidarity.publiclog.verify_bundle",
+        description="Verify a Solidarity public log bundle offline.",
     )
     parser.add_argument("directory", type=Path, help="the bundle directory (from manage.py export_log)")
     parser.add_argument("--previous", type=Path, help="an older bundle of the same log that this one must extend")

@@ -11,15 +11,12 @@ from __future__ import annotations
 
 import threading
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from solidarity.core.errors import DomainError
-from solidarity.ledger.log_models import Checkpoint, LogEntry
-from solidarity.ledger.log_service import LogIntegrityError
-from solidarity.ledger.merkle import MerkleTree, verify_consistency, verify_inclusion
-
-if TYPE_CHECKING:
-    from solidarity.donations.models import Donation
+from solidarity.publiclog.merkle import MerkleTree, verify_consistency, verify_inclusion
+from solidarity.publiclog.models import Checkpoint, LogEntry
+from solidarity.publiclog.sealing import LogIntegrityError
 
 MAX_PAGE = 1000
 
@@ -151,13 +148,6 @@ def inclusion_proof_for_transaction(transaction_id: int, *, tree_size: int | Non
     if index is None:
         raise ProofUnavailable(f"transaction #{transaction_id} is not sealed into the log yet")
     return inclusion_proof(index, tree_size=tree_size)
-
-
-def inclusion_proof_for_donation(donation: Donation, *, tree_size: int | None = None) -> InclusionProof:
-    """Proof for the ledger transaction that booked a donation (what a donor can check)."""
-    if donation.ledger_transaction_id is None:
-        raise ProofUnavailable("this donation has not been booked yet")
-    return inclusion_proof_for_transaction(donation.ledger_transaction_id, tree_size=tree_size)
 
 
 def consistency_proof(first_size: int, second_size: int | None = None) -> ConsistencyProof:

@@ -10,11 +10,11 @@ from django.db import connection
 
 from solidarity.core.money import Money
 from solidarity.donations.services import record_staff_donation
-from solidarity.ledger import log_service
-from solidarity.ledger.log_models import Checkpoint, LogEntry
-from solidarity.ledger.log_service import seal_log
 from solidarity.ledger.models import Transaction
 from solidarity.ledger.verification import verify_ledger
+from solidarity.publiclog import sealing as log_service
+from solidarity.publiclog.models import Checkpoint, LogEntry
+from solidarity.publiclog.sealing import seal_log
 from tests.factories import UserFactory, active_campaign
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("on_postgres")]

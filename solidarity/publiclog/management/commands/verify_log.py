@@ -5,13 +5,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from solidarity.ledger.log_verify import verify_bundle
+from solidarity.publiclog.verify_bundle import verify_bundle
 
 
 class Command(BaseCommand):
     help = (
         "Verify a public log bundle (from export_log) without touching the database. "
-        "The same check runs without Django: python -m solidarity.ledger.log_verify DIR."
+        "The same check runs without Django: python -m solidarity.publiclog.verify_bundle DIR."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from solidarity.ledger.log_format import FormatError, check_origin
+from solidarity.publiclog.formats import FormatError, check_origin
 
 logger = logging.getLogger(__name__)
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from solidarity.ledger.log_format import BUNDLE_FORMAT, canonical_json, public_key_pem, verifier_key
-from solidarity.ledger.log_keys import signing_key
-from solidarity.ledger.log_models import Checkpoint, LogEntry
+from solidarity.publiclog.formats import BUNDLE_FORMAT, canonical_json, public_key_pem, verifier_key
+from solidarity.publiclog.keys import signing_key
+from solidarity.publiclog.models import Checkpoint, LogEntry
 
 README = """\
 Solidarity public log: a tamper-evident record of every ledger transaction
@@ -31,10 +31,10 @@ Files
 
 How to verify (Python 3.11+ with the `cryptography` package; no database, no settings):
 from the root of a copy of the Solidarity source (the verifier is the three files
-solidarity/ledger/log_verify.py, log_format.py and merkle.py):
-  python -m solidarity.ledger.log_verify PATH/TO/THIS/DIRECTORY
-  python -m solidarity.ledger.log_verify PATH/TO/THIS/DIRECTORY --public-key KEY_FROM_ELSEWHERE.pem
-  python -m solidarity.ledger.log_verify PATH/TO/THIS/DIRECTORY --previous AN/OLDER/BUNDLE
+solidarity/publiclog/verify_bundle.py, log_format.py and merkle.py):
+  python -m solidarity.publiclog.verify_bundle PATH/TO/THIS/DIRECTORY
+  python -m solidarity.publiclog.verify_bundle PATH/TO/THIS/DIRECTORY --public-key KEY_FROM_ELSEWHERE.pem
+  python -m solidarity.publiclog.verify_bundle PATH/TO/THIS/DIRECTORY --previous AN/OLDER/BUNDLE
 
 It checks every checkpoint's signature, that every entry is canonical and hashes
 (RFC 9162: SHA-256(0x00 || entry)) into the root of every checkpoint that covers it,

@@ -17,14 +17,15 @@ from django.test import override_settings
 from solidarity.core.errors import ImmutableRecord
 from solidarity.core.money import Money
 from solidarity.donations.services import record_staff_donation, reverse_donation
-from solidarity.ledger import log_selectors, log_service
-from solidarity.ledger.log_format import open_checkpoint, parse_entry
-from solidarity.ledger.log_keys import signing_key
-from solidarity.ledger.log_models import Checkpoint, LogEntry
-from solidarity.ledger.log_service import seal_log
-from solidarity.ledger.merkle import leaf_hash, root_of
 from solidarity.ledger.models import Transaction
-from solidarity.ledger.tasks import seal_after_commit, seal_log_task
+from solidarity.publiclog import sealing as log_service
+from solidarity.publiclog import selectors as log_selectors
+from solidarity.publiclog.formats import open_checkpoint, parse_entry
+from solidarity.publiclog.keys import signing_key
+from solidarity.publiclog.merkle import leaf_hash, root_of
+from solidarity.publiclog.models import Checkpoint, LogEntry
+from solidarity.publiclog.sealing import seal_log
+from solidarity.publiclog.tasks import seal_after_commit, seal_log_task
 
 pytestmark = pytest.mark.django_db
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -56,21 +57,22 @@ def test_entries_are_public_and_say_nothing_about_donors(campaign, staff_user) -
     reverse_donation(donation=donation, actor=staff_user, reason="Donor Ivanov asked")
     seal_log()
     original, reversal = (parse_entry(e.entry_bytes) for e in LogEntry.objects.order_by("index"))
+    owner = f"campaign:{campaign.pk}"
     assert original == {
-        "v": 1,
+        "v": 2,
         "index": 0,
         "txn": donation.ledger_transaction_id,
         "kind": "donation",
-        "campaign": campaign.pk,
+        "owner": owner,
         "day": donation.received_on.isoformat(),
-        "postings": [["campaign_fund", "EUR", -2500], ["cash", "EUR", 2500]],
+        "postings": [["", "cash", "EUR", 2500], [owner, "campaign_fund", "EUR", -2500]],
         "reverses": None,
         "fx_rate": "",
         "fx_source": "",
     }
     # The reversal is its own entry; the original stays in the log.
     assert reversal["kind"] == "reversal" and reversal["reverses"] == donation.ledger_transaction_id
-    assert reversal["postings"] == [["campaign_fund", "EUR", 2500], ["cash", "EUR", -2500]]
+    assert reversal["postings"] == [["", "cash", "EUR", -2500], [owner, "campaign_fund", "EUR", 2500]]
     text = " ".join(LogEntry.objects.values_list("entry", flat=True))
     for secret in ("Ales", "Maria", "Ivanov", "Reversal", "donation:", "finance", donation.receipt_code_hash):
         assert secret not in text
@@ -160,12 +162,12 @@ def test_seal_log_command_says_which_key_it_used(campaign, staff_user, capsys) -
 def test_the_donation_inclusion_proof_verifies_against_the_latest_checkpoint(campaign, staff_user) -> None:
     donation = donate(campaign, staff_user, "12")
     with pytest.raises(log_selectors.ProofUnavailable):
-        log_selectors.inclusion_proof_for_donation(donation)
+        log_selectors.inclusion_proof_for_transaction(donation.ledger_transaction_id)
     seal_log()
     for amount in ("1", "2", "3", "4"):
         donate(campaign, staff_user, amount)
     seal_log()
-    proof = log_selectors.inclusion_proof_for_donation(donation)
+    proof = log_selectors.inclusion_proof_for_transaction(donation.ledger_transaction_id)
     latest = log_selectors.latest_checkpoint()
     assert latest is not None and (proof.tree_size, proof.root_hash) == (5, latest.root_hash)
     assert proof.verify()

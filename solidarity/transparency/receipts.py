@@ -1,4 +1,4 @@
-"""Reads about donations that donors may see."""
+"""What a receipt code proves: a donation's status and its entry in the signed public log."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from solidarity.core.errors import DomainError
 from solidarity.core.money import Money
 from solidarity.donations.models import Donation
 from solidarity.donations.receipts import hash_receipt_code
-from solidarity.ledger.log_selectors import InclusionProof, inclusion_proof_for_donation
+from solidarity.publiclog.selectors import InclusionProof, inclusion_proof_for_transaction
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ def receipt_status(code: str) -> ReceiptStatus:
     proof = None
     if donation.ledger_transaction_id:
         try:
-            proof = inclusion_proof_for_donation(donation)
+            proof = inclusion_proof_for_transaction(donation.ledger_transaction_id)
         except DomainError:
             proof = None  # not sealed into a signed checkpoint yet
     return ReceiptStatus(

@@ -12,12 +12,12 @@ from django.db import connection
 from solidarity.campaigns.funds import campaign_fund, campaign_owner
 from solidarity.core.money import Money
 from solidarity.donations.services import record_staff_donation
-from solidarity.ledger.log_models import Checkpoint, LogEntry
-from solidarity.ledger.log_service import seal_log
-from solidarity.ledger.merkle import leaf_hash
 from solidarity.ledger.models import AccountPurpose, TransactionKind
 from solidarity.ledger.services import get_account, post_transaction
 from solidarity.ledger.verification import verify_ledger
+from solidarity.publiclog.merkle import leaf_hash
+from solidarity.publiclog.models import Checkpoint, LogEntry
+from solidarity.publiclog.sealing import seal_log
 
 pytestmark = pytest.mark.django_db
 

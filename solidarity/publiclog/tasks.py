@@ -13,7 +13,7 @@ from django.db import transaction
 from django_tasks import task
 
 from solidarity.core.task_queue import enqueue_unless_queued
-from solidarity.ledger.log_service import seal_log
+from solidarity.publiclog.sealing import seal_log
 
 # At most one queued sealing run per this many seconds, however many transactions commit.
 DEBOUNCE_SECONDS = 2
