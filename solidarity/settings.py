@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "ninja",
     "solidarity.api",
     "solidarity.helprequests",
+    "solidarity.web",
     "solidarity.demo",
 ]
 
