@@ -11,7 +11,7 @@ urlpatterns = [
     path("", root, name="root"),
     path("staff/", admin.site.urls),
     path("payments/", include("solidarity.payments.urls")),
-    path("public-log/", include("solidarity.transparency.log_urls")),
+    path("public-log/", include(web_urls.public_log)),
     # The badge for other sites, at an address without a language (it is drawn in English).
     path("campaigns/<slug:slug>/badge.svg", campaign_badge, {"language": "en"}, name="campaign_badge"),
     path("api/v1/", api.urls),
@@ -19,7 +19,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include(web_urls.campaigns)),
     path("", include("solidarity.donations.urls")),
-    path("", include("solidarity.transparency.urls")),
+    path("", include(web_urls.transparency)),
     path("", include("solidarity.helprequests.urls")),
     prefix_default_language=True,
 )

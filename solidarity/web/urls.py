@@ -1,13 +1,13 @@
 """Addresses of the reader pages.
 
 The names keep the namespaces they had when the pages lived in their domain apps
-(`campaigns:detail`, …), so templates and links elsewhere did not change; solidarity/urls.py
-includes each list under its namespace.
+(`campaigns:detail`, `transparency:campaign`, `public_log:checkpoint`, …), so templates and
+links elsewhere did not change; solidarity/urls.py includes each list under its namespace.
 """
 
 from django.urls import path
 
-from solidarity.web import badge, campaign_pages, feeds, share_images
+from solidarity.web import badge, campaign_pages, feeds, public_log_pages, share_images, transparency_pages
 
 campaign_urlpatterns = [
     path("", campaign_pages.home, name="home"),
@@ -23,3 +23,22 @@ campaign_urlpatterns = [
     path("privacy/", campaign_pages.privacy, name="privacy"),
 ]
 campaigns = (campaign_urlpatterns, "campaigns")
+
+transparency_urlpatterns = [
+    path("transparency/", transparency_pages.site_transparency, name="site"),
+    path("transparency/ledger.csv", transparency_pages.ledger_csv, name="ledger_csv"),
+    path("transparency/log/", public_log_pages.log_page, name="log"),
+    path("campaigns/<slug:slug>/transparency/", transparency_pages.campaign_transparency, name="campaign"),
+]
+transparency = (transparency_urlpatterns, "transparency")
+
+# JSON and file endpoints of the public log (outside the language prefix).
+public_log_urlpatterns = [
+    path("checkpoint.json", public_log_pages.checkpoint_json, name="checkpoint"),
+    path("entries.json", public_log_pages.entries_json, name="entries"),
+    path("inclusion/<int:index>.json", public_log_pages.inclusion_json, name="inclusion"),
+    path("consistency.json", public_log_pages.consistency_json, name="consistency"),
+    path("public_key.pem", public_log_pages.public_key, name="public_key"),
+    path("bundle.zip", public_log_pages.bundle_zip, name="bundle"),
+]
+public_log = (public_log_urlpatterns, "public_log")
