@@ -5,7 +5,7 @@ from django.urls import include, path
 from solidarity.api.api import api
 from solidarity.web import urls as web_urls
 from solidarity.web.badge import campaign_badge
-from solidarity.web.campaign_pages import root
+from solidarity.web.site_pages import root
 
 urlpatterns = [
     path("", root, name="root"),

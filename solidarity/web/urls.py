@@ -7,7 +7,7 @@ links elsewhere did not change; solidarity/urls.py includes each list under its 
 
 from django.urls import path
 
-from solidarity.web import badge, campaign_pages, feeds, public_log_pages, share_images, transparency_pages
+from solidarity.web import badge, campaign_pages, feeds, public_log_pages, share_images, site_pages, transparency_pages
 
 campaign_urlpatterns = [
     path("", campaign_pages.home, name="home"),
@@ -19,8 +19,8 @@ campaign_urlpatterns = [
     path("campaigns/<slug:slug>/updates.atom", feeds.CampaignUpdatesAtomFeed(), name="updates_atom"),
     path("feeds/campaigns.rss", feeds.CampaignsFeed(), name="feed_rss"),
     path("feeds/campaigns.atom", feeds.CampaignsAtomFeed(), name="feed_atom"),
-    path("about/", campaign_pages.about, name="about"),
-    path("privacy/", campaign_pages.privacy, name="privacy"),
+    path("about/", site_pages.about, name="about"),
+    path("privacy/", site_pages.privacy, name="privacy"),
 ]
 campaigns = (campaign_urlpatterns, "campaigns")
 
