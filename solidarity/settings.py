@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "ninja",
     "solidarity.api",
     "solidarity.helprequests",
+    "solidarity.web",
+    "solidarity.demo",
 ]
 
 MIDDLEWARE = [

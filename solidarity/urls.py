@@ -3,22 +3,23 @@ from django.contrib import admin
 from django.urls import include, path
 
 from solidarity.api.api import api
-from solidarity.campaigns import views as campaign_views
-from solidarity.campaigns.badge import campaign_badge
+from solidarity.web import urls as web_urls
+from solidarity.web.badge import campaign_badge
+from solidarity.web.site_pages import root
 
 urlpatterns = [
-    path("", campaign_views.root, name="root"),
+    path("", root, name="root"),
     path("staff/", admin.site.urls),
     path("payments/", include("solidarity.payments.urls")),
-    path("public-log/", include("solidarity.transparency.log_urls")),
+    path("public-log/", include(web_urls.public_log)),
     # The badge for other sites, at an address without a language (it is drawn in English).
     path("campaigns/<slug:slug>/badge.svg", campaign_badge, {"language": "en"}, name="campaign_badge"),
     path("api/v1/", api.urls),
 ]
 urlpatterns += i18n_patterns(
-    path("", include("solidarity.campaigns.urls")),
+    path("", include(web_urls.campaigns)),
     path("", include("solidarity.donations.urls")),
-    path("", include("solidarity.transparency.urls")),
+    path("", include(web_urls.transparency)),
     path("", include("solidarity.helprequests.urls")),
     prefix_default_language=True,
 )

@@ -19,7 +19,7 @@ from solidarity.core.formatting import format_date
 from solidarity.core.money import Money
 from solidarity.ledger.models import Posting
 from solidarity.transparency import selectors, site_figures
-from solidarity.transparency.charts import Bar, bar_chart
+from solidarity.web.charts import Bar, bar_chart
 
 
 @require_safe

@@ -14,9 +14,9 @@ from PIL import Image
 
 from solidarity.campaigns.models import Update
 from solidarity.campaigns.services import close_campaign
-from solidarity.campaigns.share_images import ShareCard, font, render_share_card
 from solidarity.core.money import Money
 from solidarity.donations.services import record_staff_donation
+from solidarity.web.share_images import ShareCard, font, render_share_card
 from tests.factories import CampaignFactory, active_campaign
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ from solidarity.core.money import Money
 from solidarity.donations.services import record_staff_donation
 from solidarity.ledger.models import Posting
 from solidarity.ledger.verification import verify_ledger
-from solidarity.transparency.charts import Bar, bar_chart
+from solidarity.web.charts import Bar, bar_chart
 
 pytestmark = pytest.mark.django_db
 

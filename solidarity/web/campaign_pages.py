@@ -1,10 +1,10 @@
-"""Public, server-rendered pages. Same for every anonymous reader: no cookies, no tokens."""
+"""The home page, the campaign list and the campaign page. Same for every anonymous reader: no
+cookies, no tokens."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import get_language_from_request
 from django.views.decorators.http import require_safe
 
 from solidarity.campaigns import selectors
@@ -12,15 +12,6 @@ from solidarity.campaigns.models import Campaign, NeedCategory
 from solidarity.core.caching import reader_page
 from solidarity.disbursements.selectors import needs_progress
 from solidarity.transparency import site_figures
-
-
-@require_safe
-def root(request: HttpRequest) -> HttpResponse:
-    """Send / to the reader's language from Accept-Language, without setting a cookie."""
-    language = get_language_from_request(request, check_path=False)
-    response = HttpResponseRedirect(f"/{language}/")
-    response["Vary"] = "Accept-Language"
-    return response
 
 
 @require_safe
@@ -70,15 +61,3 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "needs": needs_progress(campaign),
     }
     return render(request, "campaigns/detail.html", context)
-
-
-@require_safe
-@reader_page
-def about(request: HttpRequest) -> HttpResponse:
-    return render(request, "pages/about.html")
-
-
-@require_safe
-@reader_page
-def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "pages/privacy.html")
