@@ -23,6 +23,9 @@ class BeneficiaryStatus(models.TextChoices):
 
 
 class Beneficiary(models.Model):
+    # Fields encrypted with the field keys (solidarity.core.crypto); rotate_keys re-encrypts them.
+    SEALED_FIELDS = ("private_contact_sealed", "payout_details_sealed")
+
     public_name = models.CharField(_("public name or pseudonym"), max_length=120)
     bio = models.TextField(_("public bio"), blank=True)
     status = models.CharField(_("status"), max_length=16, choices=BeneficiaryStatus.choices)

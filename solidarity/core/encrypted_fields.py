@@ -1,7 +1,8 @@
 """Every database field that holds data encrypted with the field keys (solidarity.core.crypto).
 
-`rotate_keys` walks this list; a new encrypted field must be added here, and a test checks
-that no model field named `*_sealed*` is missing from it.
+A model declares its encrypted fields in a `SEALED_FIELDS` tuple; `rotate_keys` walks
+what every installed model declares, so core names no application model, and a test
+checks that no field named `*_sealed*` is left undeclared.
 """
 
 from __future__ import annotations
@@ -22,15 +23,13 @@ class EncryptedField:
         return apps.get_model(self.model)
 
 
-ENCRYPTED_FIELDS = [
-    EncryptedField("campaigns.Beneficiary", "private_contact_sealed"),
-    EncryptedField("campaigns.Beneficiary", "payout_details_sealed"),
-    EncryptedField("donations.Donation", "sealed_secret"),
-    EncryptedField("donations.Donation", "private_message_sealed"),
-    EncryptedField("helprequests.HelpRequest", "sealed_content"),
-    EncryptedField("helprequests.HelpRequestAttachment", "sealed_bytes"),
-    EncryptedField("disbursements.DisbursementProof", "sealed_data"),
-]
+def encrypted_fields() -> list[EncryptedField]:
+    """The fields every installed model declares in `SEALED_FIELDS`, in app and model order."""
+    return [
+        EncryptedField(model._meta.label, name)
+        for model in apps.get_models()
+        for name in getattr(model, "SEALED_FIELDS", ())
+    ]
 
 
 def sealed_fields_in_models() -> Iterator[tuple[str, str]]:

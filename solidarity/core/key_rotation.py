@@ -12,7 +12,7 @@ from collections.abc import Callable
 from django.db import transaction
 
 from solidarity.core.crypto import reencrypt_text
-from solidarity.core.encrypted_fields import ENCRYPTED_FIELDS
+from solidarity.core.encrypted_fields import encrypted_fields
 
 Progress = Callable[[int, int], None]
 BATCH = 200
@@ -21,7 +21,7 @@ BATCH = 200
 def rotate_all_keys(*, progress: Progress | None = None) -> int:
     """Re-encrypt every non-empty encrypted value; returns how many were rewritten."""
     jobs = []
-    for spec in ENCRYPTED_FIELDS:
+    for spec in encrypted_fields():
         model = spec.model_class()
         ids = list(model._default_manager.exclude(**{spec.field: ""}).order_by("pk").values_list("pk", flat=True))
         jobs.append((model, spec.field, ids))

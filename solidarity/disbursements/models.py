@@ -67,6 +67,9 @@ class Disbursement(models.Model):
 class DisbursementProof(models.Model):
     """A receipt, invoice or transfer confirmation: encrypted, never public."""
 
+    # Fields encrypted with the field keys (solidarity.core.crypto); rotate_keys re-encrypts them.
+    SEALED_FIELDS = ("sealed_data",)
+
     disbursement = models.ForeignKey(Disbursement, on_delete=models.PROTECT, related_name="proofs")
     name = models.CharField(max_length=40)
     content_type = models.CharField(max_length=40)

@@ -64,6 +64,9 @@ class Pledge(models.Model):
 
 
 class Donation(models.Model):
+    # Fields encrypted with the field keys (solidarity.core.crypto); rotate_keys re-encrypts them.
+    SEALED_FIELDS = ("sealed_secret", "private_message_sealed")
+
     campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, related_name="donations")
     amount_minor = models.BigIntegerField()
     currency = models.CharField(max_length=3)

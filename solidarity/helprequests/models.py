@@ -33,6 +33,9 @@ CLOSED_STATES = (HelpRequestState.REJECTED, HelpRequestState.FINISHED)
 
 
 class HelpRequest(models.Model):
+    # Fields encrypted with the field keys (solidarity.core.crypto); rotate_keys re-encrypts them.
+    SEALED_FIELDS = ("sealed_content",)
+
     reference = models.CharField(_("reference"), max_length=16, unique=True, editable=False)
     state = models.CharField(
         _("state"), max_length=12, choices=HelpRequestState.choices, default=HelpRequestState.NEW, db_index=True
@@ -74,6 +77,8 @@ class HelpRequest(models.Model):
 
 class HelpRequestAttachment(models.Model):
     """A file sent with a request: its cleaned bytes, encrypted. The uploaded name is never kept."""
+
+    SEALED_FIELDS = ("sealed_bytes",)
 
     help_request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="attachments")
     position = models.PositiveSmallIntegerField()

@@ -8,13 +8,11 @@ too (migration 0002). Corrections are new reversing transactions.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from solidarity.core.errors import ImmutableRecord
+from solidarity.core.append_only import AppendOnlyModel
 from solidarity.core.money import Money
 
 
@@ -79,29 +77,6 @@ class TransactionKind(models.TextChoices):
     FX = "fx", _("Currency exchange")
     DISBURSEMENT = "disbursement", _("Disbursement")
     ADJUSTMENT = "adjustment", _("Adjustment")
-
-
-class AppendOnlyQuerySet(models.QuerySet[Any]):
-    def update(self, **kwargs: Any) -> int:
-        raise ImmutableRecord("Ledger rows are append-only: post a reversing transaction instead.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise ImmutableRecord("Ledger rows are append-only: post a reversing transaction instead.")
-
-
-class AppendOnlyModel(models.Model):
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise ImmutableRecord("Ledger rows are append-only: post a reversing transaction instead.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ImmutableRecord("Ledger rows are append-only: post a reversing transaction instead.")
 
 
 class Transaction(AppendOnlyModel):

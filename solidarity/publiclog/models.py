@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from django.db import models
 
-from solidarity.ledger.models import AppendOnlyModel, Transaction
+from solidarity.core.append_only import AppendOnlyModel
+from solidarity.ledger.models import Transaction
 
 
 class LogEntry(AppendOnlyModel):

@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
-from solidarity.ledger.models import AppendOnlyQuerySet
+from solidarity.core.append_only import AppendOnlyQuerySet
 
 
 class AuditEntry(models.Model):
