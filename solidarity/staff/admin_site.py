@@ -19,9 +19,9 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, URLResolver, path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from solidarity.staff.login_guard import is_locked_out
+from solidarity.staff.two_factor import confirm_device, device_to_verify
 
 
 def _verified(user: Any) -> bool:
@@ -80,17 +80,13 @@ class StaffAdminSite(admin.AdminSite):
         user = request.user
         if not (user.is_authenticated and user.is_active and user.is_staff):
             return HttpResponseRedirect(reverse(f"{self.name}:login"))
-        confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-        device = confirmed or TOTPDevice.objects.filter(user=user, confirmed=False).first()
-        if device is None:
-            device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+        device = device_to_verify(user)
+        enrolling = not device.confirmed
         form = TokenForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             allowed, _ = device.verify_is_allowed()
             if allowed and device.verify_token(form.cleaned_data["token"].strip()):
-                if not device.confirmed:
-                    device.confirmed = True
-                    device.save(update_fields=["confirmed"])
+                confirm_device(device)
                 otp_login(request, device)
                 target = request.GET.get("next", "")
                 if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
@@ -99,11 +95,11 @@ class StaffAdminSite(admin.AdminSite):
             form.add_error("token", "That code is not valid. Check your device's clock and try again.")
         context = {
             **self.each_context(request),
-            "title": "Second factor" if confirmed else "Set up your second factor",
+            "title": "Set up your second factor" if enrolling else "Second factor",
             "form": form,
-            "enrol": confirmed is None,
-            "qr_svg": segno.make(device.config_url, error="m").svg_inline(scale=4) if confirmed is None else "",
-            "secret": base64.b32encode(device.bin_key).decode() if confirmed is None else "",
+            "enrol": enrolling,
+            "qr_svg": segno.make(device.config_url, error="m").svg_inline(scale=4) if enrolling else "",
+            "secret": base64.b32encode(device.bin_key).decode() if enrolling else "",
         }
         response = TemplateResponse(request, "admin/two_factor.html", context)
         response["Cache-Control"] = "no-store"
