@@ -33,7 +33,7 @@ def record(request: HttpRequest, data: Form[DisbursementIn], proofs: list[Upload
     """
     actor = staff_actor(request, Role.FINANCE)
     need: Need = get_object_or_404(Need.objects.select_related("campaign"), pk=data.need)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):  # the request is the entry point
         disbursement = record_disbursement(
             need=need,
             payee_category=data.payee_category,
@@ -57,7 +57,7 @@ def approve(request: HttpRequest, disbursement_id: RowId) -> DisbursementOut:
     """Approve a payout awaiting a second person; it then posts. The recorder cannot approve."""
     actor = staff_actor(request, Role.FINANCE, Role.ADMIN)
     disbursement = get_object_or_404(Disbursement.objects.select_related("campaign"), pk=disbursement_id)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):  # the request is the entry point
         disbursement = approve_disbursement(disbursement=disbursement, actor=actor)
         record_api_use(request, "approve_disbursement", target=disbursement)
     return DisbursementOut.of(disbursement)

@@ -26,7 +26,7 @@ def record_donation(request: HttpRequest, data: StaffDonationIn) -> Status:
     """Record a donation received by staff. The response holds the receipt code, once."""
     actor = staff_actor(request, Role.FINANCE)
     campaign = get_object_or_404(Campaign, slug=data.campaign)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):  # the request is the entry point
         recorded = record_staff_donation(
             campaign=campaign,
             amount=data.amount.to_money(),

@@ -41,7 +41,7 @@ def match_line(request: HttpRequest, line_id: RowId, data: MatchLineIn) -> BankL
     """The line pays the pending bank transfer with this RF reference."""
     actor = staff_actor(request, Role.FINANCE)
     line = get_object_or_404(BankLine, pk=line_id)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):  # the request is the entry point
         line = match_line_to_donation(line=line, reference=data.reference, actor=actor)
         record_api_use(request, "match_bank_line", target=line)
     return BankLineOut.of(line)
@@ -53,7 +53,7 @@ def record_line(request: HttpRequest, line_id: RowId, data: RecordLineIn) -> Ban
     actor = staff_actor(request, Role.FINANCE)
     line = get_object_or_404(BankLine, pk=line_id)
     campaign = get_object_or_404(Campaign, slug=data.campaign)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):  # the request is the entry point
         line = record_line_as_donation(line=line, campaign=campaign, actor=actor)
         record_api_use(request, "record_bank_line", target=line, campaign=campaign.slug)
     return BankLineOut.of(line)
@@ -64,7 +64,7 @@ def ignore(request: HttpRequest, line_id: RowId, data: IgnoreLineIn) -> BankLine
     """The line is not a donation (a grant, an internal transfer); payer details are erased."""
     actor = staff_actor(request, Role.FINANCE)
     line = get_object_or_404(BankLine, pk=line_id)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):  # the request is the entry point
         line = ignore_line(line=line, actor=actor, note=data.note)
         record_api_use(request, "ignore_bank_line", target=line)
     return BankLineOut.of(line)

@@ -140,7 +140,7 @@ class HelpRequestAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             raise PermissionDenied  # nothing on the page is editable
         response = super().change_view(request, object_id, form_url, {**(extra_context or {}), "show_save": False})
         if response.status_code == 200 and may_read_content(request):
-            with transaction.atomic():
+            with transaction.atomic(durable=True):
                 record_audit(
                     actor=request.user, action="helprequest.view_content", target=self.get_object(request, object_id)
                 )
@@ -165,7 +165,7 @@ class HelpRequestAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         if attachment is None:
             raise Http404
         data = open_bytes(attachment.sealed_bytes)
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             record_audit(
                 actor=request.user,
                 action="helprequest.download_attachment",
