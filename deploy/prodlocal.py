@@ -138,6 +138,7 @@ class Stack:
     build: Path = BUILD
     database: str = "solidarity_prod"
     http_port: int = 8080
+    onion_port: int = 8090  # what deploy/tor/torrc points Tor at
     app_port: int = 8081
     app_server: str = "granian"
     app_workers: int = 2
@@ -347,6 +348,7 @@ class Stack:
             "CACHE_DIR": str(self.microcache_dir),
             "UPSTREAM": f"127.0.0.1:{ports[0]}",
             "HTTP_LISTEN": f"127.0.0.1:{self.http_port}",
+            "ONION_LISTEN": f"127.0.0.1:{self.onion_port}",
             "SERVER_NAME": "127.0.0.1 localhost",
             "LOG_DIR": str(self.logs),
             "STATIC_ROOT": str(self.build / "static"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -66,7 +67,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
+    "solidarity.core.middleware.SiteSecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -201,7 +202,16 @@ CONTENT_SECURITY_POLICY = {
 }
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 # An onion address (e.g. http://xyz.onion) announced to Tor Browser with Onion-Location.
+# Requests for it are served over plain http: no redirect to https and no HSTS (a plain
+# onion service has no certificate; Tor encrypts and authenticates the connection), see
+# core/middleware.SiteSecurityMiddleware and deploy/tor/torrc.
 SOLIDARITY_ONION_URL = os.environ.get("SOLIDARITY_ONION_URL", "").rstrip("/")
+SOLIDARITY_ONION_HOST = (urlsplit(SOLIDARITY_ONION_URL).hostname or "").lower()
+if SOLIDARITY_ONION_HOST:
+    if not SOLIDARITY_ONION_HOST.endswith(".onion"):
+        raise RuntimeError(f"SOLIDARITY_ONION_URL must be an http://….onion address, not {SOLIDARITY_ONION_URL!r}")
+    ALLOWED_HOSTS.append(SOLIDARITY_ONION_HOST)
+    CSRF_TRUSTED_ORIGINS = [f"http://{SOLIDARITY_ONION_HOST}"]
 
 # Logging: the default handlers never include client addresses; the development
 # server's request log does, so it is silenced.

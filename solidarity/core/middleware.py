@@ -5,11 +5,40 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.middleware.security import SecurityMiddleware
+
+
+def is_onion_request(request: HttpRequest) -> bool:
+    """Whether the request came to the configured onion address (through Tor)."""
+    host = request.META.get("HTTP_HOST", "").rsplit(":", 1)[0].lower()
+    return bool(settings.SOLIDARITY_ONION_HOST) and host == settings.SOLIDARITY_ONION_HOST
+
+
+class SiteSecurityMiddleware(SecurityMiddleware):
+    """Django's SecurityMiddleware, except for the onion address.
+
+    A plain onion service has no certificate, so a redirect to https:// would make the site
+    unreachable over Tor, and HSTS is meaningless there: Tor already encrypts and
+    authenticates the connection to the onion address. Every other host keeps the
+    redirect to https and HSTS.
+    """
+
+    def process_request(self, request: HttpRequest) -> HttpResponsePermanentRedirect | None:
+        if is_onion_request(request):
+            return None
+        return super().process_request(request)
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        response = super().process_response(request, response)
+        if is_onion_request(request) and "Strict-Transport-Security" in response:
+            del response["Strict-Transport-Security"]
+        return response
 
 
 class SecurityHeadersMiddleware:
-    """Referrer-Policy for form pages, Permissions-Policy, Onion-Location, and no-store
+    """Referrer-Policy for form pages, Permissions-Policy, Onion-Location (on clearnet
+    responses), and no-store
     wherever a cookie is set.
 
     A response that sets a cookie (a CSRF token for a form, a staff session) is specific
@@ -26,7 +55,7 @@ class SecurityHeadersMiddleware:
             # `Origin: null`, which the CSRF check must refuse.
             response.setdefault("Referrer-Policy", "same-origin")
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
-        if settings.SOLIDARITY_ONION_URL:
+        if settings.SOLIDARITY_ONION_URL and not is_onion_request(request):
             response.setdefault("Onion-Location", settings.SOLIDARITY_ONION_URL + request.get_full_path())
         if response.cookies:
             response["Cache-Control"] = "no-store"
