@@ -1,8 +1,8 @@
 """Rate limits for anonymous API use, without storing or logging any address.
 
-The client is the short-lived pseudonym of `solidarity.payments.card_testing.client_key`
-(an HMAC of the address under a key that changes every hour); the counts live only in
-the cache, in fixed windows that expire by themselves. Over Tor all onion visitors share
+The client is its pseudonym for the window (`solidarity.core.client_pseudonyms`: an HMAC
+of the address under a random key that lives only in the cache and only for the window);
+the counts live only in the cache, in fixed windows that expire by themselves. Over Tor all onion visitors share
 one address and so one budget; the limits are generous enough for reading.
 """
 
@@ -11,21 +11,10 @@ from __future__ import annotations
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 from ninja.throttling import BaseThrottle
 
-from solidarity.payments.card_testing import client_key
-
-
-def _count(key: str, ttl: int) -> int:
-    if cache.add(key, 1, ttl):
-        return 1
-    try:
-        return int(cache.incr(key))
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, ttl)
-        return 1
+from solidarity.core.client_pseudonyms import client_pseudonym, count_hit
 
 
 class AnonymousRateLimit(BaseThrottle):
@@ -44,7 +33,8 @@ class AnonymousRateLimit(BaseThrottle):
 
     def allow_request(self, request: HttpRequest) -> bool:
         window_no = int(time.time() // self.window)
-        used = _count(f"api-rl:{self.group}:{client_key(request)}:{window_no}", self.window)
+        pseudonym = client_pseudonym(request, window=self.window)
+        used = count_hit(f"api-rl:{self.group}:{pseudonym}:{window_no}", self.window)
         return used <= self.limit
 
     def wait(self) -> float:

@@ -1,8 +1,9 @@
 """Card-testing defence without tracking anyone.
 
-- Per-client limit on Checkout Session creation, keyed by an HMAC of the client address
-  under a key that changes every hour and is derived, never stored; the count lives only
-  in the cache and expires. No address is stored or logged.
+- Per-client limit on Checkout Session creation, keyed by the client's pseudonym for the
+  window (solidarity.core.client_pseudonyms: an HMAC of the address under a random key
+  that lives only in the cache and only for the window); the count lives only in the
+  cache and expires. No address is stored or logged.
 - A site-wide circuit breaker: when most recent card payments fail (the signature of card
   testing), Session creation is throttled for everyone for a while.
 - The form's honeypot field and a minimum amount are checked by the form and the service.
@@ -10,14 +11,13 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import time
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+
+from solidarity.core.client_pseudonyms import client_pseudonym, count_hit
 
 WINDOW_SECONDS = 600
 PER_CLIENT_LIMIT = 8  # Checkout Sessions per client per window
@@ -34,30 +34,13 @@ class Decision:
     reason: str = ""
 
 
-def _hour_key() -> bytes:
-    hour = int(time.time() // 3600)
-    return hashlib.sha256(f"{settings.SECRET_KEY}:card-testing:{hour}".encode()).digest()
-
-
 def client_key(request: HttpRequest) -> str:
-    """A short-lived pseudonym for the connecting client; unlinkable across hours."""
-    address = request.META.get(settings.SOLIDARITY_CLIENT_ADDRESS_HEADER, "") or request.META.get("REMOTE_ADDR", "")
-    address = address.split(",")[0].strip()
-    return hmac.new(_hour_key(), address.encode(), hashlib.sha256).hexdigest()[:32]
+    """The client's pseudonym for the current rate-limit window."""
+    return client_pseudonym(request, window=WINDOW_SECONDS)
 
 
 def _bucket(prefix: str, seconds: int) -> str:
     return f"ct:{prefix}:{int(time.time() // seconds)}"
-
-
-def _incr(key: str, ttl: int) -> int:
-    if cache.add(key, 1, ttl):
-        return 1
-    try:
-        return int(cache.incr(key))
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, ttl)
-        return 1
 
 
 def breaker_tripped() -> bool:
@@ -68,11 +51,11 @@ def breaker_tripped() -> bool:
 
 def allow_checkout(request: HttpRequest) -> Decision:
     """Decide whether this request may create a Checkout Session now; counts it if so."""
-    per_client = _incr(f"ct:client:{client_key(request)}:{int(time.time() // WINDOW_SECONDS)}", WINDOW_SECONDS)
+    per_client = count_hit(f"ct:client:{client_key(request)}:{int(time.time() // WINDOW_SECONDS)}", WINDOW_SECONDS)
     if per_client > PER_CLIENT_LIMIT:
         return Decision(False, WINDOW_SECONDS - int(time.time() % WINDOW_SECONDS), "per_client")
     if breaker_tripped():
-        this_minute = _incr(_bucket("tripped", 60), 60)
+        this_minute = count_hit(_bucket("tripped", 60), 60)
         if this_minute > TRIPPED_SESSIONS_PER_MINUTE:
             return Decision(False, 60 - int(time.time() % 60), "breaker")
     return Decision(True)
@@ -80,6 +63,6 @@ def allow_checkout(request: HttpRequest) -> Decision:
 
 def record_card_outcome(*, succeeded: bool) -> None:
     """Feed the breaker: every finished card attempt, and whether it failed."""
-    _incr(_bucket("attempts", BREAKER_WINDOW), BREAKER_WINDOW)
+    count_hit(_bucket("attempts", BREAKER_WINDOW), BREAKER_WINDOW)
     if not succeeded:
-        _incr(_bucket("failures", BREAKER_WINDOW), BREAKER_WINDOW)
+        count_hit(_bucket("failures", BREAKER_WINDOW), BREAKER_WINDOW)
