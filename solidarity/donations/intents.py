@@ -19,8 +19,8 @@ from solidarity.donations.models import Channel, Donation, DonationStatus, Pledg
 from solidarity.donations.receipts import hash_receipt_code, new_receipt_code
 from solidarity.donations.services import validate_donation_amount
 from solidarity.payments.channels import channel_enabled
-from solidarity.payments.exchange import exchange_rate
 from solidarity.payments.providers.bank_transfer import new_creditor_reference
+from solidarity.rates.exchange import exchange_rate
 
 ONLINE_CHANNELS = (Channel.CARD, Channel.BANK_TRANSFER)
 CARD_SESSION_HOURS = 24

@@ -19,7 +19,7 @@ from solidarity.core.money import Money
 from solidarity.donations.models import Donation, DonationStatus
 from solidarity.ledger.models import Account, AccountPurpose, Posting, Transaction, TransactionKind
 from solidarity.ledger.services import campaign_fund, get_account, post_transaction
-from solidarity.payments.exchange import convert
+from solidarity.rates.exchange import convert
 
 Line = tuple[Account, Money]
 SETTLED_FIELDS = ["status", "amount_minor", "currency", "ledger_transaction", "received_on", "expires_at"]

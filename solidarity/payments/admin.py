@@ -11,7 +11,8 @@ from django.http import HttpRequest
 from solidarity.donations.models import Channel
 from solidarity.ledger.admin import ReadOnlyAdmin
 from solidarity.payments.channels import set_channel
-from solidarity.payments.models import CardPayment, ChannelSetting, ExchangeRate, ProviderEvent
+from solidarity.payments.models import CardPayment, ChannelSetting, ProviderEvent
+from solidarity.rates.models import ExchangeRate
 
 
 class ChannelSettingForm(forms.ModelForm):  # type: ignore[type-arg]

@@ -146,7 +146,7 @@ def test_malformed_statement_records_nothing(staff_user) -> None:
 
 
 def test_foreign_currency_transfer_is_converted(campaign, staff_user) -> None:
-    from solidarity.payments.models import ExchangeRate
+    from solidarity.rates.models import ExchangeRate
 
     ExchangeRate.objects.create(day=dt.date(2026, 11, 20), currency="USD", per_euro="1.25")
     donation = pending(campaign, "25")
