@@ -17,9 +17,9 @@ from solidarity.core.errors import DomainError, InvalidAmount, InvalidTransition
 from solidarity.core.money import Money
 from solidarity.donations.models import Channel, Donation, DonationStatus, Pledge, Recurrence
 from solidarity.donations.receipts import hash_receipt_code, new_receipt_code
+from solidarity.donations.references import new_creditor_reference
 from solidarity.donations.services import validate_donation_amount
 from solidarity.payments.channels import channel_enabled
-from solidarity.payments.providers.bank_transfer import new_creditor_reference
 from solidarity.rates.exchange import exchange_rate
 
 ONLINE_CHANNELS = (Channel.CARD, Channel.BANK_TRANSFER)

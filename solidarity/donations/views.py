@@ -22,11 +22,12 @@ from solidarity.donations.donate_form import DonateForm
 from solidarity.donations.intents import DonationIntent, create_donation_intent, unseal_once
 from solidarity.donations.models import Channel, Donation, DonationStatus, Pledge
 from solidarity.donations.receipts import hash_receipt_code
+from solidarity.donations.references import format_reference
 from solidarity.donations.selectors import receipt_status
 from solidarity.payments.card_testing import allow_checkout
 from solidarity.payments.channels import channel_states
 from solidarity.payments.models import CardPayment
-from solidarity.payments.providers.bank_transfer import epc_qr_svg, format_reference, foundation_account
+from solidarity.payments.providers.bank_transfer import epc_qr_svg, foundation_account
 from solidarity.payments.providers.base import ProviderUnavailable
 from solidarity.payments.providers.stripe import StripeProvider
 

@@ -14,12 +14,12 @@ from solidarity.core.errors import DomainError
 from solidarity.core.money import Money
 from solidarity.donations.intents import create_donation_intent
 from solidarity.donations.models import Donation, DonationStatus
+from solidarity.donations.references import format_reference
 from solidarity.ledger.models import Transaction
 from solidarity.ledger.selectors import campaign_totals
 from solidarity.ledger.verification import verify_ledger
 from solidarity.payments import reconciliation
 from solidarity.payments.models import BankLine, ImportedStatement
-from solidarity.payments.providers.bank_transfer import format_reference
 from solidarity.payments.statements import StatementError
 from tests.payments.camt_builder import camt
 

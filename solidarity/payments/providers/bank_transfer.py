@@ -1,12 +1,13 @@
-"""Bank transfers: ISO 11649 creditor references, the foundation's account, EPC QR codes.
+"""Bank transfers: the foundation's account and EPC QR codes.
+
+The RF creditor reference a donor quotes is issued by donations
+(`solidarity.donations.references`).
 
 Statement import and matching live in `solidarity.payments.reconciliation`.
 """
 
 from __future__ import annotations
 
-import re
-import secrets
 from dataclasses import dataclass
 from functools import cache
 
@@ -17,39 +18,6 @@ from schwifty import BIC, IBAN
 
 from solidarity.core.errors import DomainError
 from solidarity.core.money import Money
-from solidarity.payments.statements.references import is_valid_rf, make_rf
-
-_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: people type these
-
-
-def make_creditor_reference(body: str) -> str:
-    """'RF' + two check digits + body (1–21 letters and digits), per ISO 11649."""
-    body = body.upper()
-    if not re.fullmatch(r"[A-Z0-9]{1,21}", body):
-        raise DomainError("A creditor reference body is 1 to 21 letters and digits.")
-    return make_rf(body)
-
-
-def is_valid_creditor_reference(reference: str) -> bool:
-    return is_valid_rf(reference)
-
-
-def new_creditor_reference(donation_id: int) -> str:
-    """A reference unique to the donation (its id) and hard to mistype into another one."""
-    base36 = ""
-    n = donation_id
-    while True:
-        n, r = divmod(n, 36)
-        base36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"[r] + base36
-        if n == 0:
-            break
-    tail = "".join(secrets.choice(_ALPHABET) for _ in range(5))
-    return make_creditor_reference(f"S{base36}{tail}")
-
-
-def format_reference(reference: str) -> str:
-    """Groups of four for reading aloud and typing: 'RF18 S1AB CDEF'."""
-    return " ".join(reference[i : i + 4] for i in range(0, len(reference), 4))
 
 
 @dataclass(frozen=True)
