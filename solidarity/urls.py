@@ -17,7 +17,7 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("", include("solidarity.campaigns.urls")),
-    path("", include("solidarity.donations.urls")),
+    path("", include("solidarity.web.donate_urls")),
     path("", include("solidarity.transparency.urls")),
     path("", include("solidarity.helprequests.urls")),
     prefix_default_language=True,

@@ -2,7 +2,7 @@
 
 The reference belongs to the donation it names (as an order code belongs to its order):
 donations issues it and checks it; the bank-transfer rail only shows it and finds it in
-statement text (`solidarity.payments.statements.references`).
+statement text (the payments app's statement parsing).
 """
 
 from __future__ import annotations

@@ -64,4 +64,7 @@ class ExchangeRateAdmin(ReadOnlyAdmin):
     date_hierarchy = "day"
 
 
-from solidarity.payments import admin_statements  # noqa: F401,E402  (registers the statement admin)
+# Importing these registers their admins (the statement import; the card refund action).
+from solidarity.payments import admin_refunds, admin_statements  # noqa: E402
+
+__all__ = ["admin_refunds", "admin_statements"]

@@ -8,8 +8,10 @@ Statement import and matching live in `solidarity.payments.reconciliation`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 import segno
 import segno.helpers
@@ -18,6 +20,10 @@ from schwifty import BIC, IBAN
 
 from solidarity.core.errors import DomainError
 from solidarity.core.money import Money
+from solidarity.payments.providers.base import ProviderEventData, RefundNotSupported, StartedPayment, WebhookRejected
+
+if TYPE_CHECKING:
+    from solidarity.donations.models import Donation
 
 
 @dataclass(frozen=True)
@@ -56,3 +62,30 @@ def epc_qr_svg(*, amount: Money, reference: str) -> str | None:
     )
     svg: str = qr.svg_inline(scale=4, title="EPC QR code", dark="#1f2328", light="#ffffff")
     return svg
+
+
+class BankTransferProvider:
+    """The donor transfers to the foundation's account quoting the donation's RF reference.
+
+    Nothing is started at a processor: the page shows the account, the reference and a
+    QR code. Money is seen in imported bank statements (`solidarity.payments.reconciliation`),
+    never in webhooks. The platform cannot send a transfer back by itself: staff refund
+    at the bank and reverse the donation in the back office.
+    """
+
+    name = "bank_transfer"
+    channels: tuple[str, ...] = ("bank_transfer",)
+    supports_refund = False
+    supports_recurring = False  # a standing order at the donor's bank, not ours
+    receives_webhooks = False
+
+    def start_payment(self, *, donation: Donation, language: str) -> StartedPayment:
+        if not donation.bank_reference:
+            raise DomainError(f"Donation #{donation.pk} has no bank reference to quote.")
+        return StartedPayment(redirect_url="", session_id=donation.bank_reference)
+
+    def parse_webhook(self, *, body: bytes, headers: Mapping[str, str]) -> ProviderEventData:
+        raise WebhookRejected("Bank transfers arrive in imported statements, not as webhooks.")
+
+    def refund(self, *, donation: Donation, amount: Money | None = None) -> str:
+        raise RefundNotSupported("A bank transfer is refunded at the bank; then reverse the donation.")
