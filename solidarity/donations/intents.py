@@ -57,7 +57,7 @@ def create_donation_intent(
 
     Checks the campaign is open, the channel is an online one, the currency is offered and
     can be converted, and the amount is within limits. (Whether a rail is switched off is
-    the rails' business: the payments app's checkout asks before calling this.) Returns
+    the rails' business: the donate page asks the payments app before calling this.) Returns
     the receipt code (and manage token) once; only their hashes are stored, plus an
     encrypted copy for card donations that the thank-you page shows once and then erases.
     """

@@ -1,45 +1,17 @@
-"""Starting an online donation on a rail: the one path the public donate page takes.
+"""Sending a pending online donation to its rail: the path the public donate page takes.
 
-The donation itself is made by donations (`create_donation_intent`); this module adds
-what only the rails know — whether a rail is switched off, and sending the donor to it —
-and asks the registry which rail serves the chosen channel.
+The donation itself is made by donations (`create_donation_intent`, once
+`channels.require_channel_on` has said the rail is on); this module asks the registry
+which rail serves the donation's channel and starts the payment there.
 """
 
 from __future__ import annotations
 
-from solidarity.campaigns.models import Campaign
-from solidarity.core.errors import NotAllowed
-from solidarity.core.money import Money
-from solidarity.donations.intents import DonationIntent, create_donation_intent, expire_pending_donation
-from solidarity.donations.models import Channel, Donation, Recurrence
+from solidarity.donations.intents import expire_pending_donation
+from solidarity.donations.models import Channel, Donation
 from solidarity.payments.card_payments import record_checkout_session
-from solidarity.payments.channels import channel_enabled
 from solidarity.payments.providers.base import ProviderUnavailable, StartedPayment
 from solidarity.payments.providers.registry import provider_for_channel
-
-
-def open_online_donation(
-    *,
-    campaign: Campaign,
-    amount: Money,
-    channel: str,
-    recurrence: str = Recurrence.ONE_OFF,
-    public_name: str = "",
-    message: str = "",
-    private_message: str = "",
-) -> DonationIntent:
-    """A pending donation on a rail that is switched on (NotAllowed otherwise)."""
-    if not channel_enabled(channel):
-        raise NotAllowed("This payment channel is switched off for now; please choose another one.")
-    return create_donation_intent(
-        campaign=campaign,
-        amount=amount,
-        channel=channel,
-        recurrence=recurrence,
-        public_name=public_name,
-        message=message,
-        private_message=private_message,
-    )
 
 
 def start_payment(*, donation: Donation, language: str) -> StartedPayment:

@@ -1,8 +1,9 @@
 """Donor pages: the donate form, bank transfer instructions, thank-you, receipt check and
 the secret page of a monthly gift. All are donor-specific: never cached, never logged.
 
-HTTP only, above payments and donations: a donation is opened and sent to its rail
-through `payments.checkout`, monthly gifts are changed through `payments.subscriptions`.
+HTTP only, above payments and donations: a donation is opened once `payments.channels`
+says its rail is on and sent to the rail by `payments.checkout`; monthly gifts are
+changed through `payments.subscriptions`.
 """
 
 from __future__ import annotations
@@ -20,14 +21,14 @@ from django.views.decorators.http import require_http_methods
 from solidarity.campaigns.models import Campaign, CampaignStatus
 from solidarity.campaigns.selectors import public_campaign
 from solidarity.core.errors import DomainError
-from solidarity.donations.intents import DonationIntent, unseal_once
+from solidarity.donations.intents import DonationIntent, create_donation_intent, unseal_once
 from solidarity.donations.models import Channel, Donation, DonationStatus, Pledge
 from solidarity.donations.receipts import hash_receipt_code
 from solidarity.donations.references import format_reference
 from solidarity.donations.selectors import receipt_status
 from solidarity.payments import checkout, subscriptions
 from solidarity.payments.card_testing import allow_checkout
-from solidarity.payments.channels import channel_states
+from solidarity.payments.channels import channel_states, require_channel_on
 from solidarity.payments.models import CardPayment
 from solidarity.payments.providers.bank_transfer import epc_qr_svg, foundation_account
 from solidarity.payments.providers.base import ProviderUnavailable
@@ -84,7 +85,8 @@ def donate(request: HttpRequest, slug: str) -> HttpResponse:
             response["Retry-After"] = str(decision.retry_after)
             return response
     try:
-        intent = checkout.open_online_donation(
+        require_channel_on(data["channel"])
+        intent = create_donation_intent(
             campaign=campaign,
             amount=data["money"],
             channel=data["channel"],
