@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "solidarity.core",
+    "solidarity.rates",
     "solidarity.staff",
     "solidarity.ledger",
     "solidarity.campaigns",

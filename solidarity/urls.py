@@ -18,7 +18,7 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("", include(web_urls.campaigns)),
-    path("", include("solidarity.donations.urls")),
+    path("", include("solidarity.web.donate_urls")),
     path("", include(web_urls.transparency)),
     path("", include("solidarity.helprequests.urls")),
     prefix_default_language=True,

@@ -245,7 +245,7 @@ DEMO_RATES = {"USD": "1.0800", "PLN": "4.2500", "GBP": "0.8400", "CHF": "0.9400"
 
 def ensure_demo_rates(days: int = 7) -> int:
     """Demo exchange rates for the last `days` days (source "DEMO"); returns how many were added."""
-    from solidarity.payments.models import ExchangeRate
+    from solidarity.rates.models import ExchangeRate
 
     today = dt.date.today()
     added = 0

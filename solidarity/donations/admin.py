@@ -1,4 +1,7 @@
-"""Back office for donations: read-only rows; recording and reversing go through services."""
+"""Back office for donations: read-only rows; recording and reversing go through services.
+
+Rails add their own actions (a card refund) by extending DonationAdmin from payments.
+"""
 
 from __future__ import annotations
 
@@ -16,9 +19,6 @@ from solidarity.core.errors import DomainError
 from solidarity.donations import services
 from solidarity.donations.forms import StaffDonationForm
 from solidarity.donations.models import Donation, Pledge
-from solidarity.payments.providers.stripe import StripeProvider
-from solidarity.staff.roles import Role, require_role
-from solidarity.staff.services import record_audit
 
 
 @admin.register(Donation)
@@ -28,7 +28,8 @@ class DonationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     search_fields = ("campaign__slug", "public_name")
     readonly_fields = [f.name for f in Donation._meta.fields if f.name != "sealed_secret"]
     exclude = ("sealed_secret", "receipt_code_hash")
-    actions = ["reverse_selected", "refund_by_card"]
+    # The card rail adds "refund_by_card" (admin_refunds in the payments app).
+    actions = ["reverse_selected"]
 
     @admin.display(description="amount")
     def amount_display(self, obj: Donation) -> str:
@@ -79,21 +80,6 @@ class DonationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         response = TemplateResponse(request, "admin/donations/record.html", context)
         response["Cache-Control"] = "no-store"
         return response
-
-    @admin.action(description="Refund the selected card donations in full (through the card processor)")
-    def refund_by_card(self, request: HttpRequest, queryset: QuerySet[Donation]) -> None:
-        # The refund is booked when the processor's charge.refunded event arrives.
-        for donation in queryset:
-            try:
-                require_role(request.user, Role.FINANCE)
-                if donation.channel != "card" or donation.status != "paid":
-                    raise DomainError("only a paid card donation can be refunded this way")
-                refund_id = StripeProvider().refund(donation=donation)
-                record_audit(actor=request.user, action="donation.refund_requested", target=donation, refund=refund_id)
-            except DomainError as exc:
-                self.message_user(request, f"Donation #{donation.pk}: {exc}", messages.ERROR)
-            else:
-                self.message_user(request, f"Donation #{donation.pk}: refund {refund_id} requested.", messages.SUCCESS)
 
     @admin.action(description="Reverse the selected donations")
     def reverse_selected(self, request: HttpRequest, queryset: QuerySet[Donation]) -> None:

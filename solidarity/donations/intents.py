@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -13,14 +14,13 @@ from django.utils import timezone
 
 from solidarity.campaigns.models import Campaign, CampaignStatus
 from solidarity.core.crypto import decrypt_text, encrypt_text
-from solidarity.core.errors import DomainError, InvalidAmount, InvalidTransition, NotAllowed
+from solidarity.core.errors import DomainError, InvalidAmount, InvalidTransition
 from solidarity.core.money import Money
 from solidarity.donations.models import Channel, Donation, DonationStatus, Pledge, Recurrence
 from solidarity.donations.receipts import hash_receipt_code, new_receipt_code
+from solidarity.donations.references import new_creditor_reference
 from solidarity.donations.services import validate_donation_amount
-from solidarity.payments.channels import channel_enabled
-from solidarity.payments.exchange import exchange_rate
-from solidarity.payments.providers.bank_transfer import new_creditor_reference
+from solidarity.rates.exchange import exchange_rate
 
 ONLINE_CHANNELS = (Channel.CARD, Channel.BANK_TRANSFER)
 CARD_SESSION_HOURS = 24
@@ -55,17 +55,16 @@ def create_donation_intent(
 ) -> DonationIntent:
     """Create a pending donation (and for monthly giving a pending pledge).
 
-    Checks the campaign is open, the channel is on, the currency is offered and can be
-    converted, and the amount is within limits. Returns the receipt code (and manage
-    token) once; only their hashes are stored, plus an encrypted copy for card
-    donations that the thank-you page shows once and then erases.
+    Checks the campaign is open, the channel is an online one, the currency is offered and
+    can be converted, and the amount is within limits. (Whether a rail is switched off is
+    the rails' business: the donate page asks the payments app before calling this.) Returns
+    the receipt code (and manage token) once; only their hashes are stored, plus an
+    encrypted copy for card donations that the thank-you page shows once and then erases.
     """
     if campaign.status != CampaignStatus.ACTIVE:
         raise InvalidTransition("This collection is over; it no longer accepts donations.")
     if channel not in ONLINE_CHANNELS:
         raise DomainError(f"Unknown payment channel {channel!r}.")
-    if not channel_enabled(channel):
-        raise NotAllowed("This payment channel is switched off for now; please choose another one.")
     if recurrence not in Recurrence.values:
         raise DomainError("Choose one-off or monthly.")
     if recurrence == Recurrence.MONTHLY and channel != Channel.CARD:
@@ -127,6 +126,30 @@ def unseal_once(donation: Donation) -> tuple[str, str]:
         locked.sealed_secret = ""
         locked.save(update_fields=["sealed_secret"])
     return secret.get("receipt", ""), secret.get("manage", "")
+
+
+def expire_pending_donation(*, donation_id: int) -> bool:
+    """A pending donation whose payment was abandoned or could not start: expired, its
+    sealed secrets erased. Returns whether it was still pending."""
+    with transaction.atomic():
+        changed = Donation.objects.filter(pk=donation_id, status=DonationStatus.PENDING).update(
+            status=DonationStatus.EXPIRED, sealed_secret=""
+        )
+    return bool(changed)
+
+
+def pending_transfer_donation(*, campaign: Campaign, amount: Money, actor: Any) -> Donation:
+    """A pending anonymous bank-transfer donation for money that quoted no reference of ours
+    (staff assign it to a campaign); the caller settles it with the money that came."""
+    return Donation.objects.create(
+        campaign=campaign,
+        amount_minor=amount.minor,
+        currency=amount.currency,
+        channel=Channel.BANK_TRANSFER,
+        status=DonationStatus.PENDING,
+        receipt_code_hash=hash_receipt_code(new_receipt_code()),
+        recorded_by=actor,
+    )
 
 
 def expire_pending_donations(*, now: dt.datetime | None = None) -> int:

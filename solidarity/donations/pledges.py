@@ -1,4 +1,8 @@
-"""Monthly gifts managed by the donor through the secret link: cancel or change the amount."""
+"""Monthly gifts (pledges): their state as the card rail reports it and as the donor changes it.
+
+The rail that collects the months (the payments app's subscriptions) is asked first,
+outside any transaction; these services then record what it did.
+"""
 
 from __future__ import annotations
 
@@ -6,36 +10,61 @@ from django.db import transaction
 from django.utils import timezone
 
 from solidarity.core.errors import DomainError, InvalidAmount
-from solidarity.core.money import parse_money
+from solidarity.core.money import Money, parse_money
 from solidarity.donations.intents import min_donation
 from solidarity.donations.models import Pledge, PledgeStatus
 from solidarity.donations.services import validate_donation_amount
-from solidarity.payments.providers.stripe import StripeProvider
 
 
-def cancel_pledge(*, pledge: Pledge) -> Pledge:
-    """Stop a monthly gift: at the processor first (outside any transaction), then here."""
+def activate_pledge(*, pledge_id: int, subscription_id: str) -> Pledge | None:
+    """The rail collects this pledge under `subscription_id` (kept if it had none) and a
+    pending pledge becomes active. Returns the pledge, or None if there is none."""
+    with transaction.atomic():
+        if subscription_id:
+            Pledge.objects.filter(pk=pledge_id, provider_subscription_id__isnull=True).update(
+                provider_subscription_id=subscription_id
+            )
+        Pledge.objects.filter(pk=pledge_id, status=PledgeStatus.PENDING).update(status=PledgeStatus.ACTIVE)
+    return Pledge.objects.filter(pk=pledge_id).select_related("campaign").first()
+
+
+def end_pledges_of_subscription(*, subscription_id: str) -> int:
+    """The rail stopped collecting a subscription: its pledge is cancelled. Returns how many changed."""
+    with transaction.atomic():
+        return (
+            Pledge.objects.filter(provider_subscription_id=subscription_id)
+            .exclude(status=PledgeStatus.CANCELLED)
+            .update(status=PledgeStatus.CANCELLED, cancelled_at=timezone.now())
+        )
+
+
+def check_cancellable(*, pledge: Pledge) -> None:
+    """Raise DomainError unless the donor may cancel this monthly gift."""
     if pledge.status == PledgeStatus.CANCELLED:
         raise DomainError("This monthly gift is already cancelled.")
-    if pledge.provider_subscription_id:
-        StripeProvider().cancel_subscription(subscription_id=pledge.provider_subscription_id)
+
+
+def record_pledge_cancelled(*, pledge: Pledge) -> Pledge:
+    """The donor cancelled the monthly gift (the rail, if it collected one, has stopped)."""
     with transaction.atomic():
         Pledge.objects.filter(pk=pledge.pk).update(status=PledgeStatus.CANCELLED, cancelled_at=timezone.now())
     pledge.refresh_from_db()
     return pledge
 
 
-def change_pledge_amount(*, pledge: Pledge, amount_text: str) -> Pledge:
-    """Change the monthly amount from the next payment on (same currency)."""
+def checked_pledge_amount(*, pledge: Pledge, amount_text: str) -> Money:
+    """The new monthly amount the donor typed, validated (same currency); DomainError if not."""
     if pledge.status != PledgeStatus.ACTIVE or not pledge.provider_subscription_id:
         raise DomainError("Only an active monthly gift can be changed.")
     amount = parse_money(amount_text, pledge.currency)
     if amount < min_donation(amount.currency):
         raise InvalidAmount(f"The smallest donation is {min_donation(amount.currency)}.")
     validate_donation_amount(amount)
-    StripeProvider().change_subscription_amount(
-        subscription_id=pledge.provider_subscription_id, amount=amount, pledge_id=pledge.pk
-    )
+    return amount
+
+
+def record_pledge_amount(*, pledge: Pledge, amount: Money) -> Pledge:
+    """The monthly amount from the next payment on (the rail already collects it)."""
     with transaction.atomic():
         Pledge.objects.filter(pk=pledge.pk).update(amount_minor=amount.minor)
     pledge.refresh_from_db()

@@ -20,7 +20,7 @@ from solidarity.donations.models import Donation, DonationStatus
 from solidarity.ledger.models import Account, AccountPurpose, Transaction, TransactionKind
 from solidarity.ledger.selectors import posted_sum
 from solidarity.ledger.services import find_transaction, get_account, post_transaction
-from solidarity.payments.exchange import convert
+from solidarity.rates.exchange import convert
 
 Line = tuple[Account, Money]
 SETTLED_FIELDS = ["status", "amount_minor", "currency", "ledger_transaction", "received_on", "expires_at"]

@@ -11,7 +11,8 @@ from django.http import HttpRequest
 from solidarity.donations.models import Channel
 from solidarity.ledger.admin import ReadOnlyAdmin
 from solidarity.payments.channels import set_channel
-from solidarity.payments.models import CardPayment, ChannelSetting, ExchangeRate, ProviderEvent
+from solidarity.payments.models import CardPayment, ChannelSetting, ProviderEvent
+from solidarity.rates.models import ExchangeRate
 
 
 class ChannelSettingForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -63,4 +64,7 @@ class ExchangeRateAdmin(ReadOnlyAdmin):
     date_hierarchy = "day"
 
 
-from solidarity.payments import admin_statements  # noqa: F401,E402  (registers the statement admin)
+# Importing these registers their admins (the statement import; the card refund action).
+from solidarity.payments import admin_refunds, admin_statements  # noqa: E402
+
+__all__ = ["admin_refunds", "admin_statements"]

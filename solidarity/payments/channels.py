@@ -7,6 +7,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db import transaction
 
+from solidarity.core.errors import NotAllowed
 from solidarity.payments.models import ChannelSetting
 from solidarity.staff.roles import Role, require_role
 from solidarity.staff.services import record_audit
@@ -26,6 +27,12 @@ def channel_states() -> dict[str, tuple[bool, str]]:
 
 def channel_enabled(channel: str) -> bool:
     return channel_states().get(channel, (True, ""))[0]
+
+
+def require_channel_on(channel: str) -> None:
+    """Raise NotAllowed while staff have switched this rail off site-wide."""
+    if not channel_enabled(channel):
+        raise NotAllowed("This payment channel is switched off for now; please choose another one.")
 
 
 def switched_off_notices() -> list[str]:

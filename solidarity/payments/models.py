@@ -1,9 +1,7 @@
-"""Payment rails: provider events applied once, card payments, channel switches,
-imported bank statements and exchange rates."""
+"""Payment rails: provider events applied once, card payments, channel switches and
+imported bank statements."""
 
 from __future__ import annotations
-
-from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -141,26 +139,3 @@ class BankLineAllocation(models.Model):
 
     def __str__(self) -> str:
         return f"line {self.line_id} → donation {self.donation_id}"
-
-
-class ExchangeRate(models.Model):
-    """How many units of `currency` one euro bought on `day`, from `source` (ECB).
-
-    Stored as exact decimal text: SQLite would keep a NUMERIC column as a float.
-    """
-
-    day = models.DateField()
-    currency = models.CharField(max_length=3)
-    per_euro = models.CharField(max_length=24)
-    source = models.CharField(max_length=40, default="ECB")
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["day", "currency", "source"], name="rate_once_per_day")]
-        indexes = [models.Index(fields=["currency", "-day"])]
-
-    def __str__(self) -> str:
-        return f"{self.day} 1 EUR = {self.per_euro} {self.currency} ({self.source})"
-
-    @property
-    def rate(self) -> Decimal:
-        return Decimal(self.per_euro)

@@ -21,10 +21,9 @@ from django.db import IntegrityError, transaction
 from solidarity.campaigns.models import Campaign
 from solidarity.core.errors import DomainError, InvalidTransition
 from solidarity.core.money import Money
+from solidarity.donations.intents import pending_transfer_donation
 from solidarity.donations.models import Channel, Donation, DonationStatus
-from solidarity.donations.receipts import hash_receipt_code, new_receipt_code
-from solidarity.donations.settlement import settle_donation
-from solidarity.ledger.models import AccountPurpose
+from solidarity.donations.outcomes import PaymentSucceeded, record_outcome
 from solidarity.payments.models import BankLine, BankLineAllocation, ImportedStatement
 from solidarity.payments.statements import CsvMapping, parse_statement
 from solidarity.payments.statements.lines import StatementLine
@@ -196,12 +195,14 @@ def _auto_match(bank_line: BankLine) -> bool:
 def _allocate(bank_line: BankLine, parts: list[tuple[Donation, Money]]) -> None:
     """Settle each donation with its part of the line, then forget who paid."""
     for donation, part in parts:
-        txn = settle_donation(
-            donation=donation,
-            received=part,
-            settled_on=bank_line.booking_date,
-            asset=AccountPurpose.BANK,
-            key=f"bank:{bank_line.checksum}:{donation.pk}",
+        txn = record_outcome(
+            PaymentSucceeded(
+                donation=donation,
+                received=part,
+                on=bank_line.booking_date,
+                channel=Channel.BANK_TRANSFER,
+                key=f"bank:{bank_line.checksum}:{donation.pk}",
+            )
         )
         BankLineAllocation.objects.create(
             line=bank_line, donation=donation, amount_minor=part.minor, ledger_transaction=txn
@@ -245,15 +246,7 @@ def record_line_as_donation(*, line: BankLine, campaign: Campaign, actor: Any) -
     require_role(actor, Role.FINANCE)
     with transaction.atomic():
         bank_line = _open_line(line.pk)
-        donation = Donation.objects.create(
-            campaign=campaign,
-            amount_minor=bank_line.amount_minor,
-            currency=bank_line.currency,
-            channel=Channel.BANK_TRANSFER,
-            status=DonationStatus.PENDING,
-            receipt_code_hash=hash_receipt_code(new_receipt_code()),
-            recorded_by=actor,
-        )
+        donation = pending_transfer_donation(campaign=campaign, amount=bank_line.money, actor=actor)
         _allocate(bank_line, [(donation, bank_line.money)])
         record_audit(
             actor=actor,

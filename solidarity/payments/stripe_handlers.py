@@ -3,8 +3,13 @@
 `prepare_stripe_event` asks Stripe what an event leaves out (the fee, an invoice's
 payment) before the event's database transaction opens. Each handler runs inside that
 transaction (see events.apply_stored) and returns the event's state: applied, ignored
-(nothing to do) or waiting (an earlier event it depends on has not arrived yet). Money moves only through donations.settlement, under
-keys built from Stripe's ids, so the same payment reported by two events is booked once.
+(nothing to do) or waiting (an earlier event it depends on has not arrived yet).
+
+Handlers change no donation themselves: what Stripe reports becomes a neutral outcome
+(`donations.outcomes`: payment succeeded, refunded, disputed, dispute closed) that the
+donation services book, under keys built from Stripe's ids, so the same payment reported
+by two events is booked once; pledges and expiries go through donation services too, and
+the card payment's own row through `payments.card_payments`.
 """
 
 from __future__ import annotations
@@ -12,24 +17,33 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Callable
+from typing import cast
 
 from django.db.models import Q
 from django.utils import timezone
 
 from solidarity.core.errors import DomainError
 from solidarity.core.money import Money
-from solidarity.donations import settlement
-from solidarity.donations.intents import new_pledge_donation
-from solidarity.donations.models import Donation, DonationStatus, Pledge, PledgeStatus
-from solidarity.ledger.models import AccountPurpose
+from solidarity.donations import pledges
+from solidarity.donations.intents import expire_pending_donation, new_pledge_donation
+from solidarity.donations.models import Channel, Donation, DonationStatus, Pledge
+from solidarity.donations.outcomes import (
+    DisputeClosed,
+    PaymentDisputed,
+    PaymentRefunded,
+    PaymentSucceeded,
+    record_outcome,
+)
+from solidarity.payments.card_payments import record_card_dispute, record_card_ids, record_card_refunded
 from solidarity.payments.card_testing import record_card_outcome
 from solidarity.payments.events import RetryLater
 from solidarity.payments.models import CardPayment, ProviderEvent
 from solidarity.payments.providers.base import ProviderEventData
+from solidarity.payments.providers.registry import get_provider
 from solidarity.payments.providers.stripe import StripeProvider
 
 State = ProviderEvent.State
-CARD = AccountPurpose.CARD_PROCESSOR
+CARD = Channel.CARD
 SETTLING = {"checkout.session.completed", "payment_intent.succeeded", "invoice.paid"}
 
 
@@ -39,7 +53,7 @@ def prepare_stripe_event(data: ProviderEventData) -> ProviderEventData:
     Calls Stripe, so it never runs inside a database transaction. A missing fee is booked
     without it; an invoice whose payment cannot be found raises RetryLater.
     """
-    provider = StripeProvider()
+    provider = cast(StripeProvider, get_provider("stripe"))  # the look-ups below are Stripe's own
     if data.type == "invoice.paid" and not data.payment_intent_id:
         found = provider.fetch_invoice_payment(invoice_id=data.invoice_id)
         if found is None:
@@ -74,16 +88,15 @@ def _settle(data: ProviderEventData, donation: Donation, key: str) -> str:
     fee = Money.from_minor(data.fee_minor, data.currency) if data.fee_minor else None
     if donation.status == DonationStatus.PAID:
         return State.IGNORED  # the other event for the same payment came first
-    settlement.settle_donation(
-        donation=donation, received=received, settled_on=_day(data), asset=CARD, key=key, fee=fee
+    record_outcome(
+        PaymentSucceeded(donation=donation, received=received, on=_day(data), channel=CARD, key=key, fee=fee)
     )
-    # The ids this event names, over the row the checkout started (one UPDATE), or a new row.
-    # The donation is locked by settle_donation until this transaction ends: no race here.
+    # The ids this event names, over the row the checkout started, or a new row. The
+    # donation is locked by the settlement until this transaction ends: no race here.
     ids = {
         name: getattr(data, name) for name in ("payment_intent_id", "charge_id", "invoice_id") if getattr(data, name)
     }
-    if not CardPayment.objects.filter(donation=donation).update(fee_minor=data.fee_minor, **ids):
-        CardPayment.objects.create(donation=donation, fee_minor=data.fee_minor, **ids)
+    record_card_ids(donation=donation, fee_minor=data.fee_minor, ids=ids)
     record_card_outcome(succeeded=True)
     return State.APPLIED
 
@@ -100,10 +113,7 @@ def on_checkout_completed(data: ProviderEventData) -> str:
         return State.IGNORED
     if data.extra.get("mode") == "subscription":
         if data.pledge_id and data.subscription_id:
-            Pledge.objects.filter(pk=data.pledge_id, provider_subscription_id__isnull=True).update(
-                provider_subscription_id=data.subscription_id
-            )
-            Pledge.objects.filter(pk=data.pledge_id, status=PledgeStatus.PENDING).update(status=PledgeStatus.ACTIVE)
+            pledges.activate_pledge(pledge_id=data.pledge_id, subscription_id=data.subscription_id)
         return State.APPLIED
     if data.status != "paid":
         return State.IGNORED  # an asynchronous method; payment_intent.succeeded will follow
@@ -129,11 +139,7 @@ def on_invoice_paid(data: ProviderEventData) -> str:
         return State.IGNORED
     if CardPayment.objects.filter(invoice_id=data.invoice_id).exists():
         return State.IGNORED
-    if data.subscription_id and not pledge.provider_subscription_id:
-        pledge.provider_subscription_id = data.subscription_id
-    if pledge.status == PledgeStatus.PENDING:
-        pledge.status = PledgeStatus.ACTIVE
-    pledge.save()
+    pledge = pledges.activate_pledge(pledge_id=pledge.pk, subscription_id=data.subscription_id) or pledge
     first = None
     if data.billing_reason == "subscription_create" and data.donation_id:
         first = pledge.donations.filter(
@@ -175,16 +181,16 @@ def on_charge_refunded(data: ProviderEventData) -> str:
     delta = total - card.refunded_minor
     if delta <= 0:
         return State.IGNORED  # an older, smaller cumulative total arriving late
-    settlement.return_money(
-        donation=card.donation,
-        amount=Money.from_minor(delta, card.donation.currency),
-        asset=CARD,
-        key=f"stripe:refund:{card.charge_id or card.payment_intent_id}:{total}",
-        on=_day(data),
+    record_outcome(
+        PaymentRefunded(
+            donation=card.donation,
+            amount=Money.from_minor(delta, card.donation.currency),
+            channel=CARD,
+            key=f"stripe:refund:{card.charge_id or card.payment_intent_id}:{total}",
+            on=_day(data),
+        )
     )
-    card.refunded_minor = total
-    card.charge_id = card.charge_id or data.charge_id
-    card.save(update_fields=["refunded_minor", "charge_id"])
+    record_card_refunded(card=card, refunded_minor=total, charge_id=data.charge_id)
     return State.APPLIED
 
 
@@ -195,6 +201,12 @@ def _disputed(data: ProviderEventData, card: CardPayment) -> Money:
     )
 
 
+def _hold(data: ProviderEventData, card: CardPayment) -> PaymentDisputed:
+    return PaymentDisputed(
+        donation=card.donation, amount=_disputed(data, card), key=f"stripe:dispute:{data.dispute_id}:hold"
+    )
+
+
 def on_dispute_created(data: ProviderEventData) -> str:
     card = _card_for(data)
     if card is None:
@@ -202,14 +214,10 @@ def on_dispute_created(data: ProviderEventData) -> str:
     if card.dispute_state in ("won", "lost"):
         return State.IGNORED  # the closing event came first and settled it
     try:
-        settlement.hold_disputed(
-            donation=card.donation, amount=_disputed(data, card), key=f"stripe:dispute:{data.dispute_id}:hold"
-        )
+        record_outcome(_hold(data, card))
     except DomainError:
         return State.WAITING  # refunds that must come first have not arrived yet
-    card.dispute_id = data.dispute_id
-    card.dispute_state = "held"
-    card.save(update_fields=["dispute_id", "dispute_state"])
+    record_card_dispute(card=card, dispute_id=data.dispute_id, state="held")
     return State.APPLIED
 
 
@@ -221,35 +229,30 @@ def on_dispute_closed(data: ProviderEventData) -> str:
     if card.dispute_state != "held":
         # Closed before (or without) the hold being booked: book it now, then close.
         try:
-            settlement.hold_disputed(
-                donation=card.donation, amount=_disputed(data, card), key=f"stripe:dispute:{data.dispute_id}:hold"
-            )
+            record_outcome(_hold(data, card))
         except DomainError:
             return State.WAITING
-    settlement.close_dispute(
-        donation=card.donation, amount=_disputed(data, card), key=f"stripe:dispute:{data.dispute_id}:closed", lost=lost
+    record_outcome(
+        DisputeClosed(
+            donation=card.donation,
+            amount=_disputed(data, card),
+            key=f"stripe:dispute:{data.dispute_id}:closed",
+            lost=lost,
+        )
     )
-    card.dispute_id = data.dispute_id
-    card.dispute_state = "lost" if lost else "won"
-    card.save(update_fields=["dispute_id", "dispute_state"])
+    record_card_dispute(card=card, dispute_id=data.dispute_id, state="lost" if lost else "won")
     return State.APPLIED
 
 
 def on_checkout_expired(data: ProviderEventData) -> str:
     if not data.donation_id:
         return State.IGNORED
-    changed = Donation.objects.filter(pk=data.donation_id, status=DonationStatus.PENDING).update(
-        status=DonationStatus.EXPIRED, sealed_secret=""
-    )
+    changed = expire_pending_donation(donation_id=data.donation_id)
     return State.APPLIED if changed else State.IGNORED
 
 
 def on_subscription_deleted(data: ProviderEventData) -> str:
-    changed = (
-        Pledge.objects.filter(provider_subscription_id=data.subscription_id)
-        .exclude(status=PledgeStatus.CANCELLED)
-        .update(status=PledgeStatus.CANCELLED, cancelled_at=timezone.now())
-    )
+    changed = pledges.end_pledges_of_subscription(subscription_id=data.subscription_id)
     return State.APPLIED if changed else State.IGNORED
 
 

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from solidarity.core.errors import DomainError
 from solidarity.payments.events import RetryLater, apply_stored, retry_waiting, store_event
 from solidarity.payments.providers.base import WebhookRejected
-from solidarity.payments.providers.stripe import StripeProvider
+from solidarity.payments.providers.registry import get_provider
 from solidarity.payments.stripe_handlers import handle_stripe_event, prepare_stripe_event
 from solidarity.payments.tasks import apply_after_commit
 
@@ -36,7 +36,7 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
     if len(request.body) > MAX_BODY_BYTES:
         return JsonResponse({"error": "payload_too_large"}, status=413)
     try:
-        data = StripeProvider().parse_webhook(body=request.body, headers=request.headers)
+        data = get_provider("stripe").parse_webhook(body=request.body, headers=request.headers)
     except WebhookRejected as exc:
         return JsonResponse({"error": exc.code, "message": exc.message}, status=400)
     row_id, duplicate = store_event(data)

@@ -12,11 +12,11 @@ from django.test import Client
 from solidarity.campaigns.services import close_campaign
 from solidarity.core.money import Money
 from solidarity.donations.models import Donation, DonationStatus
+from solidarity.donations.references import is_valid_creditor_reference
 from solidarity.donations.settlement import settle_donation
 from solidarity.ledger.models import AccountPurpose
 from solidarity.payments import card_testing
 from solidarity.payments.channels import set_channel
-from solidarity.payments.providers.bank_transfer import is_valid_creditor_reference
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,8 @@ from solidarity.ledger.models import AccountPurpose, Transaction, TransactionKin
 from solidarity.ledger.selectors import account_balance
 from solidarity.ledger.services import get_account
 from solidarity.ledger.verification import verify_ledger
-from solidarity.payments.exchange import NoExchangeRate
-from solidarity.payments.models import ExchangeRate
+from solidarity.rates.exchange import NoExchangeRate
+from solidarity.rates.models import ExchangeRate
 
 pytestmark = pytest.mark.django_db
 CARD = AccountPurpose.CARD_PROCESSOR

@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from solidarity.campaigns.funds import campaign_totals
 from solidarity.core.money import Money
@@ -186,4 +188,32 @@ def test_redelivered_events_change_nothing(client, fake, campaign) -> None:
         )
         assert response.status_code == 200 and response.json()["duplicate"] is True
     assert campaign_totals(campaign) == before
+    assert verify_ledger().ok
+
+
+def _back_office(user) -> Client:
+    """A staff client past the second factor (the back office demands one)."""
+    office = Client(HTTP_HOST="127.0.0.1")
+    office.force_login(user)
+    device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    session = office.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return office
+
+
+def test_refund_by_card_action_in_the_back_office_asks_stripe_and_the_webhook_books_it(
+    client, fake, campaign, staff_user
+) -> None:
+    pay(fake, start_card(client, campaign, amount="40"))
+    donation = Donation.objects.get()
+    page = _back_office(staff_user).post(
+        "/staff/donations/donation/", {"action": "refund_by_card", "_selected_action": [donation.pk]}, follow=True
+    )
+    assert re.search(rf"Donation #{donation.pk}: refund re_\w+ requested", page.content.decode())
+    assert campaign_totals(campaign).collected == eur("40")  # booked when Stripe says so
+    fake.deliver_pending()
+    donation.refresh_from_db()
+    assert donation.status == DonationStatus.REFUNDED
+    assert campaign_totals(campaign).collected == eur("0")
     assert verify_ledger().ok

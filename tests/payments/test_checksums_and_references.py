@@ -9,15 +9,10 @@ from decimal import Decimal
 import pytest
 
 from solidarity.core.money import Money
+from solidarity.donations.references import is_valid_rf, make_rf, rf_check_digits
 from solidarity.payments.statements import StatementLine, parse_statement
 from solidarity.payments.statements.lines import canonical_text, with_checksums
-from solidarity.payments.statements.references import (
-    find_rf_references,
-    is_valid_rf,
-    make_rf,
-    normalise_structured_reference,
-    rf_check_digits,
-)
+from solidarity.payments.statements.references import find_rf_references, normalise_structured_reference
 
 from .statement_files import EDGE
 

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from solidarity.donations.references import make_rf
 from solidarity.payments.statements import StatementError, parse_statement
-from solidarity.payments.statements.references import make_rf
 from solidarity.payments.statements.text import clean_text
 
 from .statement_files import LOCAL

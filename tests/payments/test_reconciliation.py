@@ -15,11 +15,11 @@ from solidarity.core.errors import DomainError
 from solidarity.core.money import Money
 from solidarity.donations.intents import create_donation_intent
 from solidarity.donations.models import Donation, DonationStatus
+from solidarity.donations.references import format_reference
 from solidarity.ledger.models import Transaction
 from solidarity.ledger.verification import verify_ledger
 from solidarity.payments import reconciliation
 from solidarity.payments.models import BankLine, ImportedStatement
-from solidarity.payments.providers.bank_transfer import format_reference
 from solidarity.payments.statements import StatementError
 from tests.payments.camt_builder import camt
 
@@ -146,7 +146,7 @@ def test_malformed_statement_records_nothing(staff_user) -> None:
 
 
 def test_foreign_currency_transfer_is_converted(campaign, staff_user) -> None:
-    from solidarity.payments.models import ExchangeRate
+    from solidarity.rates.models import ExchangeRate
 
     ExchangeRate.objects.create(day=dt.date(2026, 11, 20), currency="USD", per_euro="1.25")
     donation = pending(campaign, "25")

@@ -133,6 +133,9 @@ class StripeFake:
         self._idempotency: dict[tuple[str, str], tuple[tuple[str, str, str], int, bytes] | None] = {}
         self._delay = 0.0
         self._failures = 0
+        # Responses written whose events are not handed to the dispatcher yet (see _Handler).
+        self._unreleased = 0
+        self._released = threading.Condition()
 
     # --------------------------------------------------------------- lifecycle
     def start(self) -> StripeFake:
@@ -233,10 +236,41 @@ class StripeFake:
         return list(self.dispatcher.deliveries)
 
     def wait_for_deliveries(self, timeout: float = 10.0) -> bool:
-        return self.dispatcher.wait(timeout)
+        deadline = time.monotonic() + timeout
+        if not self._await_release(deadline):
+            return False
+        return self.dispatcher.wait(max(deadline - time.monotonic(), 0.0))
 
-    def deliver_pending(self) -> list[Delivery]:
+    def deliver_pending(self, timeout: float = 10.0) -> list[Delivery]:
+        """Deliver, in this thread, every event caused by a call whose answer the caller has had.
+
+        An API call's events are released only after its response is written (so a webhook
+        never overtakes it); the SDK may return before that release. Wait for it first, or a
+        busy machine would let this deliver nothing while the events are still on their way.
+        """
+        if not self._await_release(time.monotonic() + timeout):
+            raise TimeoutError(f"stripe_fake: answered calls did not release their events within {timeout} s")
         return self.dispatcher.deliver_pending()
+
+    def _await_release(self, deadline: float) -> bool:
+        """Block until every written response has handed its events to the dispatcher."""
+        with self._released:
+            while self._unreleased:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._released.wait(remaining)
+            return True
+
+    def _answering(self) -> None:
+        with self._released:
+            self._unreleased += 1
+
+    def _answered(self) -> None:
+        self._flush()
+        with self._released:
+            self._unreleased -= 1
+            self._released.notify_all()
 
     def redeliver_failed(self) -> int:
         """Queue a new attempt (re-signed, ``attempt`` + 1) for each delivery whose latest attempt failed."""
@@ -431,7 +465,12 @@ class StripeFake:
 
 
 class _Handler(BaseHTTPRequestHandler):
-    """Routes to the owning ``StripeFake``; writes the response, then releases webhooks."""
+    """Routes to the owning ``StripeFake``; writes the response, then releases webhooks.
+
+    The caller may read the response before the release: ``_answering`` is counted before
+    the response is written and ``_answered`` after the release, so ``deliver_pending``
+    and ``wait_for_deliveries`` can wait for the events of every call already answered.
+    """
 
     fake: StripeFake
     protocol_version = "HTTP/1.1"
@@ -454,6 +493,7 @@ class _Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length).decode("utf-8") if length else ""
+        self.fake._answering()
         try:
             if parts.path.startswith("/v1/"):
                 status, payload, headers = self.fake.handle_api(method, parts.path, parts.query, body, self.headers)
@@ -474,7 +514,7 @@ class _Handler(BaseHTTPRequestHandler):
             error = StripeError(500, f"stripe_fake internal error: {type(exc).__name__}: {exc}", type="api_error")
             self._send(500, json.dumps(error.body()).encode(), "application/json", {})
         finally:
-            self.fake._flush()
+            self.fake._answered()
 
     def _send(self, status: int, body: bytes, content_type: str, headers: dict[str, str]) -> None:
         try:

@@ -453,6 +453,39 @@ def test_manual_delivery_to_a_callable_in_this_thread() -> None:
         assert endpoint.secret.startswith("whsec_")
 
 
+class _SlowReleasingFake(StripeFake):
+    """A fake whose server thread is held (as on a loaded machine) between writing a
+    response and releasing the events that call caused."""
+
+    def __init__(self) -> None:
+        super().__init__(auto_deliver=False)
+        self.gate = threading.Event()
+
+    def _answered(self) -> None:
+        self.gate.wait(10)
+        super()._answered()
+
+
+def test_manual_delivery_waits_for_the_events_of_an_answered_call() -> None:
+    """The SDK may return before the server thread releases the call's events: delivering
+    then must wait for them rather than deliver nothing (the card-flow refund test's flake)."""
+    with _SlowReleasingFake() as fake:
+        fake.add_webhook_endpoint(handler=lambda body, headers: 200, events=["charge.refunded"])
+        client = stripe.StripeClient(fake.api_key, base_addresses={"api": fake.url}, max_network_retries=0)
+        session = client.v1.checkout.sessions.create(params=payment_params())
+        fake.gate.set()
+        fake.pay(session.id)
+        intent = str(fake.get(session.id)["payment_intent"])
+        fake.deliver_pending()
+        fake.gate.clear()
+        client.v1.refunds.create(params={"payment_intent": intent, "amount": 500})
+        with pytest.raises(TimeoutError):
+            fake.deliver_pending(timeout=0.05)  # still held: nothing is delivered half-way
+        assert fake.wait_for_deliveries(0.05) is False
+        fake.gate.set()
+        assert [d.event_type for d in fake.deliver_pending()] == ["charge.refunded"]
+
+
 def test_control_api_over_http(stripe_fake: StripeFake, stripe_client: stripe.StripeClient) -> None:
     session = stripe_client.v1.checkout.sessions.create(params=subscription_params())
     paid = requests.post(f"{stripe_fake.url}/_fake/pay/{session.id}", data={"name": "Ivan"}, timeout=5).json()

@@ -1,14 +1,17 @@
-"""Bank transfers: ISO 11649 creditor references, the foundation's account, EPC QR codes.
+"""Bank transfers: the foundation's account and EPC QR codes.
+
+The RF creditor reference a donor quotes is issued by donations
+(`solidarity.donations.references`).
 
 Statement import and matching live in `solidarity.payments.reconciliation`.
 """
 
 from __future__ import annotations
 
-import re
-import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 import segno
 import segno.helpers
@@ -17,39 +20,10 @@ from schwifty import BIC, IBAN
 
 from solidarity.core.errors import DomainError
 from solidarity.core.money import Money
-from solidarity.payments.statements.references import is_valid_rf, make_rf
+from solidarity.payments.providers.base import ProviderEventData, RefundNotSupported, StartedPayment, WebhookRejected
 
-_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: people type these
-
-
-def make_creditor_reference(body: str) -> str:
-    """'RF' + two check digits + body (1–21 letters and digits), per ISO 11649."""
-    body = body.upper()
-    if not re.fullmatch(r"[A-Z0-9]{1,21}", body):
-        raise DomainError("A creditor reference body is 1 to 21 letters and digits.")
-    return make_rf(body)
-
-
-def is_valid_creditor_reference(reference: str) -> bool:
-    return is_valid_rf(reference)
-
-
-def new_creditor_reference(donation_id: int) -> str:
-    """A reference unique to the donation (its id) and hard to mistype into another one."""
-    base36 = ""
-    n = donation_id
-    while True:
-        n, r = divmod(n, 36)
-        base36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"[r] + base36
-        if n == 0:
-            break
-    tail = "".join(secrets.choice(_ALPHABET) for _ in range(5))
-    return make_creditor_reference(f"S{base36}{tail}")
-
-
-def format_reference(reference: str) -> str:
-    """Groups of four for reading aloud and typing: 'RF18 S1AB CDEF'."""
-    return " ".join(reference[i : i + 4] for i in range(0, len(reference), 4))
+if TYPE_CHECKING:
+    from solidarity.donations.models import Donation
 
 
 @dataclass(frozen=True)
@@ -88,3 +62,30 @@ def epc_qr_svg(*, amount: Money, reference: str) -> str | None:
     )
     svg: str = qr.svg_inline(scale=4, title="EPC QR code", dark="#1f2328", light="#ffffff")
     return svg
+
+
+class BankTransferProvider:
+    """The donor transfers to the foundation's account quoting the donation's RF reference.
+
+    Nothing is started at a processor: the page shows the account, the reference and a
+    QR code. Money is seen in imported bank statements (`solidarity.payments.reconciliation`),
+    never in webhooks. The platform cannot send a transfer back by itself: staff refund
+    at the bank and reverse the donation in the back office.
+    """
+
+    name = "bank_transfer"
+    channels: tuple[str, ...] = ("bank_transfer",)
+    supports_refund = False
+    supports_recurring = False  # a standing order at the donor's bank, not ours
+    receives_webhooks = False
+
+    def start_payment(self, *, donation: Donation, language: str) -> StartedPayment:
+        if not donation.bank_reference:
+            raise DomainError(f"Donation #{donation.pk} has no bank reference to quote.")
+        return StartedPayment(redirect_url="", session_id=donation.bank_reference)
+
+    def parse_webhook(self, *, body: bytes, headers: Mapping[str, str]) -> ProviderEventData:
+        raise WebhookRejected("Bank transfers arrive in imported statements, not as webhooks.")
+
+    def refund(self, *, donation: Donation, amount: Money | None = None) -> str:
+        raise RefundNotSupported("A bank transfer is refunded at the bank; then reverse the donation.")

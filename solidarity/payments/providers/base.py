@@ -1,9 +1,21 @@
-"""The contract every payment provider implements.
+"""The contract every payment rail implements, and what crosses it.
 
-Plain dataclasses cross the boundary; providers never touch the ledger or the database.
-`start_payment` and `refund` call the provider's network and so must never run inside a
-database transaction. `parse_webhook` verifies and normalises an incoming event, keeping
-only the fields the handlers need — never the payer's identity.
+A rail (Stripe Checkout, bank transfer, staff-recorded, later PayPal or crypto) is one
+class that satisfies `PaymentProvider` and is listed in the registry
+(`solidarity.payments.providers.registry`). Its contract:
+
+- Plain dataclasses cross the boundary. A provider never touches the ledger or the
+  database, and never changes a donation: what happened to a payment is reported to the
+  donation services as a neutral outcome (`solidarity.donations.outcomes`: payment
+  succeeded, refunded, disputed, dispute closed) by the rail's event handlers.
+- `start_payment` and `refund` may call the provider's network and so must never run
+  inside a database transaction. `start_payment` moves no money.
+- `parse_webhook` verifies and normalises an incoming event, keeping only the fields the
+  handlers need — never the payer's identity — or raises WebhookRejected (a rail that
+  receives no webhooks rejects every one).
+- `refund` raises RefundNotSupported when `supports_refund` is False; otherwise it asks
+  the provider to send (part of) a paid donation back and returns the provider's refund
+  id. The refund is booked only when the provider reports it (an outcome), never here.
 """
 
 from __future__ import annotations
@@ -31,10 +43,20 @@ class ProviderUnavailable(DomainError):
     code = "provider_unavailable"
 
 
+class RefundNotSupported(DomainError):
+    """This rail cannot send money back by itself (staff refund it outside and reverse)."""
+
+    code = "refund_not_supported"
+
+
 @dataclass(frozen=True)
 class StartedPayment:
-    redirect_url: str
-    session_id: str
+    """Where the donor goes next: a hosted page (`redirect_url`), or nowhere (empty) when
+    the rail's instructions are shown on our own page (a bank transfer). `session_id` is
+    the provider's id for this attempt (a Checkout Session), or our own reference."""
+
+    redirect_url: str = ""
+    session_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -72,15 +94,29 @@ class ProviderEventData:
 
 
 class PaymentProvider(Protocol):
-    name: str
-    supports_refunds: bool
+    """One payment rail. Capabilities are class attributes the pages and services ask."""
+
+    name: str  # unique, stable: stored with every event ("stripe")
+    channels: tuple[str, ...]  # the donation channels this rail serves (donations.Channel values)
+    supports_refund: bool
     supports_recurring: bool
+    receives_webhooks: bool
 
     def start_payment(self, *, donation: Donation, language: str) -> StartedPayment:
-        """Create the hosted payment page for a pending donation. Moves no money."""
+        """Begin paying a pending donation of one of `channels`. Moves no money."""
 
     def parse_webhook(self, *, body: bytes, headers: Mapping[str, str]) -> ProviderEventData:
         """Verify and normalise one event, or raise WebhookRejected."""
 
     def refund(self, *, donation: Donation, amount: Money | None = None) -> str:
         """Ask the provider to refund (part of) a paid donation; returns the provider's refund id."""
+
+
+class RecurringPaymentProvider(PaymentProvider, Protocol):
+    """A rail with `supports_recurring`: monthly gifts it collects by itself."""
+
+    def cancel_subscription(self, *, subscription_id: str) -> None:
+        """Stop collecting a monthly gift. Raises ProviderUnavailable if it cannot."""
+
+    def change_subscription_amount(self, *, subscription_id: str, amount: Money, pledge_id: int) -> None:
+        """Collect `amount` from the next month on. Raises ProviderUnavailable if it cannot."""

@@ -89,8 +89,10 @@ def _int_or_none(value: Any) -> int | None:
 
 class StripeProvider:
     name = "stripe"
-    supports_refunds = True
+    channels: tuple[str, ...] = ("card",)
+    supports_refund = True
     supports_recurring = True
+    receives_webhooks = True
 
     def start_payment(self, *, donation: Donation, language: str) -> StartedPayment:
         monthly = donation.recurrence == "monthly"

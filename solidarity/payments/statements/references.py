@@ -10,44 +10,15 @@ matching must still compare with the references the platform issued.
 from __future__ import annotations
 
 import re
-import string
 
-_ALNUM = string.digits + string.ascii_uppercase
-_RF = re.compile(r"^RF\d{2}[0-9A-Z]{1,21}$")
-_BODY = re.compile(r"^[0-9A-Z]{1,21}$")
+# The RF arithmetic belongs to donations, which issues the references; this module only
+# finds them in what donors typed.
+from solidarity.donations.references import is_valid_rf
+
 _WORDS = re.compile(r"[0-9A-Za-z]+")
 # A reference is at most 25 characters; donors write it in groups of at least two.
 _MAX_LEN = 25
 _MAX_WORDS = 13
-
-
-def _mod97(text: str) -> int:
-    digits = "".join(str(_ALNUM.index(ch)) for ch in text)
-    return int(digits) % 97
-
-
-def rf_check_digits(body: str) -> str:
-    """The two check digits for a reference body (1 to 21 letters or digits)."""
-    body = body.upper()
-    if not _BODY.match(body):
-        raise ValueError(f"Not an ISO 11649 reference body: {body!r}.")
-    return f"{98 - _mod97(body + 'RF00'):02d}"
-
-
-def make_rf(body: str) -> str:
-    """Build the electronic form "RF" + check digits + body."""
-    return f"RF{rf_check_digits(body)}{body.upper()}"
-
-
-def normalise_rf(value: str) -> str:
-    """Upper case, without spaces or hyphens: the electronic form."""
-    return re.sub(r"[\s\-]", "", value).upper()
-
-
-def is_valid_rf(value: str) -> bool:
-    """True for a well-formed RF reference with correct check digits (any spacing or case)."""
-    ref = normalise_rf(value)
-    return bool(_RF.match(ref)) and _mod97(ref[4:] + ref[:4]) == 1
 
 
 def normalise_structured_reference(value: str) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from solidarity.core.errors import DomainError
-from solidarity.payments.exchange import import_ecb_rates
+from solidarity.rates.exchange import import_ecb_rates
 
 MAX_BYTES = 20 * 1024 * 1024
 

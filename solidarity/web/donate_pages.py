@@ -1,11 +1,15 @@
 """Donor pages: the donate form, bank transfer instructions, thank-you, receipt check and
-the secret page of a monthly gift. All are donor-specific: never cached, never logged."""
+the secret page of a monthly gift. All are donor-specific: never cached, never logged.
+
+HTTP only, above payments and donations: a donation is opened once `payments.channels`
+says its rail is on and sent to the rail by `payments.checkout`; monthly gifts are
+changed through `payments.subscriptions`.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,18 +21,18 @@ from django.views.decorators.http import require_http_methods
 from solidarity.campaigns.models import Campaign, CampaignStatus
 from solidarity.campaigns.selectors import public_campaign
 from solidarity.core.errors import DomainError
-from solidarity.donations import pledges
-from solidarity.donations.donate_form import DonateForm
 from solidarity.donations.intents import DonationIntent, create_donation_intent, unseal_once
 from solidarity.donations.models import Channel, Donation, DonationStatus, Pledge
 from solidarity.donations.receipts import hash_receipt_code
+from solidarity.donations.references import format_reference
+from solidarity.payments import checkout, subscriptions
 from solidarity.payments.card_testing import allow_checkout
-from solidarity.payments.channels import channel_states
+from solidarity.payments.channels import channel_states, require_channel_on
 from solidarity.payments.models import CardPayment
-from solidarity.payments.providers.bank_transfer import epc_qr_svg, format_reference, foundation_account
+from solidarity.payments.providers.bank_transfer import epc_qr_svg, foundation_account
 from solidarity.payments.providers.base import ProviderUnavailable
-from solidarity.payments.providers.stripe import StripeProvider
 from solidarity.transparency.receipts import receipt_status
+from solidarity.web.donate_form import DonateForm
 
 
 def _campaign_or_404(slug: str) -> Campaign:
@@ -81,6 +85,7 @@ def donate(request: HttpRequest, slug: str) -> HttpResponse:
             response["Retry-After"] = str(decision.retry_after)
             return response
     try:
+        require_channel_on(data["channel"])
         intent = create_donation_intent(
             campaign=campaign,
             amount=data["money"],
@@ -102,12 +107,9 @@ def _start_card_payment(
 ) -> HttpResponse:
     donation = intent.donation
     try:
-        started = StripeProvider().start_payment(donation=donation, language=get_language() or "en")
-    except ProviderUnavailable as exc:
-        Donation.objects.filter(pk=donation.pk).update(status=DonationStatus.EXPIRED, sealed_secret="")
+        started = checkout.start_payment(donation=donation, language=get_language() or "en")
+    except ProviderUnavailable as exc:  # the donation has expired
         return _render_form(request, campaign, form, status=503, error=exc.message)
-    with transaction.atomic():
-        CardPayment.objects.update_or_create(donation=donation, defaults={"checkout_session_id": started.session_id})
     return HttpResponseRedirect(started.redirect_url, status=303)
 
 
@@ -186,10 +188,10 @@ def manage_pledge(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         try:
             if request.POST.get("action") == "cancel":
-                pledges.cancel_pledge(pledge=pledge)
+                subscriptions.cancel_monthly_gift(pledge=pledge)
                 message = _("Your monthly gift is cancelled. No further payments will be taken.")
             elif request.POST.get("action") == "change":
-                pledges.change_pledge_amount(pledge=pledge, amount_text=request.POST.get("amount", ""))
+                subscriptions.change_monthly_amount(pledge=pledge, amount_text=request.POST.get("amount", ""))
                 message = _("The monthly amount is changed from the next payment on.")
         except DomainError as exc:
             error = exc.message

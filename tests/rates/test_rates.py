@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from solidarity.core.money import Money
-from solidarity.payments.exchange import NoExchangeRate, convert, exchange_rate
-from solidarity.payments.models import ExchangeRate
+from solidarity.rates.exchange import NoExchangeRate, convert, exchange_rate
+from solidarity.rates.models import ExchangeRate
 
 pytestmark = pytest.mark.django_db
 SHARED_ECB = (

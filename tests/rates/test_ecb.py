@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from solidarity.payments.rates import EcbRate, RatesError, parse_ecb_rates
-
-from .statement_files import EDGE, shared_file
+from solidarity.rates.ecb import EcbRate, parse_ecb_rates
+from solidarity.rates.errors import RatesError
+from tests.payments.statement_files import EDGE, shared_file
 
 
 def test_shared_daily_file() -> None:

@@ -1,6 +1,8 @@
+"""The donor pages' URLs (names under the "donations" namespace, as before the move)."""
+
 from django.urls import path
 
-from solidarity.donations import views
+from solidarity.web import donate_pages as views
 
 app_name = "donations"
 urlpatterns = [

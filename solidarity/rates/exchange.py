@@ -6,9 +6,12 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 
+from django.db import transaction
+
 from solidarity.core.errors import DomainError
 from solidarity.core.money import Money, minor_exponent
-from solidarity.payments.models import ExchangeRate
+from solidarity.rates.ecb import parse_ecb_rates
+from solidarity.rates.models import ExchangeRate
 
 # How old a rate may be before conversion refuses it (weekends and holidays have none).
 MAX_RATE_AGE_DAYS = 10
@@ -75,10 +78,6 @@ def import_ecb_rates(data: bytes, *, source: str = "ECB") -> tuple[int, int]:
     Idempotent: a day's rate for a currency is stored once; a file that restates it with
     a different value is refused rather than silently rewriting history.
     """
-    from django.db import transaction
-
-    from solidarity.payments.rates.ecb import parse_ecb_rates
-
     rates = parse_ecb_rates(data)
     new = known = 0
     with transaction.atomic():
