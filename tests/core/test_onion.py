@@ -50,3 +50,11 @@ def test_clearnet_keeps_the_https_redirect_hsts_and_announces_the_onion(producti
 def test_a_lookalike_host_is_not_treated_as_the_onion(production) -> None:
     response = Client(HTTP_HOST=f"{ONION}.evil.example").get("/en/")
     assert response.status_code == 400  # not an allowed host, and never served without https
+
+
+def test_the_deploy_check_stands_in_for_djangos_security_middleware_check(settings) -> None:
+    from solidarity.core.checks import check_site_security_middleware
+
+    assert check_site_security_middleware() == []
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if not m.endswith("SiteSecurityMiddleware")]
+    assert [w.id for w in check_site_security_middleware()] == ["solidarity.W001"]

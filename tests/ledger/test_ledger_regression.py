@@ -29,7 +29,7 @@ from solidarity.donations.intents import create_donation_intent
 from solidarity.donations.services import record_staff_donation, reverse_donation
 from solidarity.ledger.models import AccountPurpose, Posting
 from solidarity.ledger.verification import verify_ledger
-from solidarity.payments.models import ExchangeRate
+from solidarity.rates.models import ExchangeRate
 from tests.factories import NeedFactory, UserFactory, active_campaign
 
 pytestmark = pytest.mark.django_db
