@@ -30,6 +30,7 @@ test: setup lint e2e-deps
 lint: setup
 	$(VENV)/bin/ruff check solidarity tests bench deploy
 	$(VENV)/bin/mypy solidarity
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/bandit -q -c pyproject.toml -r solidarity --severity-level medium
 
 ## check-deploy: Django's deployment checks under production settings (throw-away keys)

@@ -20,6 +20,6 @@ urlpatterns += i18n_patterns(
     path("", include(web_urls.campaigns)),
     path("", include("solidarity.web.donate_urls")),
     path("", include(web_urls.transparency)),
-    path("", include("solidarity.helprequests.urls")),
+    path("", include("solidarity.web.help_urls")),
     prefix_default_language=True,
 )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from solidarity.helprequests import views
+from solidarity.web import help_pages as views
 
 app_name = "helprequests"
 urlpatterns = [
