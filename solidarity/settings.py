@@ -115,6 +115,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
     )
+# The owner role that runs `manage.py migrate` (and then grants the runtime role in
+# DATABASE_URL its privileges); only the migrate step has it, never the app or the
+# worker. Empty: migrate connects with DATABASE_URL (development). docs/deployment.md.
+DATABASE_OWNER_URL = os.environ.get("DATABASE_OWNER_URL", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background tasks (sealing the public log, cron-like jobs) are stored in the database and
