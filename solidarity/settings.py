@@ -228,6 +228,9 @@ SOLIDARITY_MAX_DONATION_BY_CURRENCY: dict[str, Decimal] = {
     "HUF": Decimal("40000000"),
 }
 SOLIDARITY_SITE_NAME = os.environ.get("SOLIDARITY_SITE_NAME", "Solidarity")
+# `/readyz` fails when the last ledger verification (`manage.py verify_ledger`, hourly by
+# the solidarity-cron-verify_ledger timer) failed or is older than this many seconds.
+SOLIDARITY_VERIFICATION_MAX_AGE = int(os.environ.get("SOLIDARITY_VERIFICATION_MAX_AGE", str(2 * 3600)))
 # Seconds a shared cache (nginx's microcache) may serve an anonymous reader page: this is
 # how stale a campaign total may be after a donation (solidarity/core/caching.py).
 SOLIDARITY_READER_MAX_AGE = int(os.environ.get("SOLIDARITY_READER_MAX_AGE", "5"))
