@@ -10,7 +10,10 @@ PostgreSQL and Redis, plus a task worker (`manage.py db_worker`).
 Everything it writes (rendered nginx config, pid files, logs, keys, static files) lies
 under build/prod/. It uses its own PostgreSQL database (`solidarity_prod`), migrated and
 loaded with the demo data, and its own Redis database number, so it never touches the
-development or test data. The same `Stack` class is imported by bench/ and tests/faults/
+development or test data. As in production, the app server and the worker connect as a
+runtime role (`solidarity_prod_app`) that may only SELECT and INSERT the ledger, public
+log and audit log; `migrate` runs as the owner role (`solidarity_prod_owner`) and grants
+it (docs/deployment.md). The same `Stack` class is imported by bench/ and tests/faults/
 to start what they need.
 
 This is a local stand-in for the systemd units in deploy/systemd/, with the same
@@ -46,6 +49,9 @@ POSTGRES_URL = os.environ.get("SOLIDARITY_PROD_POSTGRES", "postgres://postgres@1
 # the connection is refused at once and the webhook goes on without the fee.
 REFUSING_STRIPE_API = "http://127.0.0.1:9"
 WEBHOOK_SECRET = "whsec_prodlocal_not_a_real_secret"  # noqa: S105 - local stack only
+# The two database roles (cluster-wide, shared by every local stack and its templates).
+OWNER_ROLE, RUNTIME_ROLE = "solidarity_prod_owner", "solidarity_prod_app"
+ROLE_PASSWORD = "prodlocal-not-a-secret"  # noqa: S105 - local stack only
 
 APP_SERVERS = ("granian", "gunicorn-sync", "gunicorn-gthread")
 # The task worker's CPU priority relative to the app server (solidarity-worker@.service).
@@ -165,7 +171,14 @@ class Stack:
 
     @property
     def database_url(self) -> str:
+        """The superuser's connection to the stack's database (for tests and benchmarks)."""
         return f"{self.postgres_url}/{self.database}"
+
+    def role_url(self, role: str) -> str:
+        """The stack's database as `role` (same server as postgres_url)."""
+        scheme, _, rest = self.postgres_url.partition("://")
+        host = rest.rpartition("@")[2]
+        return f"{scheme}://{role}:{ROLE_PASSWORD}@{host}/{self.database}"
 
     def _secret(self, name: str, make: str) -> str:
         """A key generated once per build folder and kept there (mode 600)."""
@@ -195,7 +208,7 @@ class Stack:
                 ),
                 "SOLIDARITY_LOG_ORIGIN": f"127.0.0.1:{self.http_port}/public-log",
                 "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-                "DATABASE_URL": self.database_url,
+                "DATABASE_URL": self.role_url(RUNTIME_ROLE),
                 "DATABASE_CONN_MAX_AGE": "60",
                 "REDIS_URL": self.redis_url,
                 "DJANGO_STATIC_ROOT": str(self.build / "static"),
@@ -222,11 +235,20 @@ class Stack:
         return env
 
     # -- one-off steps ----------------------------------------------------------------------
-    def manage(self, *args: str, check: bool = True, quiet: bool = False) -> subprocess.CompletedProcess[str]:
+    def manage(
+        self, *args: str, check: bool = True, quiet: bool = False, role: str = "runtime"
+    ) -> subprocess.CompletedProcess[str]:
+        """Run a management command as the runtime role, or with `role="owner"` with
+        DATABASE_OWNER_URL set (what `migrate` needs), or as the superuser (bulk loading)."""
+        overrides = {
+            "runtime": {},
+            "owner": {"DATABASE_OWNER_URL": self.role_url(OWNER_ROLE)},
+            "superuser": {"DATABASE_URL": self.database_url},
+        }[role]
         return subprocess.run(
             [str(PYTHON), str(ROOT / "manage.py"), *args],
             cwd=ROOT,
-            env=self.env(),
+            env=self.env(**overrides),
             check=check,
             text=True,
             capture_output=quiet,
@@ -245,19 +267,53 @@ class Stack:
                 )
                 conn.execute(f'DROP DATABASE "{self.database}"')
                 exists = None
+            for role in (OWNER_ROLE, RUNTIME_ROLE):
+                known = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role]).fetchone()
+                verb = "ALTER" if known else "CREATE"
+                conn.execute(f"{verb} ROLE {role} LOGIN NOSUPERUSER PASSWORD '{ROLE_PASSWORD}'")
             if not exists:
-                conn.execute(f'CREATE DATABASE "{self.database}"' + (f' TEMPLATE "{template}"' if template else ""))
+                conn.execute(
+                    f'CREATE DATABASE "{self.database}" OWNER {OWNER_ROLE}'
+                    + (f' TEMPLATE "{template}"' if template else "")
+                )
+        self._give_to_owner()
+
+    def _give_to_owner(self) -> None:
+        """Make the owner role own the database and its objects (a database from before the
+        two roles, or copied from a template, may belong to the superuser)."""
+        import psycopg
+
+        with psycopg.connect(self.database_url, autocommit=True) as conn:
+            conn.execute(f'ALTER DATABASE "{self.database}" OWNER TO {OWNER_ROLE}')
+            conn.execute(f"ALTER SCHEMA public OWNER TO {OWNER_ROLE}")
+            tables = conn.execute(
+                "SELECT c.oid::regclass::text FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace "
+                "AND c.relkind IN ('r', 'p', 'v', 'm') AND pg_get_userbyid(c.relowner) <> %s",
+                [OWNER_ROLE],
+            ).fetchall()
+            for (table,) in tables:
+                conn.execute(f"ALTER TABLE {table} OWNER TO {OWNER_ROLE}")
+            functions = conn.execute(
+                "SELECT p.oid::regprocedure::text FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace "
+                "AND pg_get_userbyid(p.proowner) <> %s",
+                [OWNER_ROLE],
+            ).fetchall()
+            for (function,) in functions:
+                conn.execute(f"ALTER FUNCTION {function} OWNER TO {OWNER_ROLE}")
 
     def prepare(self, *, fresh: bool = False, demo: bool = True) -> None:
         """Database, migrations, static files and (optionally) the demo data."""
         for folder in (self.build, self.logs, self.run, self.build / "cache", self.build / "media"):
             folder.mkdir(parents=True, exist_ok=True)
         self.create_database(fresh=fresh)
-        self.manage("migrate", "--noinput", quiet=True)
+        self.manage("migrate", "--noinput", quiet=True, role="owner")
         self.manage("collectstatic", "--noinput", quiet=True)
         if demo:
             result = self.manage("load_demo", quiet=True)
             (self.build / "demo-login.txt").write_text(result.stdout)
+        # The first verification, as the hourly timer would run it: /readyz needs one.
+        self.manage("seal_log", quiet=True)
+        self.manage("verify_ledger", quiet=True)
 
     # -- processes ------------------------------------------------------------------------
     def _spawn(self, name: str, command: Sequence[str], *, env: dict[str, str] | None = None) -> int:

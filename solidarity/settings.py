@@ -121,6 +121,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
     )
+# The owner role that runs `manage.py migrate` (and then grants the runtime role in
+# DATABASE_URL its privileges); only the migrate step has it, never the app or the
+# worker. Empty: migrate connects with DATABASE_URL (development). docs/deployment.md.
+DATABASE_OWNER_URL = os.environ.get("DATABASE_OWNER_URL", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background tasks (sealing the public log, cron-like jobs) are stored in the database and
@@ -239,6 +243,9 @@ SOLIDARITY_MAX_DONATION_BY_CURRENCY: dict[str, Decimal] = {
     "HUF": Decimal("40000000"),
 }
 SOLIDARITY_SITE_NAME = os.environ.get("SOLIDARITY_SITE_NAME", "Solidarity")
+# `/readyz` fails when the last ledger verification (`manage.py verify_ledger`, hourly by
+# the solidarity-cron-verify_ledger timer) failed or is older than this many seconds.
+SOLIDARITY_VERIFICATION_MAX_AGE = int(os.environ.get("SOLIDARITY_VERIFICATION_MAX_AGE", str(2 * 3600)))
 # Seconds a shared cache (nginx's microcache) may serve an anonymous reader page: this is
 # how stale a campaign total may be after a donation (solidarity/core/caching.py).
 SOLIDARITY_READER_MAX_AGE = int(os.environ.get("SOLIDARITY_READER_MAX_AGE", "5"))

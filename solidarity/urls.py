@@ -5,10 +5,13 @@ from django.urls import include, path
 from solidarity.api.api import api
 from solidarity.web import urls as web_urls
 from solidarity.web.badge import campaign_badge
+from solidarity.web.health import healthz, readyz
 from solidarity.web.site_pages import root
 
 urlpatterns = [
     path("", root, name="root"),
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("staff/", admin.site.urls),
     path("payments/", include("solidarity.payments.urls")),
     path("public-log/", include(web_urls.public_log)),

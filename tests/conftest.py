@@ -24,3 +24,24 @@ def campaign(db: Any) -> Any:
 def on_postgres() -> None:
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (set DATABASE_URL)")
+
+
+def pytest_configure(config: Any) -> None:
+    """Let transactional tests empty the database on PostgreSQL despite the TRUNCATE guards.
+
+    Django's flush (run after each `transaction=True` test) truncates every table; the
+    append-only tables refuse TRUNCATE by trigger (ledger migration 0008). The test
+    database user is a superuser, so the flush skips triggers for its own transaction, as
+    only a superuser can; the application's roles cannot (tests/ledger/test_database_roles.py).
+    """
+    try:
+        from django.db.backends.postgresql.operations import DatabaseOperations
+    except ImportError:  # no psycopg: SQLite only
+        return
+    flush = DatabaseOperations.sql_flush
+
+    def sql_flush(self: Any, style: Any, tables: Any, **kwargs: Any) -> list[str]:
+        statements = flush(self, style, tables, **kwargs)
+        return ["SET LOCAL session_replication_role = replica", *statements] if statements else statements
+
+    DatabaseOperations.sql_flush = sql_flush  # type: ignore[method-assign]

@@ -127,3 +127,22 @@ class Posting(AppendOnlyModel):
     @property
     def money(self) -> Money:
         return Money.from_minor(self.amount_minor, self.currency)
+
+
+class VerificationRun(models.Model):
+    """The outcome of one `verify_ledger` run (scheduled hourly): the back office's alarm and
+    `/readyz` read the latest. Problems name transactions and log entries, never people."""
+
+    checked_at = models.DateTimeField(db_index=True)
+    ok = models.BooleanField()
+    problem_count = models.PositiveIntegerField(default=0)
+    first_problem = models.TextField(blank=True)
+    transactions = models.PositiveBigIntegerField(default=0)
+    postings = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-checked_at", "-id"]
+        get_latest_by = ["checked_at", "id"]
+
+    def __str__(self) -> str:
+        return f"verification at {self.checked_at:%Y-%m-%d %H:%M}: {'ok' if self.ok else 'FAILED'}"

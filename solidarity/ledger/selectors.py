@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, Sum
 
 from solidarity.core.money import Money
-from solidarity.ledger.models import Account, AccountPurpose, Posting, Transaction, TransactionKind
+from solidarity.ledger.models import Account, AccountPurpose, Posting, Transaction, TransactionKind, VerificationRun
 
 # Transactions that bring money into an owner's account (or take it back out again, negatively).
 INFLOW_KINDS = [TransactionKind.DONATION, TransactionKind.REFUND, TransactionKind.CHARGEBACK, TransactionKind.FX]
@@ -93,3 +93,8 @@ def collected_by_currency() -> list[Money]:
 def donation_count() -> int:
     """Donations in the ledger that have not been reversed."""
     return Transaction.objects.filter(kind=TransactionKind.DONATION, reversed_by__isnull=True).count()
+
+
+def latest_verification() -> VerificationRun | None:
+    """The most recent `verify_ledger` outcome, or None before the first run."""
+    return VerificationRun.objects.order_by("-checked_at", "-id").first()

@@ -6,13 +6,19 @@ the offending transaction so an operator can find it.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.db import transaction
 from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
 
-from solidarity.ledger.models import FOUNDATION, Posting, Transaction, TransactionKind
+from solidarity.ledger.models import FOUNDATION, Posting, Transaction, TransactionKind, VerificationRun
+
+# One ERROR line per failed run, for whatever watches the logs; it names rows, never people.
+alarm_log = logging.getLogger("solidarity.verification")
 
 # Checks of the apps above the ledger (that donations agree with their transactions, that
 # the public log was not rewritten…): each takes the problem limit and returns problems.
@@ -86,6 +92,30 @@ def verify_ledger(*, limit: int = 50) -> VerificationReport:
     for check in _checks:
         report.problems.extend(check(limit))
     return report
+
+
+def record_verification(*, limit: int = 50) -> tuple[VerificationRun, VerificationReport]:
+    """Run `verify_ledger` and store its outcome as the latest `VerificationRun`.
+
+    The scheduled entry point (`manage.py verify_ledger`, hourly): a failure raises the
+    back office's red banner and fails `/readyz` until a later run passes, and logs one
+    ERROR line here.
+    """
+    report = verify_ledger(limit=limit)
+    with transaction.atomic():
+        run = VerificationRun.objects.create(
+            checked_at=timezone.now(),
+            ok=report.ok,
+            problem_count=len(report.problems),
+            first_problem=report.problems[0] if report.problems else "",
+            transactions=report.transactions,
+            postings=report.postings,
+        )
+    if not report.ok:
+        alarm_log.error(
+            "ledger verification failed: %d problem(s); first: %s", len(report.problems), report.problems[0]
+        )
+    return run, report
 
 
 def _check_reversals(report: VerificationReport, limit: int) -> None:

@@ -50,7 +50,7 @@ def _changed(stored: str, fresh: bytes) -> str:
     return ", ".join(keys) + " changed" if keys else "encoding changed"
 
 
-def _check_checkpoint(checkpoint: Mapping[str, Any], root: str, first: int, key: LogKey) -> list[str]:
+def _check_checkpoint(checkpoint: Mapping[str, Any], root: str, first_bad: int | None, key: LogKey) -> list[str]:
     size = checkpoint["tree_size"]
     name = f"checkpoint at tree size {size}"
     problems = []
@@ -64,7 +64,15 @@ def _check_checkpoint(checkpoint: Mapping[str, Any], root: str, first: int, key:
         if body.origin != key.origin:
             problems.append(f"{name}: signed for log {body.origin!r}, not {key.origin!r}")
     if root != checkpoint["root_hash"]:
-        problems.append(f"{name}: root hash does not match log entries #{first}–#{size - 1}")
+        # The checkpoint before matched, so the rewritten leaf lies after it: the first entry
+        # since then that disagrees with its leaf hash or the ledger is the one.
+        if first_bad is not None:
+            problems.append(f"{name}: root hash does not match; the first bad entry is log entry #{first_bad}")
+        else:
+            problems.append(
+                f"{name}: its signed root hash does not match the log, though every entry matches its leaf hash "
+                "and the ledger (a forged checkpoint, or entries rewritten with their hashes and rows)"
+            )
     return problems
 
 
@@ -74,11 +82,13 @@ def audit_public_log(*, limit: int = 50) -> list[str]:
     key = signing_key() if checkpoints else None
     problems: list[str] = []
     compact = CompactRange()
-    expected, covered, broken = 0, 0, False
+    expected, broken = 0, False
+    first_bad: int | None = None  # the first entry with a problem since the last checkpoint
     for rows in _entry_chunks():
         txns, postings = load_public_rows(row["transaction_id"] for row in rows)
         for row in rows:
             index, txn_id, stored = row["index"], row["transaction_id"], row["entry"]
+            before = len(problems)
             if index != expected:
                 problems.append(f"log entry #{expected}: missing (the next stored entry is #{index})")
                 broken, expected = True, index
@@ -99,12 +109,14 @@ def audit_public_log(*, limit: int = 50) -> list[str]:
             except ValueError:
                 problems.append(f"{name}: the stored leaf hash is not a SHA-256 hash")
                 broken = True
+            if first_bad is None and len(problems) > before:
+                first_bad = index
             expected += 1
             while key and not broken and checkpoints and checkpoints[0]["tree_size"] <= compact.size:
                 checkpoint = checkpoints.pop(0)
                 if checkpoint["tree_size"] == compact.size:
-                    problems.extend(_check_checkpoint(checkpoint, compact.root().hex(), covered, key))
-                    covered = compact.size
+                    problems.extend(_check_checkpoint(checkpoint, compact.root().hex(), first_bad, key))
+                    first_bad = None
             if len(problems) >= limit:
                 return problems[:limit]
     beyond = [c for c in checkpoints if c["tree_size"] > expected]

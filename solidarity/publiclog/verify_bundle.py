@@ -46,6 +46,8 @@ class BundleReport:
     tree_size: int = 0
     root_hash: str = ""
     problems: list[str] = field(default_factory=list)
+    # Indices of entries whose stated leaf hash does not match their bytes.
+    bad_entries: list[int] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -133,6 +135,7 @@ def _read_entries(directory: Path, report: BundleReport) -> MerkleTree:
             computed = leaf_hash(entry)
             if computed.hex() != stated:
                 report.problems.append(f"entry #{position}: leaf hash does not match its bytes")
+                report.bad_entries.append(position)
             tree.append(computed)
     return tree
 
@@ -160,7 +163,11 @@ def verify_bundle(
     except _Unreadable as exc:
         report.problems.append(f"previous bundle: {exc}")
         return report
-    _check_extends(tree, kept, report)
+    try:
+        old_tree = _read_entries(Path(previous), BundleReport()) if previous is not None else None
+    except _Unreadable:
+        old_tree = None  # a reader may keep only the checkpoints of an older bundle
+    _check_extends(tree, kept, report, old_tree)
     report.entries = len(tree)
     latest = checkpoints[-1].tree_size if checkpoints else 0
     if len(tree) < latest:
@@ -173,16 +180,28 @@ def verify_bundle(
     return report
 
 
-def _check_extends(tree: MerkleTree, kept: list[CheckpointBody], report: BundleReport) -> None:
+def _check_extends(
+    tree: MerkleTree, kept: list[CheckpointBody], report: BundleReport, old_tree: MerkleTree | None
+) -> None:
     for body in kept:
+        name = f"previous checkpoint at tree size {body.tree_size}"
         if body.tree_size > len(tree):
-            report.problems.append(f"previous checkpoint at tree size {body.tree_size}: beyond this bundle's log")
+            report.problems.append(f"{name}: beyond this bundle's log")
             return
         if tree.root(body.tree_size) != body.root_hash:
-            report.problems.append(
-                f"previous checkpoint at tree size {body.tree_size}: this bundle rewrote entries #0–#{body.tree_size - 1}"
-            )
+            changed = _first_difference(tree, old_tree, body) if old_tree is not None else None
+            if changed is not None:
+                report.problems.append(f"{name}: this bundle rewrote entry #{changed}")
+            else:
+                report.problems.append(f"{name}: this bundle rewrote an entry before #{body.tree_size}")
             return
+
+
+def _first_difference(tree: MerkleTree, old_tree: MerkleTree, body: CheckpointBody) -> int | None:
+    """The first entry that differs from the older bundle, if that bundle's own entries hold."""
+    if len(old_tree) < body.tree_size or old_tree.root(body.tree_size) != body.root_hash:
+        return None
+    return next((i for i in range(body.tree_size) if tree.leaf(i) != old_tree.leaf(i)), None)
 
 
 def _check_roots(tree: MerkleTree, checkpoints: list[CheckpointBody], report: BundleReport) -> CheckpointBody | None:
@@ -193,9 +212,18 @@ def _check_roots(tree: MerkleTree, checkpoints: list[CheckpointBody], report: Bu
             break
         first = prior.tree_size if prior else 0
         if tree.root(body.tree_size) != body.root_hash:
-            report.problems.append(
-                f"checkpoint at tree size {body.tree_size}: root hash does not match entries #{first}–#{body.tree_size - 1}"
-            )
+            # The checkpoint before matched: the rewritten entry comes after it.
+            bad = [i for i in report.bad_entries if first <= i < body.tree_size]
+            if bad:
+                report.problems.append(
+                    f"checkpoint at tree size {body.tree_size}: root hash does not match; the first bad entry is #{bad[0]}"
+                )
+            else:
+                report.problems.append(
+                    f"checkpoint at tree size {body.tree_size}: its signed root hash does not match the entries, "
+                    "though every entry matches its leaf hash (a forged checkpoint, or entries rewritten with "
+                    "their hashes: check against an older bundle with --previous)"
+                )
             break
         if prior is not None:
             proof = tree.consistency_proof(prior.tree_size, body.tree_size)

@@ -37,7 +37,17 @@ def _wait(condition, timeout: float, what: str) -> None:
 
 def test_next_run_finishes_sealing_after_the_worker_is_killed(stack_factory) -> None:
     stack = stack_factory("sealcrash", base_port=8299)
-    stack.manage("generate_load_data", "--campaigns", "20", "--postings", "60000", "--force", "--yes", quiet=True)
+    stack.manage(
+        "generate_load_data",
+        "--campaigns",
+        "20",
+        "--postings",
+        "60000",
+        "--force",
+        "--yes",
+        quiet=True,
+        role="superuser",
+    )
     entries, transactions, checkpoints = LogEntry._meta.db_table, Transaction._meta.db_table, Checkpoint._meta.db_table
     with psycopg.connect(stack.database_url, autocommit=True) as conn:
         total = _count(conn, transactions)

@@ -138,8 +138,22 @@ def test_a_consistently_rewritten_entry_still_breaks_the_signed_root(sealed, cap
             "UPDATE ledger_logentry SET entry = %s, leaf_hash = %s WHERE id = %s",
             [forged.decode(), leaf_hash(forged).hex(), target.pk],
         )
-    err = _fails_naming(capsys, "checkpoint at tree size 4: root hash does not match log entries #0–#3")
+    err = _fails_naming(
+        capsys, "checkpoint at tree size 4: its signed root hash does not match the log, though every entry matches"
+    )
     assert "log entry #" not in err  # the rows agree with each other; only the signature remembers
+
+
+def test_a_rewritten_entry_and_leaf_hash_name_the_entry_not_a_range(sealed, capsys) -> None:
+    target = sealed[2]
+    forged = target.entry.replace("2000", "4000").encode()
+    with connection.cursor() as cur:
+        _unguarded(cur, "ledger_logentry")
+        cur.execute(
+            "UPDATE ledger_logentry SET entry = %s, leaf_hash = %s WHERE id = %s",
+            [forged.decode(), leaf_hash(forged).hex(), target.pk],
+        )
+    _fails_naming(capsys, "checkpoint at tree size 4: root hash does not match; the first bad entry is log entry #2")
 
 
 def test_a_rewritten_checkpoint_is_named(sealed, capsys) -> None:

@@ -4,14 +4,18 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from solidarity.ledger.verification import verify_ledger
+from solidarity.ledger.verification import record_verification
 
 
 class Command(BaseCommand):
-    help = "Check every ledger invariant; exit non-zero naming each offending transaction."
+    help = (
+        "Check every ledger invariant and the public log; exit non-zero naming each offending "
+        "transaction or log entry. Each run is recorded: the latest failed run shows a red banner "
+        "in the back office and fails /readyz (run hourly by solidarity-cron-verify_ledger.timer)."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        report = verify_ledger()
+        _, report = record_verification()
         if not report.ok:
             for problem in report.problems:
                 self.stderr.write(problem)
