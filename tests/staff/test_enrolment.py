@@ -13,7 +13,7 @@ from django.test import Client
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from solidarity.staff.enrolment import invite_to_enrol
+from solidarity.staff.enrolment import invite_to_enrol, reset_second_factors
 from solidarity.staff.models import AuditEntry, EnrolmentInvitation, RecoveryCode, RecoveryCodeDevice
 from tests.factories import UserFactory
 from tests.staff.second_step import ENROLMENT_PATH, code, password_login, verified_login
@@ -249,3 +249,24 @@ def test_a_link_for_an_account_with_a_device_asks_for_that_device_first(client, 
     verified = client.post(response["Location"], {"token": code(phone)})
     assert verified.status_code == 302 and verified["Location"] == link
     assert "Set up your second factor" in client.get(link).content.decode()
+
+
+def test_a_wrong_first_code_keeps_the_link_and_confirms_nothing(client, admin_user) -> None:
+    boris = UserFactory(username="boris")
+    link = invite_to_enrol(user=boris, created_by=admin_user)
+    password_login(client, "boris", next_path=link)
+    client.get(link)
+    device = TOTPDevice.objects.get(user=boris)
+    wrong = client.post(link, {"token": "000000" if code(device) != "000000" else "111111"})
+    assert wrong.status_code == 200 and "not valid" in wrong.content.decode()
+    assert not TOTPDevice.objects.filter(user=boris, confirmed=True).exists()
+    assert EnrolmentInvitation.objects.get(user=boris).used_at is None
+    assert client.get("/staff/").status_code == 302
+
+
+def test_a_reset_ends_the_verification_of_sessions_opened_with_the_removed_device(client, admin_user) -> None:
+    boris = UserFactory(username="boris")
+    enrol_through(client, invite_to_enrol(user=boris, created_by=admin_user), "boris")
+    assert client.get("/staff/").status_code == 200
+    reset_second_factors(user=boris, reset_by=admin_user)
+    assert client.get("/staff/").status_code == 302
