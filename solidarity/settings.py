@@ -275,6 +275,9 @@ SOLIDARITY_WEBHOOK_APPLY = os.environ.get("SOLIDARITY_WEBHOOK_APPLY", "request")
 if SOLIDARITY_WEBHOOK_APPLY not in ("request", "worker"):
     raise RuntimeError("SOLIDARITY_WEBHOOK_APPLY must be 'request' or 'worker'")
 SOLIDARITY_PUBLIC_URL = os.environ.get("SOLIDARITY_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# A staff member enrols a second factor only through a one-time link an admin creates
+# (`manage.py invite_staff` or the users page); the link stops working after this long.
+SOLIDARITY_ENROLMENT_LINK_HOURS = int(os.environ.get("SOLIDARITY_ENROLMENT_LINK_HOURS", "72"))
 
 # The foundation's bank account shown for transfers.
 BANK_ACCOUNT_HOLDER = os.environ.get("BANK_ACCOUNT_HOLDER", "Solidarity Foundation")

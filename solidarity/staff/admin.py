@@ -1,11 +1,21 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from django.contrib import admin
-from django.http import HttpRequest
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
 
+from solidarity.core.errors import DomainError
+from solidarity.staff.enrolment import invite_to_enrol, reset_second_factors
 from solidarity.staff.models import AuditEntry
+from solidarity.staff.roles import Role, has_role
 
 
 @admin.register(AuditEntry)
@@ -22,3 +32,49 @@ class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class StaffUserAdmin(UserAdmin):  # type: ignore[type-arg]
+    """Users, plus the second-factor actions: send an enrolment link, reset lost devices."""
+
+    actions = ["send_enrolment_link", "reset_second_factors"]
+
+    def has_manage_second_factors_permission(self, request: HttpRequest) -> bool:
+        return has_role(request.user, Role.ADMIN)
+
+    @admin.action(description=_("Send enrolment link"), permissions=["manage_second_factors"])
+    def send_enrolment_link(self, request: HttpRequest, queryset: QuerySet[Any]) -> HttpResponse | None:
+        return self._show_links(request, queryset, lambda user: invite_to_enrol(user=user, created_by=request.user))
+
+    @admin.action(
+        description=_("Reset second factors (lost device) and send a new enrolment link"),
+        permissions=["manage_second_factors"],
+    )
+    def reset_second_factors(self, request: HttpRequest, queryset: QuerySet[Any]) -> HttpResponse | None:
+        return self._show_links(request, queryset, lambda user: reset_second_factors(user=user, reset_by=request.user))
+
+    def _show_links(
+        self, request: HttpRequest, queryset: QuerySet[Any], make_link: Callable[[Any], str]
+    ) -> HttpResponse | None:
+        links = []
+        for user in queryset.order_by("username"):
+            try:
+                links.append((user.get_username(), request.build_absolute_uri(make_link(user))))
+            except DomainError as refused:
+                self.message_user(request, f"{user.get_username()}: {refused.message}", messages.ERROR)
+        if not links:
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Enrolment links"),
+            "links": links,
+            "hours": settings.SOLIDARITY_ENROLMENT_LINK_HOURS,
+        }
+        response = TemplateResponse(request, "admin/enrolment_links.html", context)
+        response["Cache-Control"] = "no-store"
+        return response

@@ -1,8 +1,9 @@
-"""The back office: Django admin behind a password AND a second factor (TOTP).
+"""The back office: Django admin behind a password AND a second factor (TOTP or a recovery code).
 
 Every admin page, and every staff action behind it, requires `request.user.is_verified()`
-(django-otp). A staff member without a confirmed device is taken to enrol one on first
-login; there is no way around the second step.
+(django-otp). A password alone never enrols a device: a staff member without one enrols
+through a one-time invitation link an admin created (`/staff/enrol/<token>/`), after their
+password login; there is no way around the second step.
 """
 
 from __future__ import annotations
@@ -16,12 +17,20 @@ from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, URLResolver, path, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import Resolver404, URLPattern, URLResolver, path, resolve, reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext_lazy as _
 from django_otp import login as otp_login
 
+from solidarity.staff.enrolment import (
+    EnrolmentCodeRefused,
+    InvitationRefused,
+    complete_enrolment,
+    open_invitation,
+    pending_authenticator,
+)
 from solidarity.staff.login_guard import is_locked_out
-from solidarity.staff.two_factor import confirm_device, device_to_verify
+from solidarity.staff.two_factor import has_second_factor, verify_second_factor
 
 
 def _verified(user: Any) -> bool:
@@ -34,14 +43,27 @@ class ThrottledAuthenticationForm(AdminAuthenticationForm):
         username = self.data.get("username", "")
         if username and is_locked_out(str(username)):
             raise forms.ValidationError(
-                "Too many failed attempts for this account. Wait 15 minutes and try again.", code="locked"
+                _("Too many failed attempts for this account. Wait 15 minutes and try again."), code="locked"
             )
         return super().clean()
 
 
 class TokenForm(forms.Form):
+    """The second step: six digits from the app, or a recovery code (letters, so no numeric keypad)."""
+
     token = forms.CharField(
-        label="Code from your authenticator app",
+        label=_("Code from your authenticator app"),
+        help_text=_("Lost your device? Enter one of your recovery codes instead."),
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
+    )
+
+
+class EnrolmentCodeForm(forms.Form):
+    """The first code from a newly scanned authenticator."""
+
+    token = forms.CharField(
+        label=_("Code from your authenticator app"),
         max_length=8,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
@@ -58,7 +80,11 @@ class StaffAdminSite(admin.AdminSite):
         return bool(user.is_active and user.is_staff and _verified(user))
 
     def get_urls(self) -> list[URLResolver | URLPattern]:
-        return [path("two-factor/", self.two_factor, name="two_factor"), *super().get_urls()]
+        return [
+            path("two-factor/", self.two_factor, name="two_factor"),
+            path("enrol/<str:token>/", self.enrol, name="enrol"),
+            *super().get_urls(),
+        ]
 
     def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
         user = request.user
@@ -73,34 +99,103 @@ class StaffAdminSite(admin.AdminSite):
     def _two_factor_url(self, request: HttpRequest) -> str:
         target = request.GET.get("next") or request.POST.get("next") or ""
         url = reverse(f"{self.name}:two_factor")
-        return f"{url}?next={target}" if target else url
+        return f"{url}?{urlencode({'next': target})}" if target else url
+
+    def _safe_next(self, request: HttpRequest) -> str:
+        target = request.GET.get("next", "")
+        if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            return target
+        return reverse(f"{self.name}:index")
+
+    def _is_enrolment_path(self, target: str) -> bool:
+        try:
+            return resolve(target.split("?", 1)[0]).url_name == "enrol"
+        except Resolver404:
+            return False
+
+    def _page(
+        self, request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+    ) -> TemplateResponse:
+        response = TemplateResponse(request, template, {**self.each_context(request), **context}, status=status)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def _link_refused(self, request: HttpRequest, message: str, status: int) -> TemplateResponse:
+        """An enrolment link that cannot be used: say why; nothing was written."""
+        context = {"title": _("This enrolment link cannot be used"), "message": message}
+        return self._page(request, "admin/enrolment_refused.html", context, status=status)
 
     def two_factor(self, request: HttpRequest) -> HttpResponse:
-        """Second step: enter a TOTP code, or enrol an authenticator on first login."""
+        """Second step: a code from the authenticator app or a recovery code. Never enrols a device."""
         user = request.user
         if not (user.is_authenticated and user.is_active and user.is_staff):
             return HttpResponseRedirect(reverse(f"{self.name}:login"))
-        device = device_to_verify(user)
-        enrolling = not device.confirmed
+        if not has_second_factor(user):
+            target = request.GET.get("next", "")
+            if self._is_enrolment_path(target) and url_has_allowed_host_and_scheme(
+                target, allowed_hosts={request.get_host()}
+            ):
+                return HttpResponseRedirect(target)
+            return self._page(
+                request,
+                "admin/enrolment_refused.html",
+                {
+                    "title": _("Ask an administrator for an enrolment link"),
+                    "message": _(
+                        "Your account has no second factor yet. An administrator sends you a one-time "
+                        "enrolment link; open it and log in again to set up your authenticator app."
+                    ),
+                },
+                status=403,
+            )
         form = TokenForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            allowed, _ = device.verify_is_allowed()
-            if allowed and device.verify_token(form.cleaned_data["token"].strip()):
-                confirm_device(device)
+            check = verify_second_factor(user, form.cleaned_data["token"])
+            if check.accepted and check.device is not None:
+                otp_login(request, check.device)
+                return HttpResponseRedirect(self._safe_next(request))
+            form.add_error("token", check.refusal)
+        return self._page(request, "admin/two_factor.html", {"title": _("Second factor"), "form": form})
+
+    def enrol(self, request: HttpRequest, token: str) -> HttpResponse:
+        """Enrol an authenticator through an invitation: needs the link AND the account's password login."""
+        try:
+            invitation = open_invitation(token)
+        except InvitationRefused as refused:
+            return self._link_refused(request, refused.message, status=410)
+        user = request.user
+        if not user.is_authenticated:
+            return HttpResponseRedirect(f"{reverse(f'{self.name}:login')}?{urlencode({'next': request.path})}")
+        if user.pk != invitation.user_id:
+            message = str(_("This link was made for another account. Log out, then log in as that account."))
+            return self._link_refused(request, message, status=403)
+        if has_second_factor(user) and not _verified(user):
+            # Adding an authenticator to an account that has one needs that one first.
+            url = reverse(f"{self.name}:two_factor")
+            return HttpResponseRedirect(f"{url}?{urlencode({'next': request.path})}")
+        device = pending_authenticator(invitation)
+        form = EnrolmentCodeForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                codes = complete_enrolment(invitation=invitation, device=device, code=form.cleaned_data["token"])
+            except EnrolmentCodeRefused as refused:
+                form.add_error("token", refused.message)
+            except InvitationRefused as refused:
+                return self._link_refused(request, refused.message, status=410)
+            else:
                 otp_login(request, device)
-                target = request.GET.get("next", "")
-                if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-                    target = reverse(f"{self.name}:index")
-                return HttpResponseRedirect(target)
-            form.add_error("token", "That code is not valid. Check your device's clock and try again.")
-        context = {
-            **self.each_context(request),
-            "title": "Set up your second factor" if enrolling else "Second factor",
-            "form": form,
-            "enrol": enrolling,
-            "qr_svg": segno.make(device.config_url, error="m").svg_inline(scale=4) if enrolling else "",
-            "secret": base64.b32encode(device.bin_key).decode() if enrolling else "",
-        }
-        response = TemplateResponse(request, "admin/two_factor.html", context)
-        response["Cache-Control"] = "no-store"
-        return response
+                return self._page(
+                    request,
+                    "admin/recovery_codes.html",
+                    {"title": _("Your recovery codes"), "codes": codes},
+                )
+        return self._page(
+            request,
+            "admin/enrol.html",
+            {
+                "title": _("Set up your second factor"),
+                "form": form,
+                "qr_svg": segno.make(device.config_url, error="m").svg_inline(scale=4),
+                "secret": base64.b32encode(device.bin_key).decode(),
+            },
+        )

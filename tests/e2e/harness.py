@@ -187,7 +187,7 @@ class FrontServer:
 class StaffMember:
     username: str
     password: str
-    totp_key_hex: str  # empty: the member enrols an authenticator at first login
+    totp_key_hex: str  # empty: the member enrols through an admin's invitation link
 
 
 @dataclass

@@ -3,8 +3,9 @@
 A donor gives €400 by bank transfer; Anna (password and authenticator) imports the bank
 statement that carries the transfer, resolves a second line without a reference in the
 review queue, and records a €350 payout to the lawyer; the payout is above the approval
-threshold, so Boris, at his first login (he enrols an authenticator), approves it; Anna
-closes the collection. The receipt check, the transparency page and the campaign page
+threshold, so Boris approves it — his password alone opens nothing, so he first enrols an
+authenticator through the one-time link Anna sends him from the users page; Anna closes the
+collection. The receipt check, the transparency page and the campaign page
 show each result.
 """
 
@@ -14,6 +15,7 @@ import base64
 import datetime as dt
 import re
 import time
+from urllib.parse import urlsplit
 
 from django_otp.oath import totp
 from playwright.sync_api import Page, expect
@@ -29,22 +31,46 @@ def totp_code(key: bytes) -> str:
     return f"{totp(key, step=30, t0=0, digits=6, drift=0):06d}"
 
 
-def log_in(page: Page, member: StaffMember) -> None:
-    """Password, then the second factor; enrols an authenticator at the first login."""
-    page.goto("/staff/")
-    expect(page).to_have_url(re.compile(r"/staff/login/"))
+def password_step(page: Page, member: StaffMember) -> None:
     page.get_by_label("Username").fill(member.username)
     page.get_by_label("Password").fill(member.password)
     page.get_by_role("button", name="Log in").click()
+
+
+def log_in(page: Page, member: StaffMember) -> None:
+    """Password, then the code from the authenticator app."""
+    page.goto("/staff/")
+    expect(page).to_have_url(re.compile(r"/staff/login/"))
+    password_step(page, member)
     expect(page).to_have_url(re.compile(r"/staff/two-factor/"))
-    if member.totp_key_hex:
-        key = bytes.fromhex(member.totp_key_hex)
-    else:
-        expect(page.get_by_text("Every staff account needs a second factor")).to_be_visible()
-        expect(page.locator("figure svg")).to_be_visible()  # the QR code for the authenticator app
-        key = base64.b32decode(page.locator("#totp-secret").inner_text().strip())
+    page.get_by_label("Code from your authenticator app").fill(totp_code(bytes.fromhex(member.totp_key_hex)))
+    page.get_by_role("button", name="Verify").click()
+    expect(page.get_by_role("heading", name="Back office")).to_be_visible()
+
+
+def send_enrolment_link(admin: Page, username: str) -> str:
+    """An admin creates a one-time enrolment link on the users page; returns its path."""
+    admin.goto("/staff/auth/user/")
+    run_action(admin, username, "Send enrolment link")
+    link = admin.locator("#enrolment-links code").inner_text().strip()
+    return urlsplit(link).path
+
+
+def enrol(page: Page, member: StaffMember, link: str) -> None:
+    """A new staff member opens the link, logs in with the password, scans the QR code, types
+    the first code, and is shown ten recovery codes once."""
+    page.goto(link)
+    expect(page).to_have_url(re.compile(r"/staff/login/"))
+    password_step(page, member)
+    expect(page).to_have_url(re.compile(r"/staff/enrol/"))
+    expect(page.get_by_text("Every staff account needs a second factor")).to_be_visible()
+    expect(page.locator("figure svg")).to_be_visible()  # the QR code for the authenticator app
+    key = base64.b32decode(page.locator("#totp-secret").inner_text().strip())
     page.get_by_label("Code from your authenticator app").fill(totp_code(key))
     page.get_by_role("button", name="Verify").click()
+    expect(page.get_by_role("heading", name="Your recovery codes")).to_be_visible()
+    expect(page.locator("#recovery-codes li")).to_have_count(10)
+    page.get_by_role("link", name="I have saved them: continue to the back office").click()
     expect(page.get_by_role("heading", name="Back office")).to_be_visible()
 
 
@@ -113,8 +139,15 @@ def test_staff_match_a_transfer_pay_out_with_a_second_approval_and_close_the_col
     expect(anna.locator(".messagelist")).to_contain_text("Payout recorded")
     expect(anna.get_by_role("row").filter(has_text="350")).to_contain_text("Awaiting a second approval")
 
+    # Boris has no second factor yet: his password alone opens nothing and enrols nothing.
     boris = contexts.page()
-    log_in(boris, boris_member)
+    boris.goto("/staff/")
+    password_step(boris, boris_member)
+    expect(boris.get_by_role("heading", name="Ask an administrator for an enrolment link")).to_be_visible()
+    expect(boris.locator("figure svg")).to_have_count(0)
+    link = send_enrolment_link(anna, boris_member.username)
+    boris = contexts.page()
+    enrol(boris, boris_member, link)
     boris.goto("/staff/disbursements/disbursement/?status__exact=awaiting")
     run_action(boris, "350", "Approve the selected payouts (a second person)")
     expect(boris.locator(".messagelist")).to_contain_text("approved and paid")

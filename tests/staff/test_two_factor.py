@@ -2,33 +2,26 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
 from django.core.cache import cache
 from django.test import Client
-from django_otp.oath import totp
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from solidarity.staff import login_guard
 from tests.factories import UserFactory
+from tests.staff.second_step import code, password_login
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
 def client() -> Client:
     cache.clear()
     return Client(HTTP_HOST="127.0.0.1")
-
-
-def code(device: TOTPDevice) -> str:
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=0):06d}"
-
-
-def password_login(client: Client, username: str, password: str = PASSWORD):
-    return client.post("/staff/login/?next=/staff/", {"username": username, "password": password, "next": "/staff/"})
 
 
 @pytest.mark.parametrize(
@@ -62,18 +55,44 @@ def test_login_redirects_to_the_second_step_and_a_valid_code_opens_the_office(cl
     assert index["Cache-Control"] == "no-store"
 
 
-def test_first_login_enrols_a_device_with_a_qr_code(client) -> None:
+def test_a_password_login_without_a_device_gets_no_qr_code_and_no_device(client) -> None:
     UserFactory(username="boris", is_superuser=True)
-    password_login(client, "boris")
-    page = client.get("/staff/two-factor/")
+    response = password_login(client, "boris")
+    page = client.get(response["Location"])
     html = page.content.decode()
-    assert "Set up your second factor" in html and "<svg" in html and 'id="totp-secret"' in html
-    device = TOTPDevice.objects.get(user__username="boris")
-    assert not device.confirmed
-    client.post("/staff/two-factor/", {"token": code(device)})
-    device.refresh_from_db()
-    assert device.confirmed
-    assert client.get("/staff/").status_code == 200
+    assert page.status_code == 403
+    assert "Ask an administrator for an enrolment link" in html
+    assert "<figure>" not in html and "totp-secret" not in html
+    tried = client.post("/staff/two-factor/", {"token": "123456"})
+    assert "<figure>" not in tried.content.decode()
+    assert not TOTPDevice.objects.filter(user__username="boris").exists()
+    assert client.get("/staff/").status_code == 302
+
+
+def test_a_wrong_code_gets_the_clock_hint_not_the_throttle_message(client) -> None:
+    user = UserFactory(username="anna", is_superuser=True)
+    device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    password_login(client, "anna")
+    wrong = client.post("/staff/two-factor/", {"token": "000000" if code(device) != "000000" else "111111"})
+    html = wrong.content.decode()
+    assert "Check your device&#x27;s clock" in html and "Too many attempts" not in html
+
+
+def test_a_correct_code_refused_by_throttling_says_to_wait(client) -> None:
+    user = UserFactory(username="anna", is_superuser=True)
+    device = TOTPDevice.objects.create(
+        user=user, name="app", confirmed=True, throttling_failure_count=5, throttling_failure_timestamp=timezone.now()
+    )
+    password_login(client, "anna")
+    refused = client.post("/staff/two-factor/", {"token": code(device)})
+    html = refused.content.decode()
+    # Five failures: 2**4 = 16 seconds to wait with django-otp's default factor of 1, less
+    # whatever the password login took.
+    assert refused.status_code == 200
+    wait = re.search(r"Too many attempts: wait (\d+) seconds? and try again\.", html)
+    assert wait is not None and 1 <= int(wait.group(1)) <= 16
+    assert "clock" not in html
+    assert client.get("/staff/").status_code == 302
 
 
 def test_failed_logins_lock_the_account_without_storing_addresses(client) -> None:
