@@ -8,11 +8,13 @@ changed through `payments.subscriptions`.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -21,11 +23,12 @@ from django.views.decorators.http import require_http_methods
 from solidarity.campaigns.models import Campaign, CampaignStatus
 from solidarity.campaigns.selectors import public_campaign
 from solidarity.core.errors import DomainError
-from solidarity.donations.intents import DonationIntent, create_donation_intent, unseal_once
+from solidarity.donations.intents import CARD_SESSION_HOURS, DonationIntent, create_donation_intent, unseal_once
 from solidarity.donations.models import Channel, Donation, DonationStatus, Pledge
 from solidarity.donations.receipts import hash_receipt_code
 from solidarity.donations.references import format_reference
 from solidarity.payments import checkout, subscriptions
+from solidarity.payments.card_payments import use_return_token
 from solidarity.payments.card_testing import allow_checkout
 from solidarity.payments.channels import channel_states, require_channel_on
 from solidarity.payments.models import CardPayment
@@ -131,30 +134,53 @@ def _bank_instructions(request: HttpRequest, intent: DonationIntent) -> HttpResp
 @never_cache
 @require_http_methods(["GET", "HEAD"])
 def cancelled(request: HttpRequest) -> HttpResponse:
-    """Stripe's cancel link names only the donation; send the donor back to its form."""
-    donation = (
-        Donation.objects.filter(pk=request.GET.get("donation", "") if request.GET.get("donation", "").isdigit() else 0)
-        .select_related("campaign")
+    """Stripe's cancel link: a single-use token sends the donor back to the form while the
+    donation is still pending. Anything else (a used, unknown or old-style link) gets the
+    same page, which names no campaign."""
+    card = use_return_token(token=request.GET.get("t", "")[:100], kind="cancel")
+    if card is not None and card.donation.status == DonationStatus.PENDING:
+        campaign = card.donation.campaign
+        if campaign.status == CampaignStatus.ACTIVE:
+            return HttpResponseRedirect(reverse("donations:donate", args=[campaign.slug]) + "?cancelled=1", status=303)
+    return render(request, "donations/cancelled.html")
+
+
+def _return_window_open(donation: Donation) -> bool:
+    """A card donation's way back works while it is pending or paid, and no longer than a
+    checkout session lives (after that a pending one expires anyway)."""
+    deadline = donation.created_at + dt.timedelta(hours=CARD_SESSION_HOURS)
+    return donation.status in (DonationStatus.PENDING, DonationStatus.PAID) and timezone.now() < deadline
+
+
+def _thanks_card(request: HttpRequest) -> CardPayment | None:
+    token = request.GET.get("t", "")[:100]
+    if token:
+        return use_return_token(token=token, kind="thanks")
+    # Links of checkouts started before single-use tokens existed name Stripe's session;
+    # they work for those rows only, and only while the receipt is unshown.
+    session_id = request.GET.get("session", "")[:100]
+    if not session_id.isprintable() or not session_id:
+        return None
+    return (
+        CardPayment.objects.filter(checkout_session_id=session_id, reference__isnull=True)
+        .select_related("donation__campaign")
         .first()
     )
-    if donation is None:
-        raise Http404
-    return HttpResponseRedirect(reverse("donations:donate", args=[donation.campaign.slug]) + "?cancelled=1")
 
 
 @never_cache
 @require_http_methods(["GET", "HEAD"])
 def thanks(request: HttpRequest) -> HttpResponse:
-    session_id = request.GET.get("session", "")[:100]
-    card = (
-        CardPayment.objects.filter(checkout_session_id=session_id).select_related("donation__campaign").first()
-        if session_id
-        else None
-    )
-    if card is None:
-        raise Http404
+    """Shown once: the token is spent on the first visit. Afterwards, or once the donation
+    is no longer pending or paid, the page says the receipt was shown and how to check it,
+    and names nothing."""
+    card = _thanks_card(request)
+    if card is None or not _return_window_open(card.donation):
+        return render(request, "donations/thanks_used.html", status=410)
     donation = card.donation
     receipt_code, manage_token = unseal_once(donation)
+    if not receipt_code:
+        return render(request, "donations/thanks_used.html", status=410)
     context: dict[str, Any] = {
         "donation": donation,
         "campaign": donation.campaign,

@@ -92,7 +92,8 @@ def test_what_stripe_is_told_names_no_campaign(client, fake, campaign) -> None:
     request = next(r for r in fake.requests if r.path == "/v1/checkout/sessions")
     sent = str(request.params)
     assert campaign.slug not in sent and campaign.title not in sent
-    assert request.idempotency_key == f"solidarity-donation-{Donation.objects.get().pk}-checkout"
+    reference = CardPayment.objects.get().reference
+    assert reference and request.idempotency_key == f"solidarity-checkout-{reference}"
 
 
 def test_declined_card_records_nothing_and_feeds_the_breaker(client, fake, campaign) -> None:
