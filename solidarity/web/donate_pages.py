@@ -9,8 +9,11 @@ changed through `payments.subscriptions`.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import secrets
 from typing import Any
 
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -23,6 +26,8 @@ from django.views.decorators.http import require_http_methods
 from solidarity.campaigns.models import Campaign, CampaignStatus
 from solidarity.campaigns.selectors import public_campaign
 from solidarity.core.errors import DomainError
+from solidarity.core.form_tokens import max_age as form_token_max_age
+from solidarity.core.form_tokens import public_form, remember_first_result
 from solidarity.donations.intents import CARD_SESSION_HOURS, DonationIntent, create_donation_intent, unseal_once
 from solidarity.donations.models import Channel, Donation, DonationStatus, Pledge
 from solidarity.donations.receipts import hash_receipt_code
@@ -61,6 +66,7 @@ def _render_form(
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
+@public_form("donate")
 def donate(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = _campaign_or_404(slug)
     if campaign.status != CampaignStatus.ACTIVE:
@@ -117,18 +123,50 @@ def _start_card_payment(
 
 
 def _bank_instructions(request: HttpRequest, intent: DonationIntent) -> HttpResponse:
-    donation = intent.donation
+    """The transfer details with the receipt code, rendered (the code must not end up in a
+    URL). Sending the form again leads to the same details without the code, which is
+    shown only once: see `transfer`."""
+    page_token = secrets.token_urlsafe(18)
+    cache.set(_transfer_page_key(page_token), intent.donation.pk, timeout=form_token_max_age())
+    remember_first_result(request, reverse("donations:transfer", args=[page_token]))
+    return _render_bank_instructions(request, intent.donation, receipt_code=intent.receipt_code)
+
+
+def _transfer_page_key(page_token: str) -> str:
+    return "transfer-page:" + hashlib.sha256(page_token.encode()).hexdigest()
+
+
+def _render_bank_instructions(request: HttpRequest, donation: Donation, receipt_code: str) -> HttpResponse:
     reference = donation.bank_reference or ""
     context = {
         "donation": donation,
         "campaign": donation.campaign,
-        "receipt_code": intent.receipt_code,
+        "receipt_code": receipt_code,
         "account": foundation_account(),
         "reference": reference,
         "reference_display": format_reference(reference),
         "qr_svg": epc_qr_svg(amount=donation.money, reference=reference),
     }
     return render(request, "donations/bank_transfer.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def transfer(request: HttpRequest, page_token: str) -> HttpResponse:
+    """Where a repeated bank-transfer form leads (a reload, a double click): the same
+    transfer details, no second donation. The page lives in the cache only, as long as the
+    form's token would have; its receipt code was shown once and is not repeated."""
+    donation_pk = cache.get(_transfer_page_key(page_token[:100]))
+    donation = (
+        Donation.objects.filter(pk=donation_pk, status=DonationStatus.PENDING, channel=Channel.BANK_TRANSFER)
+        .select_related("campaign")
+        .first()
+        if isinstance(donation_pk, int)
+        else None
+    )
+    if donation is None:
+        raise Http404
+    return _render_bank_instructions(request, donation, receipt_code="")
 
 
 @never_cache
@@ -193,6 +231,7 @@ def thanks(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
+@public_form("receipt_check", single_use=False)  # a look-up changes nothing: checking twice is fine
 def receipts(request: HttpRequest) -> HttpResponse:
     result = None
     code = ""
@@ -206,6 +245,7 @@ def receipts(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
+@public_form("monthly_gift")
 def manage_pledge(request: HttpRequest, token: str) -> HttpResponse:
     pledge = Pledge.objects.filter(manage_token_hash=hash_receipt_code(token)).select_related("campaign").first()
     if pledge is None:
@@ -221,6 +261,8 @@ def manage_pledge(request: HttpRequest, token: str) -> HttpResponse:
                 message = _("The monthly amount is changed from the next payment on.")
         except DomainError as exc:
             error = exc.message
+        if message:
+            remember_first_result(request, request.path)  # sending it again changes nothing more
         pledge.refresh_from_db()
     months = pledge.donations.filter(status__in=[DonationStatus.PAID, DonationStatus.REFUNDED]).order_by(
         "received_on", "id"

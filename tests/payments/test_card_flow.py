@@ -24,6 +24,7 @@ from solidarity.ledger.services import get_account
 from solidarity.ledger.verification import verify_ledger
 from solidarity.payments.models import CardPayment, ProviderEvent
 from solidarity.payments.providers.stripe import StripeProvider
+from tests.public_forms import FormClient
 from tests.stripe_fake.fixtures import django_client_handler
 from tests.stripe_fake.signing import signature_header
 
@@ -34,7 +35,7 @@ SECRET = "whsec_card_flow_tests"
 @pytest.fixture
 def client() -> Client:
     cache.clear()
-    return Client(HTTP_HOST="127.0.0.1")
+    return FormClient(HTTP_HOST="127.0.0.1")
 
 
 @pytest.fixture
