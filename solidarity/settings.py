@@ -283,6 +283,9 @@ SOLIDARITY_ENROLMENT_LINK_HOURS = int(os.environ.get("SOLIDARITY_ENROLMENT_LINK_
 BANK_ACCOUNT_HOLDER = os.environ.get("BANK_ACCOUNT_HOLDER", "Solidarity Foundation")
 BANK_IBAN = os.environ.get("BANK_IBAN", "DE89370400440532013000")
 BANK_BIC = os.environ.get("BANK_BIC", "COBADEFFXXX")
+# Public forms carry a signed token instead of a CSRF cookie (core/form_tokens.py); it expires
+# after this many seconds (a family may take a while to write a help request).
+SOLIDARITY_FORM_TOKEN_MAX_AGE = int(os.environ.get("SOLIDARITY_FORM_TOKEN_MAX_AGE", str(3 * 3600)))
 # Pending bank transfers stay matchable this long; card sessions expire sooner (Stripe: 24 h).
 SOLIDARITY_BANK_TRANSFER_DAYS = int(os.environ.get("SOLIDARITY_BANK_TRANSFER_DAYS", "30"))
 # Currencies a donor may choose besides the campaign's own (converted at the ECB rate).

@@ -8,6 +8,10 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.middleware.security import SecurityMiddleware
 
+from solidarity.core.form_tokens import FIELD_NAME
+
+PUBLIC_FORM_MARK = f'name="{FIELD_NAME}"'.encode()
+
 
 def is_onion_request(request: HttpRequest) -> bool:
     """Whether the request came to the configured onion address (through Tor)."""
@@ -41,8 +45,8 @@ class SecurityHeadersMiddleware:
     responses), and no-store
     wherever a cookie is set.
 
-    A response that sets a cookie (a CSRF token for a form, a staff session) is specific
-    to one person and must never be kept by a shared cache or the browser's history.
+    A response that sets a cookie (a staff session or CSRF token; public forms set none) is
+    specific to one person and must never be kept by a shared cache or the browser's history.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -52,7 +56,7 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         if _holds_csrf_form(response):
             # Under no-referrer the browser would post this page's form with
-            # `Origin: null`, which the CSRF check must refuse.
+            # `Origin: null`, which the CSRF and form-token checks must refuse.
             response.setdefault("Referrer-Policy", "same-origin")
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         if settings.SOLIDARITY_ONION_URL and not is_onion_request(request):
@@ -63,6 +67,8 @@ class SecurityHeadersMiddleware:
 
 
 def _holds_csrf_form(response: HttpResponse) -> bool:
+    """A staff form (Django's CSRF token) or a public one (core.form_tokens): both are
+    checked against `Origin`, which must not be `null`."""
     if getattr(response, "streaming", False) or not response.get("Content-Type", "").startswith("text/html"):
         return False
-    return b'name="csrfmiddlewaretoken"' in response.content
+    return b'name="csrfmiddlewaretoken"' in response.content or PUBLIC_FORM_MARK in response.content

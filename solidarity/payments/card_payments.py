@@ -6,16 +6,53 @@ handlers, inside the event's transaction; the handlers themselves write nothing.
 
 from __future__ import annotations
 
+import hashlib
+
 from django.db import transaction
 
 from solidarity.donations.models import Donation
 from solidarity.payments.models import CardPayment
 
 
-def record_checkout_session(*, donation: Donation, session_id: str) -> CardPayment:
-    """The hosted page the donor was sent to, so the thank-you page can find the donation."""
+def hash_return_token(token: str) -> str:
+    """The stored form of a thank-you or cancel token (the token itself is never stored)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def record_checkout_session(
+    *, donation: Donation, session_id: str, reference: str = "", thanks_token: str = "", cancel_token: str = ""
+) -> CardPayment:
+    """The hosted page the donor was sent to, the opaque reference the processor holds for
+    it, and the hashes of the donor's single-use ways back (thank-you, cancel)."""
+    fields: dict[str, str | None] = {"checkout_session_id": session_id}
+    if reference:
+        fields["reference"] = reference
+    if thanks_token:
+        fields["thanks_token_hash"] = hash_return_token(thanks_token)
+    if cancel_token:
+        fields["cancel_token_hash"] = hash_return_token(cancel_token)
     with transaction.atomic():
-        card, _ = CardPayment.objects.update_or_create(donation=donation, defaults={"checkout_session_id": session_id})
+        card, _ = CardPayment.objects.update_or_create(donation=donation, defaults=fields)
+    return card
+
+
+def use_return_token(*, token: str, kind: str) -> CardPayment | None:
+    """The card payment a thank-you (`kind="thanks"`) or cancel (`kind="cancel"`) token
+    opens, once: the token is blanked in the same transaction, so a second use finds
+    nothing. None if the token is unknown or used."""
+    if not token or kind not in ("thanks", "cancel"):
+        return None
+    column = f"{kind}_token_hash"
+    with transaction.atomic():
+        card = (
+            CardPayment.objects.select_for_update(of=("self",))
+            .filter(**{column: hash_return_token(token)})
+            .select_related("donation__campaign")
+            .first()
+        )
+        if card is None:
+            return None
+        CardPayment.objects.filter(pk=card.pk).update(**{column: None})
     return card
 
 

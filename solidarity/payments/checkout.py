@@ -18,7 +18,8 @@ def start_payment(*, donation: Donation, language: str) -> StartedPayment:
     """Send a pending donation to its rail (outside any transaction: it may call the rail).
 
     If the rail cannot start it, the donation expires and ProviderUnavailable propagates.
-    A card checkout's session id is kept so the thank-you page can find the donation.
+    A card checkout's session id, the opaque reference the processor holds and the hashes
+    of the donor's thank-you and cancel tokens are kept before the donor is sent away.
     """
     provider = provider_for_channel(donation.channel)
     try:
@@ -27,5 +28,11 @@ def start_payment(*, donation: Donation, language: str) -> StartedPayment:
         expire_pending_donation(donation_id=donation.pk)
         raise
     if donation.channel == Channel.CARD and started.session_id:
-        record_checkout_session(donation=donation, session_id=started.session_id)
+        record_checkout_session(
+            donation=donation,
+            session_id=started.session_id,
+            reference=started.reference,
+            thanks_token=started.thanks_token,
+            cancel_token=started.cancel_token,
+        )
     return started

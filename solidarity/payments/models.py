@@ -40,9 +40,18 @@ class ProviderEvent(models.Model):
 
 
 class CardPayment(models.Model):
-    """The processor's ids for one card donation (a one-off, or one month of a pledge)."""
+    """The processor's ids for one card donation (a one-off, or one month of a pledge).
+
+    `reference` is the only name of ours the processor holds: random, so that without our
+    database it maps to no donation, campaign or beneficiary. The donor's way back from the
+    hosted page (thank-you, cancel) is a random single-use token each, stored as its
+    SHA-256 and blanked once used.
+    """
 
     donation = models.OneToOneField("donations.Donation", on_delete=models.PROTECT, related_name="card_payment")
+    reference = models.CharField(max_length=40, null=True, blank=True, unique=True)
+    thanks_token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    cancel_token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
     checkout_session_id = models.CharField(max_length=100, null=True, blank=True, unique=True)
     invoice_id = models.CharField(max_length=100, null=True, blank=True, unique=True)
     payment_intent_id = models.CharField(max_length=100, null=True, blank=True, unique=True)

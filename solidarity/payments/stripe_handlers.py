@@ -101,19 +101,52 @@ def _settle(data: ProviderEventData, donation: Donation, key: str) -> str:
     return State.APPLIED
 
 
+def _donation_for(data: ProviderEventData) -> Donation | None:
+    """The donation an event is about, from the random reference we gave Stripe.
+
+    Events about payments started before references existed carry our donation id
+    instead; it is believed only for a donation whose card payment has no reference (one
+    started before), never to reach a donation started since.
+    """
+    if data.reference:
+        card = CardPayment.objects.filter(reference=data.reference).select_related("donation__campaign").first()
+        return card.donation if card else None
+    if not data.donation_id:
+        return None
+    return (
+        Donation.objects.filter(pk=data.donation_id)
+        .exclude(card_payment__reference__isnull=False)
+        .select_related("campaign")
+        .first()
+    )
+
+
+def _pledge_id_for(data: ProviderEventData) -> int | None:
+    """The pledge an event is about: the pledge of the donation its reference names (the
+    first month's), or, for pledges started before references existed, the id it carries."""
+    if data.reference:
+        donation = _donation_for(data)
+        return donation.pledge_id if donation else None
+    if not data.pledge_id:
+        return None
+    started_with_reference = CardPayment.objects.filter(
+        donation__pledge_id=data.pledge_id, reference__isnull=False
+    ).exists()
+    return None if started_with_reference else data.pledge_id
+
+
 def _payment_key(data: ProviderEventData) -> str:
     return f"stripe:payment:{data.payment_intent_id or data.checkout_session_id}"
 
 
 def on_checkout_completed(data: ProviderEventData) -> str:
-    donation = (
-        Donation.objects.filter(pk=data.donation_id).select_related("campaign").first() if data.donation_id else None
-    )
+    donation = _donation_for(data)
     if donation is None:
         return State.IGNORED
     if data.extra.get("mode") == "subscription":
-        if data.pledge_id and data.subscription_id:
-            pledges.activate_pledge(pledge_id=data.pledge_id, subscription_id=data.subscription_id)
+        pledge_id = _pledge_id_for(data)
+        if pledge_id and data.subscription_id:
+            pledges.activate_pledge(pledge_id=pledge_id, subscription_id=data.subscription_id)
         return State.APPLIED
     if data.status != "paid":
         return State.IGNORED  # an asynchronous method; payment_intent.succeeded will follow
@@ -121,9 +154,9 @@ def on_checkout_completed(data: ProviderEventData) -> str:
 
 
 def on_payment_intent_succeeded(data: ProviderEventData) -> str:
-    if not data.donation_id:
+    if not (data.reference or data.donation_id):
         return State.IGNORED  # an invoice's payment: invoice.paid books it
-    donation = Donation.objects.filter(pk=data.donation_id).select_related("campaign").first()
+    donation = _donation_for(data)
     if donation is None or donation.recurrence == "monthly":
         return State.IGNORED
     return _settle(data, donation, _payment_key(data))
@@ -131,8 +164,9 @@ def on_payment_intent_succeeded(data: ProviderEventData) -> str:
 
 def on_invoice_paid(data: ProviderEventData) -> str:
     pledge = None
-    if data.pledge_id:
-        pledge = Pledge.objects.filter(pk=data.pledge_id).select_related("campaign").first()
+    pledge_id = _pledge_id_for(data)
+    if pledge_id:
+        pledge = Pledge.objects.filter(pk=pledge_id).select_related("campaign").first()
     if pledge is None and data.subscription_id:
         pledge = Pledge.objects.filter(provider_subscription_id=data.subscription_id).select_related("campaign").first()
     if pledge is None or not data.invoice_id:
@@ -141,9 +175,10 @@ def on_invoice_paid(data: ProviderEventData) -> str:
         return State.IGNORED
     pledge = pledges.activate_pledge(pledge_id=pledge.pk, subscription_id=data.subscription_id) or pledge
     first = None
-    if data.billing_reason == "subscription_create" and data.donation_id:
+    first_donation = _donation_for(data) if data.billing_reason == "subscription_create" else None
+    if first_donation is not None:
         first = pledge.donations.filter(
-            pk=data.donation_id, status__in=[DonationStatus.PENDING, DonationStatus.EXPIRED]
+            pk=first_donation.pk, status__in=[DonationStatus.PENDING, DonationStatus.EXPIRED]
         ).first()
     donation = first or new_pledge_donation(pledge)
     return _settle(data, donation, f"stripe:invoice:{data.invoice_id}")
@@ -245,9 +280,10 @@ def on_dispute_closed(data: ProviderEventData) -> str:
 
 
 def on_checkout_expired(data: ProviderEventData) -> str:
-    if not data.donation_id:
+    donation = _donation_for(data)
+    if donation is None:
         return State.IGNORED
-    changed = expire_pending_donation(donation_id=data.donation_id)
+    changed = expire_pending_donation(donation_id=donation.pk)
     return State.APPLIED if changed else State.IGNORED
 
 

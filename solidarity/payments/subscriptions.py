@@ -23,6 +23,6 @@ def change_monthly_amount(*, pledge: Pledge, amount_text: str) -> Pledge:
     """Change the monthly amount from the next payment on (same currency)."""
     amount = pledges.checked_pledge_amount(pledge=pledge, amount_text=amount_text)
     recurring_provider(Channel.CARD).change_subscription_amount(
-        subscription_id=str(pledge.provider_subscription_id), amount=amount, pledge_id=pledge.pk
+        subscription_id=str(pledge.provider_subscription_id), amount=amount
     )
     return pledges.record_pledge_amount(pledge=pledge, amount=amount)

@@ -8,11 +8,16 @@ changed through `payments.subscriptions`.
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import secrets
 from typing import Any
 
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -21,11 +26,14 @@ from django.views.decorators.http import require_http_methods
 from solidarity.campaigns.models import Campaign, CampaignStatus
 from solidarity.campaigns.selectors import public_campaign
 from solidarity.core.errors import DomainError
-from solidarity.donations.intents import DonationIntent, create_donation_intent, unseal_once
+from solidarity.core.form_tokens import max_age as form_token_max_age
+from solidarity.core.form_tokens import public_form, remember_first_result
+from solidarity.donations.intents import CARD_SESSION_HOURS, DonationIntent, create_donation_intent, unseal_once
 from solidarity.donations.models import Channel, Donation, DonationStatus, Pledge
 from solidarity.donations.receipts import hash_receipt_code
 from solidarity.donations.references import format_reference
 from solidarity.payments import checkout, subscriptions
+from solidarity.payments.card_payments import use_return_token
 from solidarity.payments.card_testing import allow_checkout
 from solidarity.payments.channels import channel_states, require_channel_on
 from solidarity.payments.models import CardPayment
@@ -58,6 +66,7 @@ def _render_form(
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
+@public_form("donate")
 def donate(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = _campaign_or_404(slug)
     if campaign.status != CampaignStatus.ACTIVE:
@@ -114,12 +123,25 @@ def _start_card_payment(
 
 
 def _bank_instructions(request: HttpRequest, intent: DonationIntent) -> HttpResponse:
-    donation = intent.donation
+    """The transfer details with the receipt code, rendered (the code must not end up in a
+    URL). Sending the form again leads to the same details without the code, which is
+    shown only once: see `transfer`."""
+    page_token = secrets.token_urlsafe(18)
+    cache.set(_transfer_page_key(page_token), intent.donation.pk, timeout=form_token_max_age())
+    remember_first_result(request, reverse("donations:transfer", args=[page_token]))
+    return _render_bank_instructions(request, intent.donation, receipt_code=intent.receipt_code)
+
+
+def _transfer_page_key(page_token: str) -> str:
+    return "transfer-page:" + hashlib.sha256(page_token.encode()).hexdigest()
+
+
+def _render_bank_instructions(request: HttpRequest, donation: Donation, receipt_code: str) -> HttpResponse:
     reference = donation.bank_reference or ""
     context = {
         "donation": donation,
         "campaign": donation.campaign,
-        "receipt_code": intent.receipt_code,
+        "receipt_code": receipt_code,
         "account": foundation_account(),
         "reference": reference,
         "reference_display": format_reference(reference),
@@ -130,31 +152,73 @@ def _bank_instructions(request: HttpRequest, intent: DonationIntent) -> HttpResp
 
 @never_cache
 @require_http_methods(["GET", "HEAD"])
-def cancelled(request: HttpRequest) -> HttpResponse:
-    """Stripe's cancel link names only the donation; send the donor back to its form."""
+def transfer(request: HttpRequest, page_token: str) -> HttpResponse:
+    """Where a repeated bank-transfer form leads (a reload, a double click): the same
+    transfer details, no second donation. The page lives in the cache only, as long as the
+    form's token would have; its receipt code was shown once and is not repeated."""
+    donation_pk = cache.get(_transfer_page_key(page_token[:100]))
     donation = (
-        Donation.objects.filter(pk=request.GET.get("donation", "") if request.GET.get("donation", "").isdigit() else 0)
+        Donation.objects.filter(pk=donation_pk, status=DonationStatus.PENDING, channel=Channel.BANK_TRANSFER)
         .select_related("campaign")
         .first()
+        if isinstance(donation_pk, int)
+        else None
     )
     if donation is None:
         raise Http404
-    return HttpResponseRedirect(reverse("donations:donate", args=[donation.campaign.slug]) + "?cancelled=1")
+    return _render_bank_instructions(request, donation, receipt_code="")
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def cancelled(request: HttpRequest) -> HttpResponse:
+    """Stripe's cancel link: a single-use token sends the donor back to the form while the
+    donation is still pending. Anything else (a used, unknown or old-style link) gets the
+    same page, which names no campaign."""
+    card = use_return_token(token=request.GET.get("t", "")[:100], kind="cancel")
+    if card is not None and card.donation.status == DonationStatus.PENDING:
+        campaign = card.donation.campaign
+        if campaign.status == CampaignStatus.ACTIVE:
+            return HttpResponseRedirect(reverse("donations:donate", args=[campaign.slug]) + "?cancelled=1", status=303)
+    return render(request, "donations/cancelled.html")
+
+
+def _return_window_open(donation: Donation) -> bool:
+    """A card donation's way back works while it is pending or paid, and no longer than a
+    checkout session lives (after that a pending one expires anyway)."""
+    deadline = donation.created_at + dt.timedelta(hours=CARD_SESSION_HOURS)
+    return donation.status in (DonationStatus.PENDING, DonationStatus.PAID) and timezone.now() < deadline
+
+
+def _thanks_card(request: HttpRequest) -> CardPayment | None:
+    token = request.GET.get("t", "")[:100]
+    if token:
+        return use_return_token(token=token, kind="thanks")
+    # Links of checkouts started before single-use tokens existed name Stripe's session;
+    # they work for those rows only, and only while the receipt is unshown.
+    session_id = request.GET.get("session", "")[:100]
+    if not session_id.isprintable() or not session_id:
+        return None
+    return (
+        CardPayment.objects.filter(checkout_session_id=session_id, reference__isnull=True)
+        .select_related("donation__campaign")
+        .first()
+    )
 
 
 @never_cache
 @require_http_methods(["GET", "HEAD"])
 def thanks(request: HttpRequest) -> HttpResponse:
-    session_id = request.GET.get("session", "")[:100]
-    card = (
-        CardPayment.objects.filter(checkout_session_id=session_id).select_related("donation__campaign").first()
-        if session_id
-        else None
-    )
-    if card is None:
-        raise Http404
+    """Shown once: the token is spent on the first visit. Afterwards, or once the donation
+    is no longer pending or paid, the page says the receipt was shown and how to check it,
+    and names nothing."""
+    card = _thanks_card(request)
+    if card is None or not _return_window_open(card.donation):
+        return render(request, "donations/thanks_used.html", status=410)
     donation = card.donation
     receipt_code, manage_token = unseal_once(donation)
+    if not receipt_code:
+        return render(request, "donations/thanks_used.html", status=410)
     context: dict[str, Any] = {
         "donation": donation,
         "campaign": donation.campaign,
@@ -167,6 +231,7 @@ def thanks(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
+@public_form("receipt_check", single_use=False)  # a look-up changes nothing: checking twice is fine
 def receipts(request: HttpRequest) -> HttpResponse:
     result = None
     code = ""
@@ -180,6 +245,7 @@ def receipts(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
+@public_form("monthly_gift")
 def manage_pledge(request: HttpRequest, token: str) -> HttpResponse:
     pledge = Pledge.objects.filter(manage_token_hash=hash_receipt_code(token)).select_related("campaign").first()
     if pledge is None:
@@ -195,6 +261,8 @@ def manage_pledge(request: HttpRequest, token: str) -> HttpResponse:
                 message = _("The monthly amount is changed from the next payment on.")
         except DomainError as exc:
             error = exc.message
+        if message:
+            remember_first_result(request, request.path)  # sending it again changes nothing more
         pledge.refresh_from_db()
     months = pledge.donations.filter(status__in=[DonationStatus.PAID, DonationStatus.REFUNDED]).order_by(
         "received_on", "id"

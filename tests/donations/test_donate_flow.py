@@ -17,6 +17,7 @@ from solidarity.donations.settlement import settle_donation
 from solidarity.ledger.models import AccountPurpose
 from solidarity.payments import card_testing
 from solidarity.payments.channels import set_channel
+from tests.public_forms import FormClient, form_token_from
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def client() -> Client:
     cache.clear()
-    return Client(HTTP_HOST="127.0.0.1")
+    return FormClient(HTTP_HOST="127.0.0.1")
 
 
 def bank_form(**overrides: str) -> dict[str, str]:
@@ -95,11 +96,13 @@ def test_bad_input_gets_a_clear_error_and_records_nothing(client, campaign, over
 
 
 def test_closed_campaign_shows_no_form_and_says_where_to_give(client, campaign) -> None:
+    opened = client.get(f"/en/campaigns/{campaign.slug}/donate/").content.decode()  # open before it closed
     close_campaign(campaign=campaign)
     html = client.get(f"/en/campaigns/{campaign.slug}/donate/").content.decode()
     assert "<form" not in html.split("<main")[1]
     assert "open collections" in html
-    assert client.post(f"/en/campaigns/{campaign.slug}/donate/", bank_form()).status_code == 410
+    form = {**bank_form(), "form_token": form_token_from(opened)}
+    assert client.post(f"/en/campaigns/{campaign.slug}/donate/", form).status_code == 410
     assert not Donation.objects.exists()
 
 

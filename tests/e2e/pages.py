@@ -41,14 +41,15 @@ def bank_transfer(page: Page, site: LiveSite) -> None:
     expect(page.locator("#bank-reference")).to_be_visible()
 
 
-def pay_on_hosted_page(page: Page) -> None:
-    """Fill the card processor's hosted page (the Stripe fake) and pay."""
+def pay_on_hosted_page(page: Page, button: str = "Donate") -> None:
+    """Fill the card processor's hosted page (the Stripe fake) and pay ("Subscribe" for a
+    monthly gift)."""
     page.get_by_label("Email").fill("jane@example.org")
     page.get_by_label("Card number").fill("4242 4242 4242 4242")
     page.get_by_label("Expiry (MM / YY)").fill("12/34")
     page.get_by_label("CVC").fill("123")
     page.get_by_label("Cardholder name").fill("Jane Doe")
-    page.get_by_role("button", name="Donate").click()
+    page.get_by_role("button", name=button).click()
 
 
 def thanks(page: Page, site: LiveSite) -> None:

@@ -12,6 +12,7 @@ from solidarity.helprequests.models import HelpRequest
 from solidarity.helprequests.services import submit_help_request
 from tests.factories import UserFactory
 from tests.helprequests.samples import submission
+from tests.public_forms import FormClient
 
 
 @pytest.fixture
@@ -22,7 +23,7 @@ def help_request(db: Any) -> HelpRequest:
 @pytest.fixture
 def public_client() -> Client:
     cache.clear()
-    return Client(HTTP_HOST="127.0.0.1", enforce_csrf_checks=True)
+    return FormClient(HTTP_HOST="127.0.0.1", enforce_csrf_checks=True)
 
 
 def back_office_client(user: Any) -> Client:

@@ -1,4 +1,4 @@
-"""The public form at /<lang>/help/: no JavaScript, CSRF-protected, never cached."""
+"""The public form at /<lang>/help/: no JavaScript, protected by a form token (no cookie), never cached."""
 
 from __future__ import annotations
 
@@ -16,15 +16,16 @@ from solidarity.helprequests.attachments import open_bytes
 from solidarity.helprequests.content import open_content
 from solidarity.helprequests.models import HelpRequest
 from tests.helprequests.samples import HTML, PDF, PLAIN, jpeg_with_metadata
+from tests.public_forms import form_token_from
 
 pytestmark = pytest.mark.django_db
 URL = "/en/help/"
 
 
 def _form(client: Client, **overrides: Any) -> dict[str, Any]:
-    client.get(URL)
+    page = client.get(URL).content.decode()
     data: dict[str, Any] = {**PLAIN, "amount": "1500", "currency": "EUR", "website": ""}
-    data["csrfmiddlewaretoken"] = client.cookies["csrftoken"].value
+    data["form_token"] = form_token_from(page)
     data.update(overrides)
     return data
 
@@ -43,9 +44,9 @@ def test_get_renders_a_labelled_form_with_a_honeypot(public_client) -> None:
         assert f'<label for="{control}">' in html, control
 
 
-def test_get_sets_no_cookie_but_the_csrf_token_and_is_not_cached(public_client) -> None:
+def test_get_sets_no_cookie_and_is_not_cached(public_client) -> None:
     response = public_client.get(URL)
-    assert set(response.cookies) == {"csrftoken"}
+    assert not response.cookies
     assert "no-store" in response["Cache-Control"]
 
 
@@ -54,7 +55,7 @@ def test_get_post_confirmation(public_client) -> None:
     html = response.content.decode()
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
-    assert set(response.cookies) <= {"csrftoken"}
+    assert not response.cookies and not public_client.cookies
     reference = re.search(r'id="help-reference">([0-9A-Z]{4}-[0-9A-Z]{4})<', html).group(1)  # type: ignore[union-attr]
     stored = HelpRequest.objects.get()
     assert stored.display_reference == reference and reference.replace("-", "") != str(stored.pk)
@@ -64,11 +65,22 @@ def test_get_post_confirmation(public_client) -> None:
     assert not any(value in html for value in PLAIN.values())  # the page does not echo the request
 
 
-def test_post_without_the_csrf_token_is_refused(public_client) -> None:
+def test_post_without_the_form_token_is_refused_with_a_clear_page(public_client) -> None:
     data = _form(public_client)
-    del data["csrfmiddlewaretoken"]
-    assert public_client.post(URL, data).status_code == 403
+    del data["form_token"]
+    response = Client(HTTP_HOST="127.0.0.1").post(URL, data)
+    assert response.status_code == 400 and "Please send the form again" in response.content.decode()
     assert not HelpRequest.objects.exists()
+
+
+def test_sending_the_same_request_again_sends_nothing_more(public_client) -> None:
+    data = _form(public_client)
+    assert public_client.post(URL, data).status_code == 200
+    again = public_client.post(URL, data)  # a reload of the confirmation page
+    assert again.status_code == 303 and again["Location"] == "/en/help/sent/"
+    page = public_client.get(again["Location"]).content.decode()
+    assert "already sent" in page and 'id="help-reference"' not in page
+    assert HelpRequest.objects.count() == 1
 
 
 def test_honeypot_submissions_are_refused(public_client) -> None:

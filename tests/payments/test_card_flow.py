@@ -24,6 +24,7 @@ from solidarity.ledger.services import get_account
 from solidarity.ledger.verification import verify_ledger
 from solidarity.payments.models import CardPayment, ProviderEvent
 from solidarity.payments.providers.stripe import StripeProvider
+from tests.public_forms import FormClient
 from tests.stripe_fake.fixtures import django_client_handler
 from tests.stripe_fake.signing import signature_header
 
@@ -34,7 +35,7 @@ SECRET = "whsec_card_flow_tests"
 @pytest.fixture
 def client() -> Client:
     cache.clear()
-    return Client(HTTP_HOST="127.0.0.1")
+    return FormClient(HTTP_HOST="127.0.0.1")
 
 
 @pytest.fixture
@@ -92,7 +93,8 @@ def test_what_stripe_is_told_names_no_campaign(client, fake, campaign) -> None:
     request = next(r for r in fake.requests if r.path == "/v1/checkout/sessions")
     sent = str(request.params)
     assert campaign.slug not in sent and campaign.title not in sent
-    assert request.idempotency_key == f"solidarity-donation-{Donation.objects.get().pk}-checkout"
+    reference = CardPayment.objects.get().reference
+    assert reference and request.idempotency_key == f"solidarity-checkout-{reference}"
 
 
 def test_declined_card_records_nothing_and_feeds_the_breaker(client, fake, campaign) -> None:

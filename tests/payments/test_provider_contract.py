@@ -39,6 +39,7 @@ from solidarity.payments.providers.registry import (
     registered_providers,
 )
 from tests.payments import stripe_events
+from tests.public_forms import FormClient
 from tests.stripe_fake.fixtures import django_client_handler
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +54,7 @@ def provider(request: pytest.FixtureRequest) -> PaymentProvider:
 @pytest.fixture
 def web() -> Client:
     cache.clear()
-    return Client(HTTP_HOST="127.0.0.1")
+    return FormClient(HTTP_HOST="127.0.0.1")
 
 
 @pytest.fixture

@@ -20,12 +20,12 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.cache import cache
 from django.db import connection
-from django.test import Client
 
 from solidarity.donations.models import Donation
 from solidarity.ledger.verification import verify_ledger
 from solidarity.payments import reconciliation
 from tests.payments.camt_builder import camt
+from tests.public_forms import FormClient
 from tests.stripe_fake.fixtures import django_client_handler
 
 SECRET = "whsec_seizure"
@@ -88,7 +88,7 @@ def test_a_seized_server_reveals_no_donor(stripe_fake, settings, tmp_path, captu
     settings.STRIPE_WEBHOOK_SECRETS = [SECRET]
     settings.SOLIDARITY_PUBLIC_URL = "http://127.0.0.1"
     cache.clear()
-    client = Client(
+    client = FormClient(
         HTTP_HOST="127.0.0.1",
         REMOTE_ADDR=ADDRESS,
         HTTP_USER_AGENT=AGENT,

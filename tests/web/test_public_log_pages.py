@@ -18,13 +18,14 @@ from solidarity.donations.settlement import settle_donation
 from solidarity.publiclog.merkle import verify_inclusion
 from solidarity.publiclog.sealing import seal_log
 from solidarity.publiclog.verify_bundle import verify_bundle
+from tests.public_forms import FormClient
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def client() -> Client:
-    return Client(HTTP_HOST="127.0.0.1")
+    return FormClient(HTTP_HOST="127.0.0.1")
 
 
 @pytest.fixture

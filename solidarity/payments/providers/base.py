@@ -57,6 +57,11 @@ class StartedPayment:
 
     redirect_url: str = ""
     session_id: str = ""
+    # What a hosted page's rail holds of ours (see payments.card_payments): a random
+    # reference for the webhooks, and the donor's single-use tokens back to our pages.
+    reference: str = ""
+    thanks_token: str = ""
+    cancel_token: str = ""
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,9 @@ class ProviderEventData:
     provider: str
     event_id: str
     type: str
+    # The random reference we gave the processor; donation_id and pledge_id are only read
+    # from events about payments started before references existed (see stripe_handlers).
+    reference: str = ""
     donation_id: int | None = None
     pledge_id: int | None = None
     checkout_session_id: str = ""
@@ -118,5 +126,5 @@ class RecurringPaymentProvider(PaymentProvider, Protocol):
     def cancel_subscription(self, *, subscription_id: str) -> None:
         """Stop collecting a monthly gift. Raises ProviderUnavailable if it cannot."""
 
-    def change_subscription_amount(self, *, subscription_id: str, amount: Money, pledge_id: int) -> None:
+    def change_subscription_amount(self, *, subscription_id: str, amount: Money) -> None:
         """Collect `amount` from the next month on. Raises ProviderUnavailable if it cannot."""

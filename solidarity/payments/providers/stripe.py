@@ -1,14 +1,17 @@
 """Stripe Checkout: the hosted page, so no Stripe JavaScript runs on our pages.
 
-Only a donation id travels to Stripe as metadata; the product is named after the
-foundation, not the beneficiary. Outbound calls carry idempotency keys made from our own
-ids and are never made inside a database transaction.
+Nothing sent to Stripe names a donation, pledge, campaign or beneficiary: the metadata,
+`client_reference_id` and idempotency keys carry only a random reference (kept in our
+database, `CardPayment.reference`), the product is named after the foundation, and the
+thank-you and cancel URLs carry random single-use tokens (stored as hashes). Outbound
+calls are never made inside a database transaction.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import secrets
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -96,9 +99,11 @@ class StripeProvider:
 
     def start_payment(self, *, donation: Donation, language: str) -> StartedPayment:
         monthly = donation.recurrence == "monthly"
-        metadata = {"donation_id": str(donation.pk)}
-        if donation.pledge_id:
-            metadata["pledge_id"] = str(donation.pledge_id)
+        # Random, not derived from any id of ours: without our database it names nothing.
+        reference = secrets.token_urlsafe(18)
+        thanks_token = secrets.token_urlsafe(24)
+        cancel_token = secrets.token_urlsafe(24)
+        metadata = {"reference": reference}
         price_data: dict[str, Any] = {
             "currency": donation.currency.lower(),
             "unit_amount": donation.amount_minor,
@@ -110,10 +115,11 @@ class StripeProvider:
         params: dict[str, Any] = {
             "mode": "subscription" if monthly else "payment",
             "line_items": [{"price_data": price_data, "quantity": 1}],
-            "success_url": f"{base}/{language}/donate/thanks/?session={{CHECKOUT_SESSION_ID}}",
-            # Neither URL names the campaign: Stripe learns only that a donation was made.
-            "cancel_url": f"{base}/{language}/donate/cancelled/?donation={donation.pk}",
-            "client_reference_id": str(donation.pk),
+            # Single-use tokens, not Stripe's session id: what Stripe holds opens nothing
+            # once the donor has come back (see web.donate_pages).
+            "success_url": f"{base}/{language}/donate/thanks/?t={thanks_token}",
+            "cancel_url": f"{base}/{language}/donate/cancelled/?t={cancel_token}",
+            "client_reference_id": reference,
             "metadata": metadata,
         }
         if monthly:
@@ -124,7 +130,7 @@ class StripeProvider:
         try:
             session = _client().v1.checkout.sessions.create(
                 params=params,  # type: ignore[arg-type]
-                options={"idempotency_key": f"solidarity-donation-{donation.pk}-checkout"},
+                options={"idempotency_key": f"solidarity-checkout-{reference}"},
             )
         except stripe.StripeError as exc:
             raise ProviderUnavailable(
@@ -132,7 +138,13 @@ class StripeProvider:
             ) from exc
         if not session.url:
             raise ProviderUnavailable("The card processor returned no payment page.")
-        return StartedPayment(redirect_url=session.url, session_id=session.id)
+        return StartedPayment(
+            redirect_url=session.url,
+            session_id=session.id,
+            reference=reference,
+            thanks_token=thanks_token,
+            cancel_token=cancel_token,
+        )
 
     def parse_webhook(self, *, body: bytes, headers: Mapping[str, str]) -> ProviderEventData:
         signature = headers.get("Stripe-Signature", "")
@@ -179,8 +191,9 @@ class StripeProvider:
         # Always name the amount: "the rest" is computed here, not left to the processor.
         params: dict[str, Any] = {"payment_intent": card.payment_intent_id, "amount": minor}
         # The key names the state the refund starts from: a retry of the same request replays
-        # it, a later refund (after the first was booked) is a new one.
-        key = f"solidarity-donation-{donation.pk}-refund-from-{card.refunded_minor}-{minor}"
+        # it, a later refund (after the first was booked) is a new one. It is built from
+        # Stripe's own id for the payment, never from a sequential id of ours.
+        key = f"solidarity-refund-{card.payment_intent_id}-from-{card.refunded_minor}-{minor}"
         try:
             refund = _client().v1.refunds.create(params=params, options={"idempotency_key": key})  # type: ignore[arg-type]
         except stripe.StripeError as exc:
@@ -246,7 +259,7 @@ class StripeProvider:
                 f"The card processor could not cancel the monthly gift: {exc.user_message or exc}"
             ) from exc
 
-    def change_subscription_amount(self, *, subscription_id: str, amount: Money, pledge_id: int) -> None:
+    def change_subscription_amount(self, *, subscription_id: str, amount: Money) -> None:
         try:
             client = _client()
             subscription = client.v1.subscriptions.retrieve(subscription_id)
@@ -267,20 +280,26 @@ class StripeProvider:
                     ],
                     "proration_behavior": "none",
                 },
-                options={"idempotency_key": f"solidarity-pledge-{pledge_id}-amount-{amount.minor}-{amount.currency}"},
+                options={
+                    "idempotency_key": f"solidarity-subscription-{subscription_id}-amount-{amount.minor}-{amount.currency}"
+                },
             )
         except (stripe.StripeError, KeyError, IndexError, TypeError) as exc:
             raise ProviderUnavailable("The card processor could not change the monthly amount.") from exc
 
 
-def _metadata_ids(*sources: Any) -> tuple[int | None, int | None]:
+def _metadata_ids(*sources: Any) -> dict[str, Any]:
+    """Our random reference, and (only in events about payments started before references
+    existed) the donation and pledge ids those carried."""
+    reference = ""
     donation_id = pledge_id = None
     for source in sources:
-        if not source:
+        if not source or not hasattr(source, "get"):
             continue
+        reference = reference or str(source.get("reference") or "")[:40]
         donation_id = donation_id or _int_or_none(source.get("donation_id"))
         pledge_id = pledge_id or _int_or_none(source.get("pledge_id"))
-    return donation_id, pledge_id
+    return {"reference": reference, "donation_id": donation_id, "pledge_id": pledge_id}
 
 
 def _normalise(event: Any) -> ProviderEventData:
@@ -293,12 +312,16 @@ def _normalise(event: Any) -> ProviderEventData:
         "created": int(event.get("created") or 0),
     }
     if kind.startswith("checkout.session."):
-        donation_id, pledge_id = _metadata_ids(obj.get("metadata"))
-        donation_id = donation_id or _int_or_none(obj.get("client_reference_id"))
+        ids = _metadata_ids(obj.get("metadata"))
+        if not ids["reference"] and not ids["donation_id"]:
+            client_reference = str(obj.get("client_reference_id") or "")
+            if client_reference.isdigit():
+                ids["donation_id"] = int(client_reference)
+            else:
+                ids["reference"] = client_reference[:40]
         return ProviderEventData(
             **common,
-            donation_id=donation_id,
-            pledge_id=pledge_id,
+            **ids,
             checkout_session_id=str(obj.get("id", "")),
             payment_intent_id=_id(obj.get("payment_intent")),
             subscription_id=_id(obj.get("subscription")),
@@ -308,11 +331,10 @@ def _normalise(event: Any) -> ProviderEventData:
             extra={"mode": str(obj.get("mode") or "")},
         )
     if kind.startswith("payment_intent."):
-        donation_id, pledge_id = _metadata_ids(obj.get("metadata"))
+        ids = _metadata_ids(obj.get("metadata"))
         return ProviderEventData(
             **common,
-            donation_id=donation_id,
-            pledge_id=pledge_id,
+            **ids,
             payment_intent_id=str(obj.get("id", "")),
             charge_id=_id(obj.get("latest_charge")),
             amount_minor=_int_or_none(obj.get("amount_received") or obj.get("amount")),
@@ -322,11 +344,10 @@ def _normalise(event: Any) -> ProviderEventData:
     if kind.startswith("invoice."):
         details = obj.get("subscription_details") or {}
         parent = (obj.get("parent") or {}).get("subscription_details") or {}
-        donation_id, pledge_id = _metadata_ids(details.get("metadata"), parent.get("metadata"), obj.get("metadata"))
+        ids = _metadata_ids(details.get("metadata"), parent.get("metadata"), obj.get("metadata"))
         return ProviderEventData(
             **common,
-            donation_id=donation_id,
-            pledge_id=pledge_id,
+            **ids,
             invoice_id=str(obj.get("id", "")),
             subscription_id=_id(parent.get("subscription")) or _id(obj.get("subscription")),
             payment_intent_id=_id(obj.get("payment_intent")),
@@ -346,11 +367,10 @@ def _normalise(event: Any) -> ProviderEventData:
             currency=str(obj.get("currency") or "").upper(),
         )
     if kind.startswith("charge."):
-        donation_id, pledge_id = _metadata_ids(obj.get("metadata"))
+        ids = _metadata_ids(obj.get("metadata"))
         return ProviderEventData(
             **common,
-            donation_id=donation_id,
-            pledge_id=pledge_id,
+            **ids,
             charge_id=str(obj.get("id", "")),
             payment_intent_id=_id(obj.get("payment_intent")),
             amount_minor=_int_or_none(obj.get("amount")),
@@ -358,11 +378,10 @@ def _normalise(event: Any) -> ProviderEventData:
             currency=str(obj.get("currency") or "").upper(),
         )
     if kind.startswith("customer.subscription."):
-        donation_id, pledge_id = _metadata_ids(obj.get("metadata"))
+        ids = _metadata_ids(obj.get("metadata"))
         return ProviderEventData(
             **common,
-            donation_id=donation_id,
-            pledge_id=pledge_id,
+            **ids,
             subscription_id=str(obj.get("id", "")),
             status=str(obj.get("status") or ""),
         )
