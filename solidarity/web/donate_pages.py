@@ -128,14 +128,17 @@ def _bank_instructions(request: HttpRequest, intent: DonationIntent) -> HttpResp
     return render(request, "donations/bank_transfer.html", context)
 
 
+def _ascii_number(text: str) -> int:
+    """An id from a query string: ASCII digits only ("²" and "٣" are digits to str.isdigit)."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 19 else 0
+
+
 @never_cache
 @require_http_methods(["GET", "HEAD"])
 def cancelled(request: HttpRequest) -> HttpResponse:
     """Stripe's cancel link names only the donation; send the donor back to its form."""
     donation = (
-        Donation.objects.filter(pk=request.GET.get("donation", "") if request.GET.get("donation", "").isdigit() else 0)
-        .select_related("campaign")
-        .first()
+        Donation.objects.filter(pk=_ascii_number(request.GET.get("donation", ""))).select_related("campaign").first()
     )
     if donation is None:
         raise Http404
@@ -148,7 +151,7 @@ def thanks(request: HttpRequest) -> HttpResponse:
     session_id = request.GET.get("session", "")[:100]
     card = (
         CardPayment.objects.filter(checkout_session_id=session_id).select_related("donation__campaign").first()
-        if session_id
+        if session_id and session_id.isprintable()  # no NUL or control character reaches the database
         else None
     )
     if card is None:
