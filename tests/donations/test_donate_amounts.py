@@ -6,24 +6,13 @@ import html as html_lib
 import re
 
 import pytest
-from django.core.cache import cache
-from django.test import Client
 
 from solidarity.donations.models import Donation
+from tests.donations.test_donate_flow import bank_form, client
+
+__all__ = ["client"]  # the fixture, shared with the donate-flow tests
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def client() -> Client:
-    cache.clear()
-    return Client(HTTP_HOST="127.0.0.1")
-
-
-def bank_form(**overrides: str) -> dict[str, str]:
-    data = {"other_amount": "25", "currency": "EUR", "recurrence": "one_off", "channel": "bank_transfer"}
-    data.update(overrides)
-    return data
 
 
 def field_error(html: str, error_id: str) -> str:
