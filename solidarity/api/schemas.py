@@ -8,13 +8,14 @@ from decimal import Decimal, InvalidOperation
 from typing import Annotated, Literal, cast
 
 from ninja import Path, Schema
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from solidarity.campaigns.funds import CampaignTotals
 from solidarity.campaigns.models import Campaign, Need, NeedCategory, NeedRecurrence, Update
 from solidarity.campaigns.selectors import CampaignCard
 from solidarity.core.errors import InvalidAmount
 from solidarity.core.money import Money
+from solidarity.core.text_input import clean_public_text, has_nul
 from solidarity.transparency.receipts import ReceiptStatus
 
 AMOUNT_PATTERN = r"^-?[0-9]+(\.[0-9]+)?$"
@@ -23,6 +24,32 @@ CURRENCY_PATTERN = r"^[A-Z]{3}$"
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
 MAX_ROW_ID = 2**62  # larger ids cannot exist, and SQLite cannot even compare them
 RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
+
+
+def _refuse_nul(value: str) -> str:
+    if has_nul(value):
+        # PostgreSQL text cannot hold it, and nothing a person reads should: refused, not stripped.
+        raise ValueError("must not contain NUL characters (\\u0000)")
+    return value
+
+
+def _cleaned(value: str) -> str:
+    return clean_public_text(value)
+
+
+def _cleaned_not_empty(value: str) -> str:
+    cleaned = clean_public_text(value)
+    if value and not cleaned:
+        raise ValueError("must not be empty once control and direction characters are removed")
+    return cleaned
+
+
+# Every string a client sends in a body: a NUL anywhere is a 422 naming the field.
+Text = Annotated[str, AfterValidator(_refuse_nul)]
+# Free text that people read (names, messages, notes, descriptions): also loses control and
+# bidi characters (solidarity/core/text_input.py); the required form cannot become empty.
+PublicText = Annotated[str, AfterValidator(_refuse_nul), AfterValidator(_cleaned)]
+RequiredPublicText = Annotated[str, AfterValidator(_refuse_nul), AfterValidator(_cleaned_not_empty)]
 
 # Only these states are public: drafts and campaigns in review never appear.
 CampaignStatusName = Literal["active", "closed", "reported", "archived"]
@@ -39,8 +66,8 @@ class MoneyOut(Schema):
 
 
 class MoneyIn(Schema):
-    amount: str = Field(pattern=AMOUNT_IN_PATTERN, description="Decimal string, never a number.", examples=["25.00"])
-    currency: str = Field(pattern=CURRENCY_PATTERN, examples=["EUR"])
+    amount: Text = Field(pattern=AMOUNT_IN_PATTERN, description="Decimal string, never a number.", examples=["25.00"])
+    currency: Text = Field(pattern=CURRENCY_PATTERN, examples=["EUR"])
 
     def to_money(self) -> Money:
         try:
@@ -205,7 +232,7 @@ class CampaignDetailOut(Schema):
 
 
 class ReceiptCheckIn(Schema):
-    code: str = Field(min_length=1, max_length=64, description="The receipt code, e.g. K7QF-2M3A-…")
+    code: Text = Field(min_length=1, max_length=64, description="The receipt code, e.g. K7QF-2M3A-…")
 
 
 class CampaignRefOut(Schema):

@@ -9,7 +9,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from solidarity.api.errors import with_errors
-from solidarity.api.schemas import RowId
+from solidarity.api.schemas import RowId, Text
 from solidarity.api.selectors import review_queue_page
 from solidarity.api.staff_access import record_api_use, staff_actor
 from solidarity.api.staff_schemas import BankLineOut, BankLinePageOut, IgnoreLineIn, MatchLineIn, RecordLineIn
@@ -23,7 +23,7 @@ DECIDED = with_errors({200: BankLineOut}, 400, 401, 403, 404, 409, 422)
 
 
 class QueueParams(Schema):
-    cursor: str | None = Field(None, max_length=200)
+    cursor: Text | None = Field(None, max_length=200)
     limit: int = Field(50, ge=1, le=100)
 
 

@@ -8,7 +8,17 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
-from solidarity.api.schemas import AMOUNT_IN_PATTERN, CURRENCY_PATTERN, MAX_ROW_ID, SLUG_PATTERN, MoneyIn, MoneyOut
+from solidarity.api.schemas import (
+    AMOUNT_IN_PATTERN,
+    CURRENCY_PATTERN,
+    MAX_ROW_ID,
+    SLUG_PATTERN,
+    MoneyIn,
+    MoneyOut,
+    PublicText,
+    RequiredPublicText,
+    Text,
+)
 from solidarity.disbursements.models import Disbursement, PayeeCategory
 from solidarity.donations.services import RecordedDonation
 from solidarity.payments.models import BankLine, ImportedStatement
@@ -19,12 +29,12 @@ StaffChannel = Literal["cash", "bank_transfer", "other_platform", "other"]
 
 
 class StaffDonationIn(Schema):
-    campaign: str = Field(max_length=80, pattern=SLUG_PATTERN, description="The campaign's slug.")
+    campaign: Text = Field(max_length=80, pattern=SLUG_PATTERN, description="The campaign's slug.")
     amount: MoneyIn = Field(description="What was received, in the campaign's currency.")
     channel: StaffChannel
     received_on: dt.date | None = Field(None, description="Defaults to today.")
-    public_name: str = Field("", max_length=80, description="Only if the donor asked to be named.")
-    message: str = Field("", max_length=500)
+    public_name: PublicText = Field("", max_length=80, description="Only if the donor asked to be named.")
+    message: PublicText = Field("", max_length=500)
 
 
 class StaffDonationOut(Schema):
@@ -127,24 +137,26 @@ class BankLinePageOut(Schema):
 
 
 class MatchLineIn(Schema):
-    reference: str = Field(min_length=1, max_length=64, description="The RF reference of the pending donation.")
+    reference: Text = Field(min_length=1, max_length=64, description="The RF reference of the pending donation.")
 
 
 class RecordLineIn(Schema):
-    campaign: str = Field(max_length=80, pattern=SLUG_PATTERN, description="Slug of the campaign to credit.")
+    campaign: Text = Field(max_length=80, pattern=SLUG_PATTERN, description="Slug of the campaign to credit.")
 
 
 class IgnoreLineIn(Schema):
-    note: str = Field(min_length=1, max_length=300, description="Why this line is not a donation.")
+    note: RequiredPublicText = Field(min_length=1, max_length=300, description="Why this line is not a donation.")
 
 
 class DisbursementIn(Schema):
     need: int = Field(ge=1, le=MAX_ROW_ID, description="Id of the need paid for.")
     payee_category: PayeeCategory
-    amount: str = Field(pattern=AMOUNT_IN_PATTERN, description="Decimal string.")
-    currency: str = Field(pattern=CURRENCY_PATTERN)
+    amount: Text = Field(pattern=AMOUNT_IN_PATTERN, description="Decimal string.")
+    currency: Text = Field(pattern=CURRENCY_PATTERN)
     paid_on: dt.date
-    public_description: str = Field(min_length=1, max_length=300, description="Public; name no private person.")
+    public_description: RequiredPublicText = Field(
+        min_length=1, max_length=300, description="Public; name no private person."
+    )
     overdraft: bool = Field(False, description="Pay more than the fund holds; needs a second approval.")
 
     def money(self) -> MoneyIn:

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from solidarity.core.amount_input import parse_amount
 from solidarity.core.errors import DomainError, InvalidAmount
-from solidarity.core.money import Money, parse_money
+from solidarity.core.formatting import format_money
+from solidarity.core.money import Money
 from solidarity.donations.intents import min_donation
 from solidarity.donations.models import Pledge, PledgeStatus
-from solidarity.donations.services import validate_donation_amount
+from solidarity.donations.services import max_donation, validate_donation_amount
 
 
 def activate_pledge(*, pledge_id: int, subscription_id: str) -> Pledge | None:
@@ -56,9 +59,12 @@ def checked_pledge_amount(*, pledge: Pledge, amount_text: str) -> Money:
     """The new monthly amount the donor typed, validated (same currency); DomainError if not."""
     if pledge.status != PledgeStatus.ACTIVE or not pledge.provider_subscription_id:
         raise DomainError("Only an active monthly gift can be changed.")
-    amount = parse_money(amount_text, pledge.currency)
+    # Read as the donor's page writes numbers: "5,000" is never silently five.
+    amount = parse_amount(amount_text, pledge.currency, maximum=max_donation(pledge.currency))
     if amount < min_donation(amount.currency):
-        raise InvalidAmount(f"The smallest donation is {min_donation(amount.currency)}.")
+        raise InvalidAmount(
+            _("The smallest donation is %(minimum)s.") % {"minimum": format_money(min_donation(amount.currency))}
+        )
     validate_donation_amount(amount)
     return amount
 

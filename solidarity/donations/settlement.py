@@ -48,6 +48,17 @@ def _through_fx(*, rail: Account, donor_side: Money, campaign_side: Money, fund:
     return [(fund, campaign_side), (fx_campaign, -campaign_side), (fx_donor, donor_side), (rail, -donor_side)]
 
 
+def lock_donation(*, donation_id: int) -> Donation:
+    """The donation, read fresh and locked until the caller's transaction ends.
+
+    Two reports of one payment (Stripe's `checkout.session.completed` and
+    `payment_intent.succeeded`, delivered at the same moment) must take turns: the second
+    waits here, then finds the donation paid, instead of both seeing it pending and the
+    second failing in `settle_donation`. Only this row is locked, never its campaign.
+    """
+    return Donation.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=donation_id)
+
+
 def settle_donation(
     *, donation: Donation, received: Money, settled_on: dt.date, asset: str, key: str, fee: Money | None = None
 ) -> Transaction:

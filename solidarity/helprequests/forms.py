@@ -14,10 +14,15 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from solidarity.core.amount_input import parse_amount
 from solidarity.core.errors import DomainError
-from solidarity.core.money import parse_money
+from solidarity.core.text_input import clean_public_text
 from solidarity.helprequests.attachments import MAX_ATTACHMENTS, max_attachment_bytes, size_limit_text
 from solidarity.helprequests.services import FIELD_LIMITS
+
+# What a family types freely, cleaned of control and direction characters (core.text_input).
+FREE_TEXT = ("prisoner_name", "situation", "needs", "contact")
+MULTILINE = ("situation", "needs", "contact")
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -120,14 +125,15 @@ class HelpRequestForm(forms.Form):
         data["money"] = None
         if raw and data.get("currency"):
             try:
-                money = parse_money(raw, data["currency"])
-            except DomainError:
-                self.add_error("amount", _("Enter the amount as a number, for example 1500."))
-            else:
-                if money.is_positive():
-                    data["money"] = money
-                else:
-                    self.add_error("amount", _("The amount must be more than zero."))
+                # Read as the page's language writes numbers (solidarity/core/amount_input.py).
+                data["money"] = parse_amount(raw, data["currency"])
+            except DomainError as exc:
+                self.add_error("amount", exc.message)
+        for name in FREE_TEXT:
+            if isinstance(data.get(name), str):
+                data[name] = clean_public_text(data[name], multiline=name in MULTILINE)
+                if not data[name] and self.fields[name].required:
+                    self.add_error(name, self.fields[name].error_messages["required"])
         return data
 
 

@@ -40,7 +40,7 @@ class ChannelSettingAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(ProviderEvent)
 class ProviderEventAdmin(ReadOnlyAdmin):
-    list_display = ("received_at", "provider", "type", "event_id", "state")
+    list_display = ("received_at", "provider", "type", "event_id", "state", "failure_reason")
     list_filter = ("provider", "state", "type")
 
 

@@ -9,7 +9,9 @@ Two steps, each its own database transaction:
    the handler and marks the row applied, ignored or waiting (an event that arrived
    before the one it depends on: a refund before its payment). Only a *received* or
    *waiting* row is applied, under its lock, so however many processes try, the handler
-   runs to completion once. What must be asked of the provider first (`prepare`, e.g.
+   runs to completion once. An event that can never apply (its amount or currency cannot be
+   money; see UNUSABLE) is marked *failed* with the reason, and so is a genuine event the
+   provider could not normalise (`store_failed_event`): staff see both in the back office. What must be asked of the provider first (`prepare`, e.g.
    Stripe's fee) is asked before that transaction opens: no network call ever runs
    inside a database transaction.
 
@@ -26,11 +28,11 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from solidarity.core.errors import DomainError
+from solidarity.core.errors import CurrencyMismatch, DomainError, InvalidAmount, UnbalancedTransaction, UnknownCurrency
 from solidarity.payments.models import ProviderEvent
 from solidarity.payments.providers.base import ProviderEventData
 
@@ -44,6 +46,41 @@ PENDING = (State.RECEIVED, State.WAITING)
 
 class RetryLater(Exception):
     """What the provider must tell us before the event can be applied could not be fetched."""
+
+
+# What applying an event raises when the event itself is at fault — an amount or currency
+# that cannot be money, a value the database cannot hold, a field of the wrong type —
+# rather than the moment (a missing exchange rate, a concurrent run): trying again would
+# fail the same way, so the event is marked failed with the reason instead of staying
+# received for ever. Other domain errors leave it received for a later try.
+UNUSABLE = (InvalidAmount, UnknownCurrency, CurrencyMismatch, UnbalancedTransaction, DataError, TypeError, ValueError)
+MAX_REASON = 300
+
+
+def _reason(exc: BaseException) -> str:
+    text = exc.message if isinstance(exc, DomainError) else f"{type(exc).__name__}: {exc}"
+    return text.replace("\x00", "")[:MAX_REASON]
+
+
+def store_failed_event(*, provider: str, event_id: str, type: str, reason: str) -> tuple[int, bool]:
+    """Store a genuine event that cannot be used as *failed*, with the reason, for staff to
+    see. Returns (row id, duplicate?); a repeat delivery stores nothing."""
+    with transaction.atomic():
+        row, created = ProviderEvent.objects.get_or_create(
+            provider=provider,
+            event_id=event_id[:100],
+            defaults={"type": type[:60], "state": State.FAILED, "failure_reason": reason[:MAX_REASON], "data": {}},
+        )
+    return row.pk, not created
+
+
+def mark_failed(row_id: int, exc: BaseException) -> str:
+    """A stored event that cannot be applied: failed, with the reason (its data kept for staff)."""
+    reason = _reason(exc)
+    logger.error("event row %s failed: %s", row_id, reason)
+    with transaction.atomic():
+        ProviderEvent.objects.filter(pk=row_id, state__in=PENDING).update(state=State.FAILED, failure_reason=reason)
+    return State.FAILED
 
 
 def _unchanged(data: ProviderEventData) -> ProviderEventData:
@@ -112,6 +149,13 @@ def apply_stored(row_id: int, handler: Handler, prepare: Prepare = _unchanged) -
 
 
 def _apply_prepared(row_id: int, data: ProviderEventData, handler: Handler, *, wait_for_disk: bool = True) -> str:
+    try:
+        return _apply_in_transaction(row_id, data, handler, wait_for_disk=wait_for_disk)
+    except UNUSABLE as exc:
+        return mark_failed(row_id, exc)
+
+
+def _apply_in_transaction(row_id: int, data: ProviderEventData, handler: Handler, *, wait_for_disk: bool) -> str:
     with transaction.atomic():
         if not wait_for_disk and connection.vendor == "postgresql" and not _inside_outer_transaction():
             # Applying is derived from the stored event, whose row was committed durably
@@ -254,19 +298,23 @@ def retry_waiting(
     while progress:
         progress = False
         for row_id in list(waiting.order_by("id").values_list("id", flat=True)[:limit]):
-            with transaction.atomic():
-                row = (
-                    ProviderEvent.objects.select_for_update(skip_locked=True)
-                    .filter(pk=row_id, state=State.WAITING)
-                    .first()
-                )
-                if row is None:
-                    continue
-                data = ProviderEventData.from_json(row.data)
-                state = handler(data)
-                if state == State.WAITING:
-                    continue
-                _mark(row, state, data)
-                applied += 1
-                progress = True
+            try:
+                with transaction.atomic():
+                    row = (
+                        ProviderEvent.objects.select_for_update(skip_locked=True)
+                        .filter(pk=row_id, state=State.WAITING)
+                        .first()
+                    )
+                    if row is None:
+                        continue
+                    data = ProviderEventData.from_json(row.data)
+                    state = handler(data)
+                    if state == State.WAITING:
+                        continue
+                    _mark(row, state, data)
+            except UNUSABLE as exc:
+                mark_failed(row_id, exc)
+                continue
+            applied += 1
+            progress = True
     return applied

@@ -22,6 +22,7 @@ class ProviderEvent(models.Model):
         APPLIED = "applied", _("Applied")
         IGNORED = "ignored", _("Ignored")
         WAITING = "waiting", _("Waiting for an earlier event")
+        FAILED = "failed", _("Failed: cannot be applied")
 
     provider = models.CharField(max_length=20)
     event_id = models.CharField(max_length=100)
@@ -30,6 +31,10 @@ class ProviderEvent(models.Model):
     data = models.JSONField(default=dict, blank=True)
     received_at = models.DateTimeField(auto_now_add=True)
     applied_at = models.DateTimeField(null=True, blank=True)
+    # Why a signed event could not be applied (odd fields, an amount out of range): for staff.
+    failure_reason = models.CharField(
+        max_length=300, blank=True, db_default=""
+    )  # db_default: events.store_event INSERTs by hand
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["provider", "event_id"], name="provider_event_once")]

@@ -22,7 +22,7 @@ from typing import cast
 from django.db.models import Q
 from django.utils import timezone
 
-from solidarity.core.errors import DomainError
+from solidarity.core.errors import CurrencyMismatch, DomainError
 from solidarity.core.money import Money
 from solidarity.donations import pledges
 from solidarity.donations.intents import expire_pending_donation, new_pledge_donation
@@ -34,6 +34,7 @@ from solidarity.donations.outcomes import (
     PaymentSucceeded,
     record_outcome,
 )
+from solidarity.donations.settlement import lock_donation
 from solidarity.payments.card_payments import record_card_dispute, record_card_ids, record_card_refunded
 from solidarity.payments.card_testing import record_card_outcome
 from solidarity.payments.events import RetryLater
@@ -84,15 +85,20 @@ def on_payment_failed(data: ProviderEventData) -> str:
 def _settle(data: ProviderEventData, donation: Donation, key: str) -> str:
     if data.amount_minor is None or not data.currency:
         return State.IGNORED
+    if data.currency != donation.currency:
+        # Stripe charges the currency the checkout named: another one is not this payment.
+        raise CurrencyMismatch(f"Stripe reports {data.currency}; donation #{donation.pk} is in {donation.currency}.")
     received = Money.from_minor(data.amount_minor, data.currency)
     fee = Money.from_minor(data.fee_minor, data.currency) if data.fee_minor else None
+    # Wait for any other event about this payment that is being applied right now.
+    donation = lock_donation(donation_id=donation.pk)
     if donation.status == DonationStatus.PAID:
         return State.IGNORED  # the other event for the same payment came first
     record_outcome(
         PaymentSucceeded(donation=donation, received=received, on=_day(data), channel=CARD, key=key, fee=fee)
     )
     # The ids this event names, over the row the checkout started, or a new row. The
-    # donation is locked by the settlement until this transaction ends: no race here.
+    # donation is locked (above) until this transaction ends: no race here.
     ids = {
         name: getattr(data, name) for name in ("payment_intent_id", "charge_id", "invoice_id") if getattr(data, name)
     }

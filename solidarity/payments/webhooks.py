@@ -20,8 +20,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from solidarity.core.errors import DomainError
-from solidarity.payments.events import RetryLater, apply_stored, retry_waiting, store_event
-from solidarity.payments.providers.base import WebhookRejected
+from solidarity.payments.events import RetryLater, apply_stored, retry_waiting, store_event, store_failed_event
+from solidarity.payments.providers.base import MalformedEvent, WebhookRejected
 from solidarity.payments.providers.registry import get_provider
 from solidarity.payments.stripe_handlers import handle_stripe_event, prepare_stripe_event
 from solidarity.payments.tasks import apply_after_commit
@@ -37,6 +37,13 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"error": "payload_too_large"}, status=413)
     try:
         data = get_provider("stripe").parse_webhook(body=request.body, headers=request.headers)
+    except MalformedEvent as exc:
+        # Genuine but unusable: kept as failed for staff, acknowledged so Stripe stops sending it.
+        _row, duplicate = store_failed_event(
+            provider="stripe", event_id=exc.event_id, type=exc.type, reason=exc.message
+        )
+        logger.error("stripe event %s (%s) failed: %s", exc.event_id, exc.type, exc.message)
+        return JsonResponse({"received": True, "state": "failed", "duplicate": duplicate, "reason": exc.message})
     except WebhookRejected as exc:
         return JsonResponse({"error": exc.code, "message": exc.message}, status=400)
     row_id, duplicate = store_event(data)
@@ -55,8 +62,10 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
         logger.warning("stripe event %s deferred: %s", data.event_id, exc)
         return JsonResponse({"error": "retry_later", "message": str(exc)}, status=503)
     except (DomainError, IntegrityError) as exc:
-        # Nothing was applied; answering 500 makes Stripe deliver it again later.
+        # Nothing was applied and the event stays received: not its fault but the moment's
+        # (an exchange rate not imported yet, a conflict). 503 makes Stripe deliver it again
+        # later, and the sweep retries it meanwhile. (An event at fault is marked failed.)
         code, message = (exc.code, exc.message) if isinstance(exc, DomainError) else ("conflict", "Deliver again.")
-        logger.error("stripe event %s (%s) could not be applied: %s", data.event_id, data.type, code)
-        return JsonResponse({"error": code, "message": message}, status=500)
+        logger.error("stripe event %s (%s) could not be applied yet: %s", data.event_id, data.type, code)
+        return JsonResponse({"error": code, "message": message}, status=503)
     return JsonResponse({"received": True, "state": state, "duplicate": duplicate})

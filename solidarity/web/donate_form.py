@@ -9,11 +9,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from solidarity.campaigns.models import Campaign
+from solidarity.core.amount_input import parse_amount
 from solidarity.core.errors import DomainError
-from solidarity.core.formatting import format_number
-from solidarity.core.money import Money, parse_money
-from solidarity.donations.intents import donor_currencies
+from solidarity.core.formatting import format_money, format_number
+from solidarity.core.money import Money
+from solidarity.core.text_input import clean_public_text
+from solidarity.donations.intents import donor_currencies, min_donation
 from solidarity.donations.models import Channel, Recurrence
+from solidarity.donations.services import max_donation
 
 STANDARD_PRESETS = [Decimal(10), Decimal(25), Decimal(50)]
 
@@ -73,18 +76,39 @@ class DonateForm(forms.Form):
         currency.choices = [(c, c) for c in donor_currencies(campaign)]
         self.fields["currency"].initial = campaign.currency
 
+    def clean_public_name(self) -> str:
+        return clean_public_text(self.cleaned_data.get("public_name") or "", multiline=False)
+
+    def clean_message(self) -> str:
+        return clean_public_text(self.cleaned_data.get("message") or "")
+
+    def clean_private_message(self) -> str:
+        return clean_public_text(self.cleaned_data.get("private_message") or "")
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("website"):
             raise forms.ValidationError(_("This form could not be sent. Please try again."), code="honeypot")
-        raw = (data.get("other_amount") or "").strip() or (data.get("preset") or "")
+        typed = (data.get("other_amount") or "").strip()
+        raw = typed or (data.get("preset") or "")
         if not raw:
             self.add_error("other_amount", _("Choose or enter an amount."))
             return data
+        currency = data.get("currency") or self.campaign.currency
         try:
-            data["money"] = parse_money(raw, data.get("currency") or self.campaign.currency)
+            # A preset is our own canonical value ("12.5"); what the donor typed is read
+            # as the page's language writes numbers (solidarity/core/amount_input.py).
+            money = parse_amount(raw, currency, maximum=max_donation(currency), locale=None if typed else "en")
         except DomainError as exc:
-            self.add_error("other_amount", str(exc))
+            self.add_error("other_amount", exc.message)
+        else:
+            if money < min_donation(currency):
+                self.add_error(
+                    "other_amount",
+                    _("The smallest donation is %(minimum)s.") % {"minimum": format_money(min_donation(currency))},
+                )
+            else:
+                data["money"] = money
         if data.get("recurrence") == Recurrence.MONTHLY and data.get("channel") == Channel.BANK_TRANSFER:
             self.add_error(
                 "recurrence",

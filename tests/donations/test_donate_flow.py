@@ -78,9 +78,10 @@ def test_non_euro_bank_transfer_has_no_epc_qr(client, staff_user) -> None:
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"other_amount": "0"}, "The smallest donation is"),
-        ({"other_amount": "-5"}, "The smallest donation is"),
-        ({"other_amount": "ten"}, "Not an amount"),
+        ({"other_amount": "0"}, "The amount must be more than zero"),
+        ({"other_amount": "1"}, "The smallest donation is €2"),
+        ({"other_amount": "-5"}, "The amount must be more than zero"),
+        ({"other_amount": "ten"}, "Enter the amount as a number"),
         ({"other_amount": "1000000"}, "cannot exceed"),
         ({"other_amount": "", "preset": ""}, "Choose or enter an amount"),
         ({"currency": "XYZ"}, "Select a valid choice"),

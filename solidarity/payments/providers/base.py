@@ -12,7 +12,8 @@ class that satisfies `PaymentProvider` and is listed in the registry
   inside a database transaction. `start_payment` moves no money.
 - `parse_webhook` verifies and normalises an incoming event, keeping only the fields the
   handlers need — never the payer's identity — or raises WebhookRejected (a rail that
-  receives no webhooks rejects every one).
+  receives no webhooks rejects every one); MalformedEvent when the event is genuine but
+  its fields cannot be used (the webhook stores it as failed).
 - `refund` raises RefundNotSupported when `supports_refund` is False; otherwise it asks
   the provider to send (part of) a paid donation back and returns the provider's refund
   id. The refund is booked only when the provider reports it (an outcome), never here.
@@ -35,6 +36,19 @@ class WebhookRejected(DomainError):
     """The request is not a genuine, acceptable event (signature, mode, type, shape)."""
 
     code = "webhook_rejected"
+
+
+class MalformedEvent(WebhookRejected):
+    """A genuine (signed) event whose fields cannot be used: wrong types, a missing id, an
+    unknown currency, an amount out of range. The webhook stores it as *failed* with the
+    reason, for staff to see, and acknowledges it: delivering it again would not mend it."""
+
+    code = "malformed_event"
+
+    def __init__(self, message: str, *, event_id: str, type: str) -> None:
+        super().__init__(message)
+        self.event_id = event_id
+        self.type = type
 
 
 class ProviderUnavailable(DomainError):

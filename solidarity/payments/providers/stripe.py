@@ -10,15 +10,26 @@ calls are never made inside a database transaction.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
+import re
 import secrets
+import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import stripe
 from django.conf import settings
 
-from solidarity.payments.providers.base import ProviderEventData, ProviderUnavailable, StartedPayment, WebhookRejected
+from solidarity.core.errors import DomainError
+from solidarity.core.money import validate_currency
+from solidarity.payments.providers.base import (
+    MalformedEvent,
+    ProviderEventData,
+    ProviderUnavailable,
+    StartedPayment,
+    WebhookRejected,
+)
 
 if TYPE_CHECKING:
     from solidarity.core.money import Money
@@ -90,6 +101,87 @@ def _int_or_none(value: Any) -> int | None:
         return None
 
 
+class _OddField(Exception):
+    """A signed event's field that is not what Stripe sends (the reason says which)."""
+
+
+# Stripe's ids are short ASCII ("pi_3Q…", "evt_1…"); what is stored must fit its column.
+_STRIPE_ID = re.compile(r"[A-Za-z0-9_\-]{1,100}")
+MAX_MINOR = 10**12  # far above any gift; integer minor units beyond it are not a payment
+MAX_ROW_ID = 2**62
+
+
+def _event_id_of(value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, dict):
+        value = value.get("id")
+    if not isinstance(value, str) or not _STRIPE_ID.fullmatch(value):
+        raise _OddField("an id is not a Stripe id")
+    return value
+
+
+def _text_of(value: Any, name: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str) or len(value) > 60 or not value.isprintable():
+        raise _OddField(f"{name} is not a short text")
+    return value
+
+
+def _minor_of(value: Any, name: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _OddField(f"{name} is not an integer")
+    if not 0 <= value <= MAX_MINOR:
+        raise _OddField(f"{name} is out of range")
+    return value
+
+
+def _currency_of(value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if not isinstance(value, str):
+        raise _OddField("currency is not a text")
+    try:
+        return validate_currency(value) if len(value) == 3 else validate_currency("?")
+    except DomainError as exc:
+        raise _OddField("currency is not a known ISO 4217 code") from exc
+
+
+def _row_id_of(value: Any, name: str) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 20:
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ROW_ID:
+        raise _OddField(f"{name} is not one of our ids")
+    return value
+
+
+def _object_of(value: Any, name: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise _OddField(f"{name} is not an object")
+    return value
+
+
+def _signed_at(header: str) -> int | None:
+    for part in header.split(","):
+        key, _sep, value = part.partition("=")
+        if key.strip() == "t":
+            value = value.strip()
+            return int(value) if value.isascii() and value.isdigit() and len(value) < 16 else None
+    return None
+
+
+def _body_id(payload: str) -> str:
+    """The key of a signed body that names no usable event id: its digest."""
+    return "sha256-" + hashlib.sha256(payload.encode()).hexdigest()[:64]
+
+
 class StripeProvider:
     name = "stripe"
     channels: tuple[str, ...] = ("card",)
@@ -153,6 +245,11 @@ class StripeProvider:
         secrets = settings.STRIPE_WEBHOOK_SECRETS
         if not secrets:
             raise WebhookRejected("No webhook secret is configured.")
+        signed_at = _signed_at(signature)
+        # The SDK refuses signatures older than the tolerance, not ones dated in the future:
+        # a captured body signed ahead of time must not stay valid until that day comes.
+        if signed_at is not None and signed_at > time.time() + settings.STRIPE_WEBHOOK_TOLERANCE:
+            raise WebhookRejected("The signature is dated in the future.")
         try:
             payload = body.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -171,14 +268,25 @@ class StripeProvider:
             event = json.loads(payload)
         except ValueError as exc:
             raise WebhookRejected("The body is not a Stripe event.") from exc
-        if not isinstance(event, dict) or not isinstance((event.get("data") or {}).get("object"), dict):
+        if not isinstance(event, dict):
             raise WebhookRejected("The body is not a Stripe event.")
+        kind = event.get("type")
+        if not isinstance(kind, str) or kind not in HANDLED_EVENTS | ACKNOWLEDGED_EVENTS:
+            raise WebhookRejected(f"Unsupported event type {str(kind)[:60]!r}.")
         if bool(event.get("livemode")) != _livemode_expected():
             raise WebhookRejected("The event's mode (test/live) does not match this site's key.")
-        kind = str(event.get("type", ""))
-        if kind not in HANDLED_EVENTS | ACKNOWLEDGED_EVENTS:
-            raise WebhookRejected(f"Unsupported event type {kind!r}.")
-        return _normalise(event)
+        # A genuine event of a type we take: what cannot be used is stored as failed, with
+        # the reason, instead of being refused (Stripe would deliver it again for days).
+        event_id = event.get("id")
+        if not isinstance(event_id, str) or not _STRIPE_ID.fullmatch(event_id):
+            raise MalformedEvent("The event has no usable id.", event_id=_body_id(payload), type=kind)
+        try:
+            data = event.get("data")
+            if not isinstance(data, dict) or not isinstance(data.get("object"), dict):
+                raise _OddField("data.object is not an object")
+            return _normalise(event)
+        except _OddField as exc:
+            raise MalformedEvent(f"The event's {exc}.", event_id=event_id, type=kind) from exc
 
     def refund(self, *, donation: Donation, amount: Money | None = None) -> str:
         from solidarity.payments.models import CardPayment
@@ -290,99 +398,109 @@ class StripeProvider:
 
 def _metadata_ids(*sources: Any) -> dict[str, Any]:
     """Our random reference, and (only in events about payments started before references
-    existed) the donation and pledge ids those carried."""
+    existed) the donation and pledge ids those carried; _OddField if any is malformed."""
     reference = ""
     donation_id = pledge_id = None
     for source in sources:
-        if not source or not hasattr(source, "get"):
-            continue
-        reference = reference or str(source.get("reference") or "")[:40]
-        donation_id = donation_id or _int_or_none(source.get("donation_id"))
-        pledge_id = pledge_id or _int_or_none(source.get("pledge_id"))
+        metadata = _object_of(source, "metadata")
+        reference = reference or _reference_of(metadata.get("reference"), "metadata.reference")
+        donation_id = donation_id or _row_id_of(metadata.get("donation_id"), "metadata.donation_id")
+        pledge_id = pledge_id or _row_id_of(metadata.get("pledge_id"), "metadata.pledge_id")
     return {"reference": reference, "donation_id": donation_id, "pledge_id": pledge_id}
 
 
+# Our references are 24 random URL-safe characters (payments/card_payments.py).
+_REFERENCE = re.compile(r"[A-Za-z0-9_\-]{1,40}")
+
+
+def _reference_of(value: Any, name: str) -> str:
+    if value is None or value == "":
+        return ""
+    if not isinstance(value, str) or not _REFERENCE.fullmatch(value):
+        raise _OddField(f"{name} is not one of our references")
+    return value
+
+
 def _normalise(event: Any) -> ProviderEventData:
+    """The fields the handlers use, each checked for what Stripe sends; _OddField if not."""
     obj = event["data"]["object"]
     kind = str(event["type"])
-    common: dict[str, Any] = {
-        "provider": "stripe",
-        "event_id": str(event["id"]),
-        "type": kind,
-        "created": int(event.get("created") or 0),
-    }
+    created = event.get("created") or 0
+    if isinstance(created, bool) or not isinstance(created, int) or not 0 <= created < 2**40:
+        raise _OddField("created is not a time")
+    common: dict[str, Any] = {"provider": "stripe", "event_id": str(event["id"]), "type": kind, "created": created}
     if kind.startswith("checkout.session."):
         ids = _metadata_ids(obj.get("metadata"))
         if not ids["reference"] and not ids["donation_id"]:
-            client_reference = str(obj.get("client_reference_id") or "")
-            if client_reference.isdigit():
-                ids["donation_id"] = int(client_reference)
+            client_reference = obj.get("client_reference_id")
+            if isinstance(client_reference, str) and client_reference.isascii() and client_reference.isdigit():
+                ids["donation_id"] = _row_id_of(client_reference, "client_reference_id")
             else:
-                ids["reference"] = client_reference[:40]
+                ids["reference"] = _reference_of(client_reference, "client_reference_id")
         return ProviderEventData(
             **common,
             **ids,
-            checkout_session_id=str(obj.get("id", "")),
-            payment_intent_id=_id(obj.get("payment_intent")),
-            subscription_id=_id(obj.get("subscription")),
-            status=str(obj.get("payment_status") or ""),
-            amount_minor=_int_or_none(obj.get("amount_total")),
-            currency=str(obj.get("currency") or "").upper(),
-            extra={"mode": str(obj.get("mode") or "")},
+            checkout_session_id=_event_id_of(obj.get("id")),
+            payment_intent_id=_event_id_of(obj.get("payment_intent")),
+            subscription_id=_event_id_of(obj.get("subscription")),
+            status=_text_of(obj.get("payment_status"), "payment_status"),
+            amount_minor=_minor_of(obj.get("amount_total"), "amount_total"),
+            currency=_currency_of(obj.get("currency")),
+            extra={"mode": _text_of(obj.get("mode"), "mode")},
         )
     if kind.startswith("payment_intent."):
         ids = _metadata_ids(obj.get("metadata"))
         return ProviderEventData(
             **common,
             **ids,
-            payment_intent_id=str(obj.get("id", "")),
-            charge_id=_id(obj.get("latest_charge")),
-            amount_minor=_int_or_none(obj.get("amount_received") or obj.get("amount")),
-            currency=str(obj.get("currency") or "").upper(),
-            status=str(obj.get("status") or ""),
+            payment_intent_id=_event_id_of(obj.get("id")),
+            charge_id=_event_id_of(obj.get("latest_charge")),
+            amount_minor=_minor_of(obj.get("amount_received") or obj.get("amount"), "amount"),
+            currency=_currency_of(obj.get("currency")),
+            status=_text_of(obj.get("status"), "status"),
         )
     if kind.startswith("invoice."):
-        details = obj.get("subscription_details") or {}
-        parent = (obj.get("parent") or {}).get("subscription_details") or {}
+        details = _object_of(obj.get("subscription_details"), "subscription_details")
+        parent = _object_of(_object_of(obj.get("parent"), "parent").get("subscription_details"), "parent")
         ids = _metadata_ids(details.get("metadata"), parent.get("metadata"), obj.get("metadata"))
         return ProviderEventData(
             **common,
             **ids,
-            invoice_id=str(obj.get("id", "")),
-            subscription_id=_id(parent.get("subscription")) or _id(obj.get("subscription")),
-            payment_intent_id=_id(obj.get("payment_intent")),
-            charge_id=_id(obj.get("charge")),
-            billing_reason=str(obj.get("billing_reason") or ""),
-            amount_minor=_int_or_none(obj.get("amount_paid")),
-            currency=str(obj.get("currency") or "").upper(),
+            invoice_id=_event_id_of(obj.get("id")),
+            subscription_id=_event_id_of(parent.get("subscription")) or _event_id_of(obj.get("subscription")),
+            payment_intent_id=_event_id_of(obj.get("payment_intent")),
+            charge_id=_event_id_of(obj.get("charge")),
+            billing_reason=_text_of(obj.get("billing_reason"), "billing_reason"),
+            amount_minor=_minor_of(obj.get("amount_paid"), "amount_paid"),
+            currency=_currency_of(obj.get("currency")),
         )
     if kind.startswith("charge.dispute."):
         return ProviderEventData(
             **common,
-            dispute_id=str(obj.get("id", "")),
-            charge_id=_id(obj.get("charge")),
-            payment_intent_id=_id(obj.get("payment_intent")),
-            status=str(obj.get("status") or ""),
-            amount_minor=_int_or_none(obj.get("amount")),
-            currency=str(obj.get("currency") or "").upper(),
+            dispute_id=_event_id_of(obj.get("id")),
+            charge_id=_event_id_of(obj.get("charge")),
+            payment_intent_id=_event_id_of(obj.get("payment_intent")),
+            status=_text_of(obj.get("status"), "status"),
+            amount_minor=_minor_of(obj.get("amount"), "amount"),
+            currency=_currency_of(obj.get("currency")),
         )
     if kind.startswith("charge."):
         ids = _metadata_ids(obj.get("metadata"))
         return ProviderEventData(
             **common,
             **ids,
-            charge_id=str(obj.get("id", "")),
-            payment_intent_id=_id(obj.get("payment_intent")),
-            amount_minor=_int_or_none(obj.get("amount")),
-            amount_refunded_minor=_int_or_none(obj.get("amount_refunded")),
-            currency=str(obj.get("currency") or "").upper(),
+            charge_id=_event_id_of(obj.get("id")),
+            payment_intent_id=_event_id_of(obj.get("payment_intent")),
+            amount_minor=_minor_of(obj.get("amount"), "amount"),
+            amount_refunded_minor=_minor_of(obj.get("amount_refunded"), "amount_refunded"),
+            currency=_currency_of(obj.get("currency")),
         )
     if kind.startswith("customer.subscription."):
         ids = _metadata_ids(obj.get("metadata"))
         return ProviderEventData(
             **common,
             **ids,
-            subscription_id=str(obj.get("id", "")),
-            status=str(obj.get("status") or ""),
+            subscription_id=_event_id_of(obj.get("id")),
+            status=_text_of(obj.get("status"), "status"),
         )
     return ProviderEventData(**common)
