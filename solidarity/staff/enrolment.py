@@ -150,21 +150,10 @@ def complete_enrolment(*, invitation: EnrolmentInvitation, device: TOTPDevice, c
     if not check.accepted:
         raise EnrolmentCodeRefused(check)
     with transaction.atomic():
-        locked = EnrolmentInvitation.objects.select_for_update().get(pk=invitation.pk)
-        _refuse_unless_open(locked)
-        locked.used_at = timezone.now()
-        locked.save(update_fields=["used_at"])
+        locked = _lock_open(invitation)
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        TOTPDevice.objects.filter(user=invitation.user, confirmed=False).delete()
-        codes = _replace_recovery_codes(invitation.user)
-        record_audit(
-            actor=invitation.user,
-            action="staff.second_factor_enrolled",
-            target=invitation.user,
-            invitation=locked.pk,
-            device=device.persistent_id,
-        )
+        codes = _finish_enrolment(locked, device, kind="authenticator")
     invitation.used_at = locked.used_at
     return codes
 
@@ -177,25 +166,38 @@ def complete_passkey_enrolment(
     unfinished authenticator set-up is dropped and new recovery codes are made. Returns the
     passkey and the recovery codes (the only time they exist in plaintext)."""
     with transaction.atomic():
-        locked = EnrolmentInvitation.objects.select_for_update().get(pk=invitation.pk)
-        _refuse_unless_open(locked)
+        locked = _lock_open(invitation)
         device = register()
         if device.user_id != invitation.user_id:
             raise InvitationRefused(gettext("This passkey does not belong to this enrolment."))
-        locked.used_at = timezone.now()
-        locked.save(update_fields=["used_at"])
-        TOTPDevice.objects.filter(user=invitation.user, confirmed=False).delete()
-        codes = _replace_recovery_codes(invitation.user)
-        record_audit(
-            actor=invitation.user,
-            action="staff.second_factor_enrolled",
-            target=invitation.user,
-            invitation=locked.pk,
-            device=device.persistent_id,
-            kind="passkey",
-        )
+        codes = _finish_enrolment(locked, device, kind="passkey")
     invitation.used_at = locked.used_at
     return device, codes
+
+
+def _lock_open(invitation: EnrolmentInvitation) -> EnrolmentInvitation:
+    """Inside a transaction: the invitation, locked, or InvitationRefused if it is no longer open."""
+    locked = EnrolmentInvitation.objects.select_for_update().get(pk=invitation.pk)
+    _refuse_unless_open(locked)
+    return locked
+
+
+def _finish_enrolment(locked: EnrolmentInvitation, device: Device, *, kind: str) -> list[str]:
+    """Inside the enrolment's transaction, with its confirmed device: use the invitation up,
+    drop unfinished authenticator set-ups, audit, and return new recovery codes."""
+    locked.used_at = timezone.now()
+    locked.save(update_fields=["used_at"])
+    TOTPDevice.objects.filter(user=locked.user, confirmed=False).delete()
+    codes = _replace_recovery_codes(locked.user)
+    record_audit(
+        actor=locked.user,
+        action="staff.second_factor_enrolled",
+        target=locked.user,
+        invitation=locked.pk,
+        device=device.persistent_id,
+        kind=kind,
+    )
+    return codes
 
 
 def add_passkey(*, user: Any, register: Callable[[], Device]) -> Device:

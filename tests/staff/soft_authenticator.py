@@ -51,18 +51,9 @@ class SoftPasskey:
         auth_data = rp_id_hash + bytes([UP | UV | AT]) + struct.pack(">I", self.sign_count) + attested
         attestation = cbor2.dumps({"fmt": "none", "attStmt": {}, "authData": auth_data})
         client_data = self._client_data("webauthn.create", options["challenge"])
-        return {
-            "id": b64url(self.credential_id),
-            "rawId": b64url(self.credential_id),
-            "type": "public-key",
-            "response": {
-                "clientDataJSON": b64url(client_data),
-                "attestationObject": b64url(attestation),
-                "transports": ["internal"],
-            },
-            "clientExtensionResults": {},
-            "authenticatorAttachment": "platform",
-        }
+        return self._credential(
+            clientDataJSON=b64url(client_data), attestationObject=b64url(attestation), transports=["internal"]
+        )
 
     def get(self, options: dict[str, Any]) -> dict[str, Any]:
         """navigator.credentials.get(): the signed assertion the script posts to 'complete'."""
@@ -71,16 +62,20 @@ class SoftPasskey:
         auth_data = rp_id_hash + bytes([UP | UV]) + struct.pack(">I", self.sign_count)
         client_data = self._client_data("webauthn.get", options["challenge"])
         signature = self.key.sign(auth_data + hashlib.sha256(client_data).digest(), ec.ECDSA(hashes.SHA256()))
+        return self._credential(
+            clientDataJSON=b64url(client_data),
+            authenticatorData=b64url(auth_data),
+            signature=b64url(signature),
+            userHandle=b64url(self.user_handle),
+        )
+
+    def _credential(self, **response: Any) -> dict[str, Any]:
+        """A PublicKeyCredential as the package's script serialises it."""
         return {
             "id": b64url(self.credential_id),
             "rawId": b64url(self.credential_id),
             "type": "public-key",
-            "response": {
-                "clientDataJSON": b64url(client_data),
-                "authenticatorData": b64url(auth_data),
-                "signature": b64url(signature),
-                "userHandle": b64url(self.user_handle),
-            },
+            "response": response,
             "clientExtensionResults": {},
             "authenticatorAttachment": "platform",
         }

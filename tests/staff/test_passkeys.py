@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential, WebAuthnUserHandle
@@ -25,19 +24,6 @@ REGISTER_BEGIN = "/staff/passkeys/registration/begin/"
 REGISTER_COMPLETE = "/staff/passkeys/registration/complete/"
 LOGIN_BEGIN = "/staff/passkeys/authentication/begin/"
 LOGIN_COMPLETE = "/staff/passkeys/authentication/complete/"
-
-
-@pytest.fixture
-def client() -> Client:
-    cache.clear()
-    return Client(HTTP_HOST="127.0.0.1")
-
-
-@pytest.fixture
-def admin_user():
-    user = UserFactory(username="root", is_superuser=True)
-    TOTPDevice.objects.create(user=user, name="app", confirmed=True)
-    return user
 
 
 @pytest.fixture
