@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp_webauthn",
     "csp",
     "django_tasks",
     "django_tasks_db",
@@ -278,6 +279,33 @@ SOLIDARITY_PUBLIC_URL = os.environ.get("SOLIDARITY_PUBLIC_URL", "http://127.0.0.
 # A staff member enrols a second factor only through a one-time link an admin creates
 # (`manage.py invite_staff` or the users page); the link stops working after this long.
 SOLIDARITY_ENROLMENT_LINK_HOURS = int(os.environ.get("SOLIDARITY_ENROLMENT_LINK_HOURS", "72"))
+# Passkeys (WebAuthn) as a second factor, beside the authenticator app. A passkey is bound
+# to the relying party id, a domain name (never an IP address): by default the first domain
+# name in ALLOWED_HOSTS. Changing it later makes every registered passkey unusable.
+SOLIDARITY_WEBAUTHN_RP_ID = os.environ.get("SOLIDARITY_WEBAUTHN_RP_ID", "").strip() or next(
+    (
+        h.lstrip(".")
+        for h in ALLOWED_HOSTS
+        if h != "*" and not h.lstrip(".").replace(".", "").isdigit() and ":" not in h
+    ),
+    "localhost",
+)
+# The origins a passkey ceremony may come from (https://…, or http://localhost:PORT while
+# developing). By default the public address when it is on the relying party's domain,
+# otherwise https://<relying party id>.
+_public_origin = "{0.scheme}://{0.netloc}".format(urlsplit(SOLIDARITY_PUBLIC_URL))
+SOLIDARITY_WEBAUTHN_ORIGINS = [
+    o.strip().rstrip("/") for o in os.environ.get("SOLIDARITY_WEBAUTHN_ORIGINS", "").split(",") if o.strip()
+] or (
+    [_public_origin]
+    if urlsplit(SOLIDARITY_PUBLIC_URL).hostname == SOLIDARITY_WEBAUTHN_RP_ID
+    else [f"https://{SOLIDARITY_WEBAUTHN_RP_ID}"]
+)
+OTP_WEBAUTHN_RP_ID = SOLIDARITY_WEBAUTHN_RP_ID
+OTP_WEBAUTHN_RP_NAME = os.environ.get("SOLIDARITY_WEBAUTHN_RP_NAME", "").strip() or SOLIDARITY_SITE_NAME
+OTP_WEBAUTHN_ALLOWED_ORIGINS = SOLIDARITY_WEBAUTHN_ORIGINS
+# A passkey is a second factor here, after the password: never a login on its own.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 
 # The foundation's bank account shown for transfers.
 BANK_ACCOUNT_HOLDER = os.environ.get("BANK_ACCOUNT_HOLDER", "Solidarity Foundation")

@@ -1,9 +1,10 @@
-"""The back office: Django admin behind a password AND a second factor (TOTP or a recovery code).
+"""The back office: Django admin behind a password AND a second factor (TOTP, a passkey or a
+recovery code).
 
 Every admin page, and every staff action behind it, requires `request.user.is_verified()`
 (django-otp). A password alone never enrols a device: a staff member without one enrols
 through a one-time invitation link an admin created (`/staff/enrol/<token>/`), after their
-password login; there is no way around the second step.
+password login; there is no way around the second step. Passkeys: `admin_passkeys`.
 """
 
 from __future__ import annotations
@@ -20,8 +21,18 @@ from django.template.response import TemplateResponse
 from django.urls import Resolver404, URLPattern, URLResolver, path, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext_lazy as _
+from django.views.i18n import JavaScriptCatalog
 from django_otp import login as otp_login
 
+from solidarity.staff.admin_passkeys import (
+    BeginPasskeyAuthentication,
+    BeginPasskeyRegistration,
+    CompletePasskeyAuthentication,
+    CompletePasskeyRegistration,
+    bind_invitation,
+    forget_invitation,
+    passkey_configuration,
+)
 from solidarity.staff.enrolment import (
     EnrolmentCodeRefused,
     InvitationRefused,
@@ -30,12 +41,15 @@ from solidarity.staff.enrolment import (
     pending_authenticator,
 )
 from solidarity.staff.login_guard import is_locked_out
-from solidarity.staff.two_factor import has_second_factor, verify_second_factor
+from solidarity.staff.two_factor import (
+    confirmed_authenticators,
+    confirmed_passkeys,
+    has_second_factor,
+    is_session_verified,
+    verify_second_factor,
+)
 
-
-def _verified(user: Any) -> bool:
-    check = getattr(user, "is_verified", None)
-    return bool(check and check())
+_verified = is_session_verified
 
 
 class ThrottledAuthenticationForm(AdminAuthenticationForm):
@@ -83,6 +97,32 @@ class StaffAdminSite(admin.AdminSite):
         return [
             path("two-factor/", self.two_factor, name="two_factor"),
             path("enrol/<str:token>/", self.enrol, name="enrol"),
+            # The passkey ceremonies (django-otp-webauthn, behind our gates) and their strings.
+            path(
+                "passkeys/registration/begin/",
+                BeginPasskeyRegistration.as_view(),
+                name="passkey_registration_begin",
+            ),
+            path(
+                "passkeys/registration/complete/",
+                CompletePasskeyRegistration.as_view(),
+                name="passkey_registration_complete",
+            ),
+            path(
+                "passkeys/authentication/begin/",
+                BeginPasskeyAuthentication.as_view(),
+                name="passkey_authentication_begin",
+            ),
+            path(
+                "passkeys/authentication/complete/",
+                CompletePasskeyAuthentication.as_view(),
+                name="passkey_authentication_complete",
+            ),
+            path(
+                "passkeys/jsi18n/",
+                JavaScriptCatalog.as_view(packages=["django_otp_webauthn"]),
+                name="passkey_jsi18n",
+            ),
             *super().get_urls(),
         ]
 
@@ -155,7 +195,14 @@ class StaffAdminSite(admin.AdminSite):
                 otp_login(request, check.device)
                 return HttpResponseRedirect(self._safe_next(request))
             form.add_error("token", check.refusal)
-        return self._page(request, "admin/two_factor.html", {"title": _("Second factor"), "form": form})
+        passkeys = bool(confirmed_passkeys(user))
+        context = {
+            "title": _("Second factor"),
+            "form": form,
+            "has_authenticator": bool(confirmed_authenticators(user)),
+            "passkey_config": passkey_configuration(request) if passkeys else None,
+        }
+        return self._page(request, "admin/two_factor.html", context)
 
     def enrol(self, request: HttpRequest, token: str) -> HttpResponse:
         """Enrol an authenticator through an invitation: needs the link AND the account's password login."""
@@ -174,6 +221,7 @@ class StaffAdminSite(admin.AdminSite):
             url = reverse(f"{self.name}:two_factor")
             return HttpResponseRedirect(f"{url}?{urlencode({'next': request.path})}")
         device = pending_authenticator(invitation)
+        bind_invitation(request, invitation)  # lets this session register a passkey instead
         form = EnrolmentCodeForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
@@ -183,6 +231,7 @@ class StaffAdminSite(admin.AdminSite):
             except InvitationRefused as refused:
                 return self._link_refused(request, refused.message, status=410)
             else:
+                forget_invitation(request)
                 otp_login(request, device)
                 return self._page(
                     request,
@@ -197,5 +246,6 @@ class StaffAdminSite(admin.AdminSite):
                 "form": form,
                 "qr_svg": segno.make(device.config_url, error="m").svg_inline(scale=4),
                 "secret": base64.b32encode(device.bin_key).decode(),
+                "passkey_config": passkey_configuration(request),
             },
         )

@@ -3,12 +3,16 @@
 An admin (or `manage.py invite_staff`) creates an invitation; its link works once, before it
 expires, and only for the account it names after that account's password login. Enrolment
 confirms an authenticator with a first code and issues ten recovery codes, shown once and
-stored hashed. An admin resetting a lost device removes every device and sends a new link.
+stored hashed. Instead of an authenticator the invited member may register a passkey
+(`complete_passkey_enrolment`); a member who has passed their second factor may add more
+passkeys (`add_passkey`). An admin resetting a lost device removes every device and sends a
+new link.
 """
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -17,7 +21,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
+from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from solidarity.core.errors import DomainError
 from solidarity.staff.models import (
@@ -91,6 +97,21 @@ def open_invitation(token: str) -> EnrolmentInvitation:
     return invitation
 
 
+def open_invitation_for(*, invitation_id: Any, user: Any) -> EnrolmentInvitation | None:
+    """The invitation with this id if it is still open and names this user, else None (the
+    enrolment page binds the invitation's id to the session that opened it)."""
+    if not isinstance(invitation_id, int) or not getattr(user, "pk", None):
+        return None
+    invitation = EnrolmentInvitation.objects.filter(pk=invitation_id, user=user).first()
+    if invitation is None:
+        return None
+    try:
+        _refuse_unless_open(invitation)
+    except InvitationRefused:
+        return None
+    return invitation
+
+
 def _refuse_unless_open(invitation: EnrolmentInvitation) -> None:
     if invitation.used_at is not None:
         raise InvitationRefused(
@@ -129,23 +150,65 @@ def complete_enrolment(*, invitation: EnrolmentInvitation, device: TOTPDevice, c
     if not check.accepted:
         raise EnrolmentCodeRefused(check)
     with transaction.atomic():
-        locked = EnrolmentInvitation.objects.select_for_update().get(pk=invitation.pk)
-        _refuse_unless_open(locked)
-        locked.used_at = timezone.now()
-        locked.save(update_fields=["used_at"])
+        locked = _lock_open(invitation)
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        TOTPDevice.objects.filter(user=invitation.user, confirmed=False).delete()
-        codes = _replace_recovery_codes(invitation.user)
-        record_audit(
-            actor=invitation.user,
-            action="staff.second_factor_enrolled",
-            target=invitation.user,
-            invitation=locked.pk,
-            device=device.persistent_id,
-        )
+        codes = _finish_enrolment(locked, device, kind="authenticator")
     invitation.used_at = locked.used_at
     return codes
+
+
+def complete_passkey_enrolment(
+    *, invitation: EnrolmentInvitation, register: Callable[[], Device]
+) -> tuple[Device, list[str]]:
+    """Enrol a passkey through an invitation: `register` verifies the browser's answer and stores
+    the credential (django-otp-webauthn); in the same transaction the invitation is used up, an
+    unfinished authenticator set-up is dropped and new recovery codes are made. Returns the
+    passkey and the recovery codes (the only time they exist in plaintext)."""
+    with transaction.atomic():
+        locked = _lock_open(invitation)
+        device = register()
+        if device.user_id != invitation.user_id:
+            raise InvitationRefused(gettext("This passkey does not belong to this enrolment."))
+        codes = _finish_enrolment(locked, device, kind="passkey")
+    invitation.used_at = locked.used_at
+    return device, codes
+
+
+def _lock_open(invitation: EnrolmentInvitation) -> EnrolmentInvitation:
+    """Inside a transaction: the invitation, locked, or InvitationRefused if it is no longer open."""
+    locked = EnrolmentInvitation.objects.select_for_update().get(pk=invitation.pk)
+    _refuse_unless_open(locked)
+    return locked
+
+
+def _finish_enrolment(locked: EnrolmentInvitation, device: Device, *, kind: str) -> list[str]:
+    """Inside the enrolment's transaction, with its confirmed device: use the invitation up,
+    drop unfinished authenticator set-ups, audit, and return new recovery codes."""
+    locked.used_at = timezone.now()
+    locked.save(update_fields=["used_at"])
+    TOTPDevice.objects.filter(user=locked.user, confirmed=False).delete()
+    codes = _replace_recovery_codes(locked.user)
+    record_audit(
+        actor=locked.user,
+        action="staff.second_factor_enrolled",
+        target=locked.user,
+        invitation=locked.pk,
+        device=device.persistent_id,
+        kind=kind,
+    )
+    return codes
+
+
+def add_passkey(*, user: Any, register: Callable[[], Device]) -> Device:
+    """Add a passkey to an account whose session has passed its second factor (the caller
+    checks that); `register` verifies and stores it. Audited; the recovery codes stay."""
+    with transaction.atomic():
+        device = register()
+        if device.user_id != user.pk:
+            raise InvitationRefused(gettext("This passkey does not belong to this account."))
+        record_audit(actor=user, action="staff.passkey_added", target=user, device=device.persistent_id)
+    return device
 
 
 def _new_recovery_code() -> str:
@@ -169,7 +232,15 @@ def reset_second_factors(*, user: Any, reset_by: Any) -> str:
     require_role(reset_by, Role.ADMIN)
     with transaction.atomic():
         removed = TOTPDevice.objects.filter(user=user).count()
+        passkeys = WebAuthnCredential.objects.filter(user=user).count()
         TOTPDevice.objects.filter(user=user).delete()
+        WebAuthnCredential.objects.filter(user=user).delete()
         RecoveryCodeDevice.objects.filter(user=user).delete()
-        record_audit(actor=reset_by, action="staff.second_factors_reset", target=user, authenticators_removed=removed)
+        record_audit(
+            actor=reset_by,
+            action="staff.second_factors_reset",
+            target=user,
+            authenticators_removed=removed,
+            passkeys_removed=passkeys,
+        )
         return invite_to_enrol(user=user, created_by=reset_by)

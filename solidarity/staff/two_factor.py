@@ -2,7 +2,8 @@
 
 A password login never creates a device: devices are enrolled only through an invitation
 (see `solidarity.staff.enrolment`). A code is either six digits from the authenticator app or
-one of the user's single-use recovery codes.
+one of the user's single-use recovery codes; a passkey (WebAuthn) is checked by the views in
+`solidarity.staff.admin_passkeys`.
 """
 
 from __future__ import annotations
@@ -16,9 +17,16 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from solidarity.staff.models import RecoveryCodeDevice
 from solidarity.staff.services import record_audit
+
+
+def is_session_verified(user: Any) -> bool:
+    """Whether this request's user passed a second factor in this session (django-otp)."""
+    check = getattr(user, "is_verified", None)
+    return bool(check and check())
 
 
 @dataclass(frozen=True)
@@ -67,6 +75,11 @@ def confirmed_authenticators(user: Any) -> list[TOTPDevice]:
     return list(TOTPDevice.objects.filter(user=user, confirmed=True).order_by("id"))
 
 
+def confirmed_passkeys(user: Any) -> list[WebAuthnCredential]:
+    """The user's confirmed passkeys."""
+    return list(WebAuthnCredential.objects.filter(user=user, confirmed=True).order_by("id"))
+
+
 def recovery_codes_left(user: Any) -> int:
     """How many unused recovery codes the user still has."""
     device = RecoveryCodeDevice.objects.filter(user=user, confirmed=True).first()
@@ -74,8 +87,9 @@ def recovery_codes_left(user: Any) -> int:
 
 
 def has_second_factor(user: Any) -> bool:
-    """Whether the user can pass the second step: a confirmed authenticator or a recovery code left."""
-    return bool(confirmed_authenticators(user)) or recovery_codes_left(user) > 0
+    """Whether the user can pass the second step: a confirmed authenticator or passkey, or a
+    recovery code left."""
+    return bool(confirmed_authenticators(user)) or bool(confirmed_passkeys(user)) or recovery_codes_left(user) > 0
 
 
 def looks_like_recovery_code(typed: str) -> bool:

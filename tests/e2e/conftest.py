@@ -140,16 +140,24 @@ class Contexts:
     site: LiveSite
     made: list[tuple[BrowserContext, OriginGuard]] = field(default_factory=list)
 
-    def new(self, *, js: bool = True, viewport: dict[str, int] | None = None, **options: Any) -> BrowserContext:
+    def new(
+        self,
+        *,
+        js: bool = True,
+        viewport: dict[str, int] | None = None,
+        site_url: str | None = None,
+        **options: Any,
+    ) -> BrowserContext:
+        """`site_url`: the site under another name (`LiveSite.passkey_url`), then its only origin."""
         context = self.browser.new_context(
             java_script_enabled=js,
             viewport=viewport or DESKTOP,  # type: ignore[arg-type]
             locale="en-GB",
-            base_url=self.site.url,
+            base_url=site_url or self.site.url,
             **options,
         )
         context.set_default_timeout(15_000)
-        guard = OriginGuard(site_origin=self.site.origin, checkout_origin=self.site.fake.url)
+        guard = OriginGuard(site_origin=site_url or self.site.origin, checkout_origin=self.site.fake.url)
         context.on("request", guard.on_request)
         context.on("console", guard.on_console)
         self.made.append((context, guard))

@@ -207,6 +207,11 @@ class LiveSite:
     def origin(self) -> str:
         return self.url
 
+    @property
+    def passkey_url(self) -> str:
+        """The same site as http://localhost:P: a passkey's relying party id must be a domain name."""
+        return passkey_origin(self.url)
+
     def server_log(self, last: int = 4000) -> str:
         """The tail of gunicorn's output (errors only: the site keeps no request log)."""
         path = self.tmp / "gunicorn.log"
@@ -233,6 +238,12 @@ class LiveSite:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
+def passkey_origin(url: str) -> str:
+    """The front server's address with the name `localhost`, which a browser treats as a secure
+    context and a valid WebAuthn relying party id (an IP address is neither)."""
+    return url.replace("//127.0.0.1:", "//localhost:", 1)
+
+
 def server_environment(*, database_url: str, tmp: Path, public_url: str, fake: StripeFake) -> dict[str, str]:
     """Production settings (DEBUG off, secure defaults) with throw-away keys, over plain http."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SOLIDARITY_", "STRIPE_"))}
@@ -244,7 +255,9 @@ def server_environment(*, database_url: str, tmp: Path, public_url: str, fake: S
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
             "SOLIDARITY_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
             "SOLIDARITY_LOG_SIGNING_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "SOLIDARITY_WEBAUTHN_RP_ID": "localhost",  # the passkey journey uses http://localhost:P
+            "SOLIDARITY_WEBAUTHN_ORIGINS": passkey_origin(public_url),
             "DJANGO_SECURE_SSL_REDIRECT": "0",  # no TLS on loopback; the proxy would redirect in production
             "DJANGO_COOKIE_SECURE": "0",  # a browser drops Secure cookies over http
             "DJANGO_HSTS_SECONDS": "0",

@@ -3,7 +3,7 @@
 Run by the harness as ``python -m tests.e2e.server_side`` with the same environment as
 gunicorn (production settings, the e2e database): migrates, collects the static files,
 loads the demo data, adds one campaign that the staff journey pays out and closes, and
-two staff members. Prints what the tests need as one JSON line on stdout.
+four staff members. Prints what the tests need as one JSON line on stdout.
 """
 
 from __future__ import annotations
@@ -72,7 +72,12 @@ def prepare() -> dict[str, Any]:
     call_command("collectstatic", interactive=False, verbosity=0, clear=True)
     load_demo()
     return {
-        "staff": [_staff_member("anna", with_device=True), _staff_member("boris", with_device=False)],
+        "staff": [
+            _staff_member("anna", with_device=True),
+            _staff_member("boris", with_device=False),
+            _staff_member("clara", with_device=False),  # enrols a passkey (test_passkey_journey.py)
+            _staff_member("dora", with_device=True),  # the admin who invites clara
+        ],
         "staff_journey_slug": _staff_journey_campaign(),
     }
 

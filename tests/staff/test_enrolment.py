@@ -6,7 +6,6 @@ import io
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -19,19 +18,6 @@ from tests.factories import UserFactory
 from tests.staff.second_step import ENROLMENT_PATH, code, password_login, verified_login
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def client() -> Client:
-    cache.clear()
-    return Client(HTTP_HOST="127.0.0.1")
-
-
-@pytest.fixture
-def admin_user():
-    user = UserFactory(username="root", is_superuser=True)
-    TOTPDevice.objects.create(user=user, name="app", confirmed=True)
-    return user
 
 
 def written_rows() -> tuple[int, int, int, int]:
