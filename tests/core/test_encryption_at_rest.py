@@ -13,7 +13,7 @@ from django.db import connection
 from solidarity.campaigns.models import Beneficiary
 from solidarity.core import crypto
 from solidarity.core.crypto import DecryptionFailed
-from solidarity.core.encrypted_fields import encrypted_fields, sealed_fields_in_models
+from solidarity.core.encrypted_fields import encrypted_fields, sealed_fields_in_models, shredded_fields
 from solidarity.core.money import Money
 from solidarity.donations.intents import create_donation_intent
 from tests.factories import BeneficiaryFactory
@@ -30,9 +30,12 @@ def old_key(settings):
     crypto._fernet.cache_clear()
 
 
-def test_every_sealed_field_is_registered_for_rotation() -> None:
+def test_every_sealed_field_is_registered_for_rotation_or_shredding() -> None:
     registered = {(f.model, f.field) for f in encrypted_fields()}
-    assert set(sealed_fields_in_models()) == registered
+    shredded = {(f.model, f.field) for f in shredded_fields()}
+    assert not registered & shredded
+    assert set(sealed_fields_in_models()) == registered | shredded
+    assert ("payments.BankLine", "payer_sealed") in shredded
     assert ("campaigns.Beneficiary", "payout_details_sealed") in registered and len(registered) == 7
 
 
