@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from cryptography.fernet import Fernet
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 from solidarity.campaigns.models import Beneficiary
@@ -16,6 +16,7 @@ from solidarity.core.crypto import DecryptionFailed
 from solidarity.core.encrypted_fields import encrypted_fields, sealed_fields_in_models, shredded_fields
 from solidarity.core.money import Money
 from solidarity.donations.intents import create_donation_intent
+from solidarity.donations.models import Donation
 from tests.factories import BeneficiaryFactory
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +37,8 @@ def test_every_sealed_field_is_registered_for_rotation_or_shredding() -> None:
     assert not registered & shredded
     assert set(sealed_fields_in_models()) == registered | shredded
     assert ("payments.BankLine", "payer_sealed") in shredded
-    assert ("campaigns.Beneficiary", "payout_details_sealed") in registered and len(registered) == 7
+    assert ("campaigns.Beneficiary", "payout_details_sealed") in registered
+    assert ("donations.Donation", "private_message_sealed") in shredded
 
 
 def test_beneficiary_private_data_is_not_in_the_database_in_plain(old_key) -> None:
@@ -68,15 +70,26 @@ def test_rotate_keys_moves_every_value_to_the_newest_key(old_key, settings, camp
     b = BeneficiaryFactory()
     b.payout_details = "lawyer's account"
     b.save()
-    create_donation_intent(campaign=campaign, amount=Money(Decimal(10), "EUR"), channel="card", private_message="hello")
+    intent = create_donation_intent(
+        campaign=campaign, amount=Money(Decimal(10), "EUR"), channel="card", private_message="hello"
+    )
     settings.SOLIDARITY_ENCRYPTION_KEYS = [NEW, OLD]
     crypto._fernet.cache_clear()
     out, err = io.StringIO(), io.StringIO()
     call_command("rotate_keys", stdout=out, stderr=err)
-    assert (
-        "re-encrypted 3 value(s)" in out.getvalue()
-    )  # payout details; the card gift's sealed receipt and private message
-    assert "3/3" in err.getvalue()
+    # The payout details are re-encrypted; the card gift's private message and sealed receipt
+    # sit under data keys: only those two short keys are re-wrapped, the ciphertext stays.
+    assert "re-encrypted 1 value(s) and re-wrapped 2 data key(s)" in out.getvalue()
+    assert "1/1" in err.getvalue() and "2/2" in err.getvalue()
     settings.SOLIDARITY_ENCRYPTION_KEYS = [NEW]  # the old key is retired
     crypto._fernet.cache_clear()
     assert Beneficiary.objects.get(pk=b.pk).payout_details == "lawyer's account"
+    assert Donation.objects.get(pk=intent.donation.pk).private_message == "hello"
+
+
+def test_rotate_keys_without_the_old_key_says_so(old_key, settings, campaign) -> None:
+    create_donation_intent(campaign=campaign, amount=Money(Decimal(10), "EUR"), channel="card", private_message="hi")
+    settings.SOLIDARITY_ENCRYPTION_KEYS = [NEW]  # the old key dropped before rotating
+    crypto._fernet.cache_clear()
+    with pytest.raises(CommandError, match="Keep every key still in use in SOLIDARITY_ENCRYPTION_KEYS"):
+        call_command("rotate_keys", stdout=io.StringIO(), stderr=io.StringIO())
