@@ -63,11 +63,9 @@ def new_data_key() -> DataKey:
 def _cipher(key: DataKey | None) -> Fernet:
     if key is None or key.pk is None:
         raise Shredded("This data was erased.")
-    cached: Fernet | None = getattr(key, "_cipher", None)
-    if cached is None:
-        cached = cipher_for(key.wrapped)
-        key._cipher = cached  # type: ignore[attr-defined]
-    return cached
+    # Unwrapped on every use (microseconds), never cached: a key lives in memory no longer
+    # than the call that needs it, and a changed field key takes effect at once.
+    return cipher_for(key.wrapped)
 
 
 def seal_bytes(key: DataKey, data: bytes) -> str:

@@ -8,7 +8,7 @@ import pytest
 from django.test import override_settings
 from PIL import Image
 
-from solidarity.helprequests.attachments import AttachmentRefused, clean_attachment, open_bytes, sniff_content_type
+from solidarity.helprequests.attachments import AttachmentRefused, clean_attachment, sniff_content_type
 from solidarity.helprequests.models import HelpRequest
 from solidarity.helprequests.services import submit_help_request
 from tests.helprequests.samples import (
@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 def _stored_file(data: bytes) -> tuple[str, str, bytes]:
     attachment = submit_help_request(**submission(attachments=[data])).attachments.get()
     assert data not in attachment.sealed_bytes.encode()
-    return attachment.name, attachment.content_type, open_bytes(attachment.sealed_bytes)
+    return attachment.name, attachment.content_type, attachment.open_bytes()
 
 
 def test_jpeg_exif_gps_xmp_icc_and_comment_are_stripped() -> None:
