@@ -124,7 +124,7 @@ def create_donation_intent(
 def unseal_once(donation: Donation) -> tuple[str, str]:
     """Return (receipt code, manage token) and erase the stored copy: shown once only."""
     with transaction.atomic():
-        locked = Donation.objects.select_for_update().select_related("secret_key").get(pk=donation.pk)
+        locked = Donation.objects.select_for_update(of=("self",)).select_related("secret_key").get(pk=donation.pk)
         if not locked.sealed_secret or locked.secret_key_id is None:
             return "", ""
         secret = json.loads(open_text(locked.secret_key, locked.sealed_secret))

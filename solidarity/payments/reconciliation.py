@@ -324,7 +324,7 @@ def erase_stale_payer_details(*, now: dt.datetime | None = None) -> int:
     cutoff = (now or timezone.now()) - dt.timedelta(days=retention_days())
     with transaction.atomic():
         stale = list(
-            BankLine.objects.select_for_update()
+            BankLine.objects.select_for_update(of=("self",))
             .filter(state=BankLine.State.UNMATCHED, data_key__isnull=False, statement__imported_at__lt=cutoff)
             .order_by("pk")
         )
