@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from cryptography.fernet import Fernet, InvalidToken
-from django.db import transaction
+from django.db import connection, transaction
 
 from solidarity.core.crypto import DecryptionFailed, fernet
 from solidarity.core.models import DataKey
@@ -104,6 +104,10 @@ def shred(keys: Iterable[DataKey | int | None]) -> int:
     ids.discard(None)
     if not ids:
         return 0
+    if connection.vendor == "sqlite":
+        # Zero the freed bytes in the database file instead of leaving the wrapped keys there.
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA secure_delete = ON")
     deleted, _by_model = DataKey.objects.filter(pk__in=ids).delete()
     return int(deleted)
 
