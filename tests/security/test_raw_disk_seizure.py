@@ -16,6 +16,7 @@ import datetime as dt
 import os
 import re
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -56,35 +57,64 @@ class Scan:
     hits: dict[str, list[str]] | None = None
 
 
-def scan(paths: list[Path], needles: list[str]) -> Scan:
+def scan(files: Iterator[tuple[str, bytes]], needles: list[str]) -> Scan:
     pattern = re.compile(b"|".join(re.escape(n.encode()) for n in needles))
     result = Scan(hits={})
-    for path in paths:
-        try:
-            data = path.read_bytes()
-        except (FileNotFoundError, PermissionError):
-            continue  # a WAL segment recycled or a file dropped while we read
+    for name, data in files:
         result.files += 1
         result.bytes += len(data)
         for found in set(pattern.findall(data)):
-            result.hits.setdefault(found.decode(), []).append(str(path))  # type: ignore[union-attr]
+            result.hits.setdefault(found.decode(), []).append(name)  # type: ignore[union-attr]
     return result
 
 
-def postgres_files() -> list[Path]:
+def postgres_files() -> Iterator[tuple[str, bytes]]:
+    """Every file of this database's directory and of pg_wal, after a CHECKPOINT.
+
+    Read from the disk when the data directory is readable here; otherwise (a server in a
+    container) through the superuser's pg_read_binary_file, the same bytes.
+    """
     with connection.cursor() as cursor:
         cursor.execute("CHECKPOINT")  # every dirty page is written to the table files
         cursor.execute("SHOW data_directory")
         data_directory = Path(cursor.fetchone()[0])
         cursor.execute("SELECT oid FROM pg_database WHERE datname = current_database()")
         oid = cursor.fetchone()[0]
-    roots = [data_directory / "base" / str(oid), data_directory / "pg_wal"]
-    if not all(os.access(root, os.R_OK | os.X_OK) for root in roots):
-        pytest.skip("the PostgreSQL data directory is not readable by this user")
-    return [p for root in roots for p in root.rglob("*") if p.is_file()]
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        superuser = cursor.fetchone()[0]
+    relative = [f"base/{oid}", "pg_wal"]
+    if all(os.access(data_directory / root, os.R_OK | os.X_OK) for root in relative):
+        for root in relative:
+            for path in sorted((data_directory / root).rglob("*")):
+                if not path.is_file():
+                    continue
+                try:
+                    yield str(path), path.read_bytes()
+                except (FileNotFoundError, PermissionError):
+                    continue  # a WAL segment recycled while we read
+        return
+    if not superuser:
+        pytest.skip("the data directory is neither readable here nor through a superuser connection")
+    yield from files_through_sql(relative)
 
 
-def sqlite_files(tmp_path: Path) -> list[Path]:
+def files_through_sql(relative: list[str]) -> Iterator[tuple[str, bytes]]:
+    with connection.cursor() as cursor:
+        for root in relative:
+            cursor.execute(
+                "SELECT %s || '/' || name FROM pg_ls_dir(%s) AS name"
+                " WHERE NOT coalesce((pg_stat_file(%s || '/' || name, true)).isdir, true) ORDER BY name",
+                [root, root, root],
+            )
+            for (path,) in cursor.fetchall():
+                # Whole files (a WAL segment is 16 MB); None when one was recycled meanwhile.
+                cursor.execute("SELECT pg_read_binary_file(%s::text, 0, 1000000000, true)", [path])
+                data = cursor.fetchone()[0]
+                if data is not None:
+                    yield path, bytes(data)
+
+
+def sqlite_files(tmp_path: Path) -> Iterator[tuple[str, bytes]]:
     name = str(connection.settings_dict["NAME"])
     if connection.is_in_memory_db():
         # The test database lives in memory: copy it page by page (freed pages included),
@@ -95,8 +125,11 @@ def sqlite_files(tmp_path: Path) -> list[Path]:
         target = sqlite3.connect(image)
         connection.connection.backup(target)
         target.close()
-        return [image]
-    return [Path(p) for p in (name, f"{name}-wal") if Path(p).exists()]
+        yield str(image), image.read_bytes()
+        return
+    for path in (Path(name), Path(f"{name}-wal")):
+        if path.exists():
+            yield str(path), path.read_bytes()
 
 
 @pytest.mark.django_db(transaction=True)
