@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from solidarity.campaigns.models import Beneficiary
 from solidarity.core.crypto import encrypt_text
 from solidarity.donations.models import Donation
 from solidarity.helprequests.models import HelpRequest
@@ -18,6 +19,7 @@ BEFORE = [
     ("payments", "0003_exchangerate_moves_to_rates"),
     ("donations", "0003_donation_private_message_sealed"),
     ("helprequests", "0001_initial"),
+    ("campaigns", "0002_beneficiary_payout_details_sealed_and_more"),
 ]
 
 
@@ -33,6 +35,9 @@ def test_existing_personal_data_moves_under_data_keys(campaign) -> None:
     latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
     try:
         old = migrate(BEFORE).loader.project_state(BEFORE).apps
+        old.get_model("campaigns", "Beneficiary").objects.filter(pk=campaign.beneficiary_id).update(
+            private_contact_sealed=encrypt_text("Sister: +375 29 111 22 33")
+        )
         statement = old.get_model("payments", "ImportedStatement").objects.create(file_sha256="0" * 64, format="camt")
         old.get_model("payments", "BankLine").objects.create(
             checksum="c" * 64,
@@ -67,6 +72,9 @@ def test_existing_personal_data_moves_under_data_keys(campaign) -> None:
     finally:
         migrate(latest)
 
+    beneficiary = Beneficiary.objects.get(pk=campaign.beneficiary_id)
+    assert beneficiary.data_key_id is not None
+    assert (beneficiary.private_contact, beneficiary.payout_details) == ("Sister: +375 29 111 22 33", "")
     line = BankLine.objects.get()
     assert (line.payer_name, line.payer_account, line.remittance) == (
         "Ivan Donorov",
