@@ -316,6 +316,9 @@ BANK_BIC = os.environ.get("BANK_BIC", "COBADEFFXXX")
 SOLIDARITY_FORM_TOKEN_MAX_AGE = int(os.environ.get("SOLIDARITY_FORM_TOKEN_MAX_AGE", str(3 * 3600)))
 # Pending bank transfers stay matchable this long; card sessions expire sooner (Stripe: 24 h).
 SOLIDARITY_BANK_TRANSFER_DAYS = int(os.environ.get("SOLIDARITY_BANK_TRANSFER_DAYS", "30"))
+# Statement lines waiting for review lose the payer's details (their data key is destroyed)
+# this many days after the import: `manage.py purge_bank_lines`, daily.
+SOLIDARITY_BANK_LINE_RETENTION_DAYS = int(os.environ.get("SOLIDARITY_BANK_LINE_RETENTION_DAYS", "60"))
 # Currencies a donor may choose besides the campaign's own (converted at the ECB rate).
 SOLIDARITY_DONOR_CURRENCIES = ["EUR", "USD", "PLN"]
 SOLIDARITY_MIN_DONATION = Decimal(os.environ.get("SOLIDARITY_MIN_DONATION", "2"))

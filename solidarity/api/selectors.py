@@ -24,5 +24,5 @@ def campaign_page(
 
 def review_queue_page(*, cursor: str | None, limit: int) -> Page[BankLine]:
     """Statement lines waiting for a person to match, record or ignore them, oldest first."""
-    qs = BankLine.objects.filter(state=BankLine.State.UNMATCHED).select_related("statement")
+    qs = BankLine.objects.filter(state=BankLine.State.UNMATCHED).select_related("statement", "data_key")
     return keyset_page(qs, cursor=cursor, limit=limit, newest_first=False)

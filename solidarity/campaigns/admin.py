@@ -43,8 +43,12 @@ class BeneficiaryAdminForm(forms.ModelForm):  # type: ignore[type-arg]
             self.initial["payout_details"] = self.instance.payout_details
 
     def save(self, commit: bool = True) -> Beneficiary:
-        self.instance.private_contact = self.cleaned_data.get("private_contact", "")
-        self.instance.payout_details = self.cleaned_data.get("payout_details", "")
+        if not self.instance.pk or {"private_contact", "payout_details"} & set(self.changed_data):
+            services.set_private_details(
+                beneficiary=self.instance,
+                private_contact=self.cleaned_data.get("private_contact", ""),
+                payout_details=self.cleaned_data.get("payout_details", ""),
+            )
         return super().save(commit)
 
 

@@ -10,8 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from solidarity.core.crypto import decrypt_text, encrypt_text
 from solidarity.core.money import Money
+from solidarity.core.shredding import open_text
 
 
 class BeneficiaryStatus(models.TextChoices):
@@ -23,8 +23,8 @@ class BeneficiaryStatus(models.TextChoices):
 
 
 class Beneficiary(models.Model):
-    # Fields encrypted with the field keys (solidarity.core.crypto); rotate_keys re-encrypts them.
-    SEALED_FIELDS = ("private_contact_sealed", "payout_details_sealed")
+    # Sealed under the beneficiary's data key (solidarity.core.shredding), replaced on every change.
+    SHREDDED_FIELDS = {"data_key": ("private_contact_sealed", "payout_details_sealed")}
 
     public_name = models.CharField(_("public name or pseudonym"), max_length=120)
     bio = models.TextField(_("public bio"), blank=True)
@@ -32,10 +32,14 @@ class Beneficiary(models.Model):
     charges = models.CharField(
         _("charges"), max_length=300, blank=True, help_text=_('e.g. "Article 342 of the Criminal Code"')
     )
-    # Never public, encrypted at rest (solidarity.core.crypto): how staff reach the family,
-    # and where payouts go (account, lawyer's details).
+    # Never public, sealed under a data key of their own: how staff reach the family, and
+    # where payouts go (account, lawyer's details). Set through
+    # campaigns.services.set_private_details, which replaces the key on every change.
     private_contact_sealed = models.TextField(blank=True, editable=False)
     payout_details_sealed = models.TextField(blank=True, editable=False)
+    data_key = models.ForeignKey(
+        "core.DataKey", null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -48,19 +52,11 @@ class Beneficiary(models.Model):
 
     @property
     def private_contact(self) -> str:
-        return decrypt_text(self.private_contact_sealed)
-
-    @private_contact.setter
-    def private_contact(self, value: str) -> None:
-        self.private_contact_sealed = encrypt_text(value.strip())
+        return open_text(self.data_key, self.private_contact_sealed) if self.data_key_id else ""
 
     @property
     def payout_details(self) -> str:
-        return decrypt_text(self.payout_details_sealed)
-
-    @payout_details.setter
-    def payout_details(self, value: str) -> None:
-        self.payout_details_sealed = encrypt_text(value.strip())
+        return open_text(self.data_key, self.payout_details_sealed) if self.data_key_id else ""
 
 
 class TimelineEventKind(models.TextChoices):

@@ -11,9 +11,17 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from solidarity.campaigns.models import Campaign, CampaignStatus, CampaignTransition, Need, NeedRecurrence
+from solidarity.campaigns.models import (
+    Beneficiary,
+    Campaign,
+    CampaignStatus,
+    CampaignTransition,
+    Need,
+    NeedRecurrence,
+)
 from solidarity.core.errors import CurrencyMismatch, InvalidAmount, InvalidTransition
 from solidarity.core.money import Money
+from solidarity.core.shredding import new_data_key, seal_text, shred
 from solidarity.staff.roles import Role, require_role
 from solidarity.staff.services import record_audit
 
@@ -141,3 +149,26 @@ def close_due_campaigns(*, today: Any = None) -> list[Campaign]:
     today = today or timezone.localdate()
     due = Campaign.objects.filter(status=S.ACTIVE, deadline__lt=today)
     return [close_campaign(campaign=c, note="deadline reached") for c in due]
+
+
+def set_private_details(*, beneficiary: Beneficiary, private_contact: str, payout_details: str) -> Beneficiary:
+    """Seal a beneficiary's private contact and payout details under a fresh data key.
+
+    The previous key is destroyed, so a contact or an account edited away is erased from
+    every old row version, WAL segment and backup too. A saved beneficiary is updated
+    here; a new one is saved by the caller (the back office's form), in its transaction.
+    """
+    with transaction.atomic():
+        previous = beneficiary.data_key_id
+        key = new_data_key()
+        beneficiary.data_key = key
+        beneficiary.private_contact_sealed = seal_text(key, private_contact.strip())
+        beneficiary.payout_details_sealed = seal_text(key, payout_details.strip())
+        if beneficiary.pk:
+            Beneficiary.objects.filter(pk=beneficiary.pk).update(
+                data_key=key,
+                private_contact_sealed=beneficiary.private_contact_sealed,
+                payout_details_sealed=beneficiary.payout_details_sealed,
+            )
+        shred([previous])
+    return beneficiary

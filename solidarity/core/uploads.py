@@ -4,8 +4,11 @@ The type is decided by the file's first bytes, never by its name or the browser'
 only PDF, JPEG, PNG and WebP pass; HTML, executables and everything else are refused.
 Images are decoded and re-encoded from their pixels alone, so no EXIF (GPS position,
 camera serial, time), XMP, ICC profile or comment survives; the orientation is applied
-to the pixels first so photos still show upright. PDFs are kept as sent (no PDF library
-here to rewrite them); they are only ever downloaded from the back office.
+to the pixels first so photos still show upright. PDFs are rewritten with pikepdf (qpdf)
+without their document information (Author, Creator, Producer, dates, title), any XMP
+metadata stream (the document's or an object's) and application private data
+(/PieceInfo), and with fresh file identifiers; a PDF that does not parse is refused.
+They are only ever downloaded from the back office.
 
 Encrypted bytes are stored in the database as ASCII Fernet tokens: deleting the row
 deletes the file, inside the same transaction, with no plain copy or name on disk, and
@@ -17,6 +20,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
+import pikepdf
 from cryptography.fernet import InvalidToken
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
@@ -88,6 +92,30 @@ def _reencode_image(data: bytes, content_type: str) -> bytes:
     return out.getvalue()
 
 
+# Keys that carry who made a PDF, with what and when, in any dictionary or stream.
+PDF_METADATA_KEYS = ("/Metadata", "/PieceInfo")
+
+
+def _strip_pdf(data: bytes) -> bytes:
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            if "/Info" in pdf.trailer:
+                del pdf.trailer["/Info"]
+            if "/ID" in pdf.trailer:
+                del pdf.trailer["/ID"]  # the original identifiers can link the file to its maker's copy
+            for obj in pdf.objects:
+                if isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
+                    for key in PDF_METADATA_KEYS:
+                        if key in obj:
+                            del obj[key]
+            out = io.BytesIO()
+            # Only objects still reachable are written: the removed XMP streams are left behind.
+            pdf.save(out, deterministic_id=True)
+    except (pikepdf.PdfError, pikepdf.PasswordError, ValueError, RecursionError) as exc:
+        raise UploadRefused(_("This file is damaged or is not the PDF it claims to be.")) from exc
+    return out.getvalue()
+
+
 def clean_upload(data: bytes, *, limit: int, name: str) -> CleanUpload:
     """Check size and type by content, strip image metadata; raise UploadRefused otherwise.
 
@@ -102,7 +130,7 @@ def clean_upload(data: bytes, *, limit: int, name: str) -> CleanUpload:
     content_type = sniff_content_type(data)
     if content_type is None:
         raise UploadRefused(_("Only PDF documents and JPEG, PNG or WebP images can be sent."), code="attachment_type")
-    cleaned = data if content_type == PDF else _reencode_image(data, content_type)
+    cleaned = _strip_pdf(data) if content_type == PDF else _reencode_image(data, content_type)
     return CleanUpload(name=f"{name}.{EXTENSIONS[content_type]}", content_type=content_type, data=cleaned)
 
 

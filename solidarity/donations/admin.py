@@ -26,8 +26,8 @@ class DonationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("id", "campaign", "amount_display", "channel", "status", "received_on", "public_name")
     list_filter = ("status", "channel", "currency")
     search_fields = ("campaign__slug", "public_name")
-    readonly_fields = [f.name for f in Donation._meta.fields if f.name != "sealed_secret"]
-    exclude = ("sealed_secret", "receipt_code_hash")
+    readonly_fields = [f.name for f in Donation._meta.fields if f.name not in ("sealed_secret", "secret_key")]
+    exclude = ("sealed_secret", "secret_key", "receipt_code_hash")
     # The card rail adds "refund_by_card" (admin_refunds in the payments app).
     actions = ["reverse_selected"]
 

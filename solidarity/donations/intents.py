@@ -13,9 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from solidarity.campaigns.models import Campaign, CampaignStatus
-from solidarity.core.crypto import decrypt_text, encrypt_text
 from solidarity.core.errors import DomainError, InvalidAmount, InvalidTransition
 from solidarity.core.money import Money
+from solidarity.core.shredding import new_data_key, open_text, seal_text, shred
 from solidarity.donations.models import Channel, Donation, DonationStatus, Pledge, Recurrence
 from solidarity.donations.receipts import hash_receipt_code, new_receipt_code
 from solidarity.donations.references import new_creditor_reference
@@ -80,7 +80,11 @@ def create_donation_intent(
     code = new_receipt_code()
     token = secrets.token_urlsafe(24) if recurrence == Recurrence.MONTHLY else ""
     now = timezone.now()
+    is_card = channel == Channel.CARD
+    note = private_message.strip()[:1000]
     with transaction.atomic():
+        message_key = new_data_key() if note else None
+        secret_key = new_data_key() if is_card else None
         pledge = None
         if token:
             pledge = Pledge.objects.create(
@@ -89,7 +93,6 @@ def create_donation_intent(
                 currency=amount.currency,
                 manage_token_hash=hash_receipt_code(token),
             )
-        is_card = channel == Channel.CARD
         donation = Donation.objects.create(
             campaign=campaign,
             amount_minor=amount.minor,
@@ -100,9 +103,11 @@ def create_donation_intent(
             status=DonationStatus.PENDING,
             public_name=public_name.strip()[:80],
             message=message.strip()[:500],
-            private_message_sealed=encrypt_text(private_message.strip()[:1000]),
+            private_message_sealed=seal_text(message_key, note) if message_key else "",
+            message_key=message_key,
             receipt_code_hash=hash_receipt_code(code),
-            sealed_secret=encrypt_text(json.dumps({"receipt": code, "manage": token})) if is_card else "",
+            sealed_secret=seal_text(secret_key, json.dumps({"receipt": code, "manage": token})) if secret_key else "",
+            secret_key=secret_key,
             expires_at=now
             + (
                 dt.timedelta(hours=CARD_SESSION_HOURS)
@@ -119,23 +124,31 @@ def create_donation_intent(
 def unseal_once(donation: Donation) -> tuple[str, str]:
     """Return (receipt code, manage token) and erase the stored copy: shown once only."""
     with transaction.atomic():
-        locked = Donation.objects.select_for_update().get(pk=donation.pk)
-        if not locked.sealed_secret:
+        locked = Donation.objects.select_for_update(of=("self",)).select_related("secret_key").get(pk=donation.pk)
+        if not locked.sealed_secret or locked.secret_key_id is None:
             return "", ""
-        secret = json.loads(decrypt_text(locked.sealed_secret))
-        locked.sealed_secret = ""
-        locked.save(update_fields=["sealed_secret"])
+        secret = json.loads(open_text(locked.secret_key, locked.sealed_secret))
+        _destroy_secret(locked)
     return secret.get("receipt", ""), secret.get("manage", "")
+
+
+def _destroy_secret(locked: Donation) -> None:
+    """Destroy the data key of the sealed receipt code: no copy of it opens any more."""
+    key_id = locked.secret_key_id
+    Donation.objects.filter(pk=locked.pk).update(sealed_secret="", secret_key=None)
+    shred([key_id])
 
 
 def expire_pending_donation(*, donation_id: int) -> bool:
     """A pending donation whose payment was abandoned or could not start: expired, its
     sealed secrets erased. Returns whether it was still pending."""
     with transaction.atomic():
-        changed = Donation.objects.filter(pk=donation_id, status=DonationStatus.PENDING).update(
-            status=DonationStatus.EXPIRED, sealed_secret=""
-        )
-    return bool(changed)
+        locked = Donation.objects.select_for_update().filter(pk=donation_id, status=DonationStatus.PENDING).first()
+        if locked is None:
+            return False
+        Donation.objects.filter(pk=donation_id).update(status=DonationStatus.EXPIRED)
+        _destroy_secret(locked)
+    return True
 
 
 def pending_transfer_donation(*, campaign: Campaign, amount: Money, actor: Any) -> Donation:
@@ -155,9 +168,12 @@ def pending_transfer_donation(*, campaign: Campaign, amount: Money, actor: Any) 
 def expire_pending_donations(*, now: dt.datetime | None = None) -> int:
     """Mark pending donations past their expiry as expired and erase their sealed secrets."""
     now = now or timezone.now()
-    return Donation.objects.filter(status=DonationStatus.PENDING, expires_at__lt=now).update(
-        status=DonationStatus.EXPIRED, sealed_secret=""
-    )
+    with transaction.atomic():
+        due = Donation.objects.select_for_update().filter(status=DonationStatus.PENDING, expires_at__lt=now)
+        keys = [key for key in due.values_list("secret_key_id", flat=True) if key is not None]
+        count = due.update(status=DonationStatus.EXPIRED, sealed_secret="", secret_key=None)
+        shred(keys)
+    return count
 
 
 def new_pledge_donation(pledge: Pledge) -> Donation:

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from solidarity.core.money import Money
+from solidarity.core.shredding import open_text
 
 
 class Channel(models.TextChoices):
@@ -64,8 +65,8 @@ class Pledge(models.Model):
 
 
 class Donation(models.Model):
-    # Fields encrypted with the field keys (solidarity.core.crypto); rotate_keys re-encrypts them.
-    SEALED_FIELDS = ("sealed_secret", "private_message_sealed")
+    # Sealed under per-donation data keys (solidarity.core.shredding): erasing destroys the key.
+    SHREDDED_FIELDS = {"message_key": ("private_message_sealed",), "secret_key": ("sealed_secret",)}
 
     campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, related_name="donations")
     amount_minor = models.BigIntegerField()
@@ -77,12 +78,15 @@ class Donation(models.Model):
     # Only what the donor chose to make public; blank means anonymous.
     public_name = models.CharField(_("public name"), max_length=80, blank=True)
     message = models.CharField(_("public message"), max_length=500, blank=True)
-    # A message the donor meant for the family only: encrypted, never shown publicly.
+    # A message the donor meant for the family only: sealed under its own data key, never
+    # shown publicly; erased by destroying the key.
     private_message_sealed = models.TextField(blank=True)
+    message_key = models.ForeignKey("core.DataKey", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     receipt_code_hash = models.CharField(max_length=64, unique=True)
-    # The receipt code (and for monthly gifts the manage link), encrypted, until the donor
-    # has seen it once on the thank-you page; then blanked.
+    # The receipt code (and for monthly gifts the manage link), sealed under its own data
+    # key until the donor has seen it once on the thank-you page; then the key is destroyed.
     sealed_secret = models.TextField(blank=True)
+    secret_key = models.ForeignKey("core.DataKey", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     # ISO 11649 creditor reference for a bank transfer (RF + check digits + our code).
     bank_reference = models.CharField(max_length=35, null=True, blank=True, unique=True)
     expires_at = models.DateTimeField(null=True, blank=True)
@@ -110,3 +114,10 @@ class Donation(models.Model):
     @property
     def display_name(self) -> str:
         return self.public_name or str(_("Anonymous"))
+
+    @property
+    def private_message(self) -> str:
+        """The message for the family, decrypted; empty when there was none or it was erased."""
+        if not self.private_message_sealed or self.message_key_id is None:
+            return ""
+        return open_text(self.message_key, self.private_message_sealed)

@@ -29,8 +29,6 @@ from django.utils.translation import gettext_lazy
 from solidarity.core.errors import DomainError
 from solidarity.core.formatting import format_money
 from solidarity.helprequests import services
-from solidarity.helprequests.attachments import open_bytes
-from solidarity.helprequests.content import open_content
 from solidarity.helprequests.forms import RejectForm
 from solidarity.helprequests.models import HelpRequest, HelpRequestAttachment
 from solidarity.staff.services import record_audit
@@ -110,7 +108,7 @@ class HelpRequestAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     @admin.display(description=gettext_lazy("content"))
     def content(self, obj: HelpRequest) -> SafeString:
         # Only reachable through get_fields, i.e. after may_read_content().
-        data = open_content(obj.sealed_content)
+        data = obj.open_content()
         rows = [
             (_("Person in detention"), linebreaks_filter(data.prisoner_name)),
             (_("What happened"), linebreaks_filter(data.situation)),
@@ -164,7 +162,7 @@ class HelpRequestAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         attachment = HelpRequestAttachment.objects.filter(pk=attachment_id, help_request_id=object_id).first()
         if attachment is None:
             raise Http404
-        data = open_bytes(attachment.sealed_bytes)
+        data = attachment.open_bytes()
         with transaction.atomic(durable=True):
             record_audit(
                 actor=request.user,

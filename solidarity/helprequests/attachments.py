@@ -1,14 +1,16 @@
 """Files sent with a help request: at most five, each within the configured size.
 
-Checking, cleaning and encryption are `solidarity.core.uploads`; this module only holds
-the help-request limits and naming.
+Checking and cleaning are `solidarity.core.uploads`; the bytes are sealed under the
+request's data key (`solidarity.core.shredding`). This module only holds the help-request
+limits and naming.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 
-from solidarity.core.uploads import CleanUpload, clean_upload, open_bytes, seal_bytes, size_text, sniff_content_type
+from solidarity.core.shredding import open_bytes, seal_bytes
+from solidarity.core.uploads import CleanUpload, clean_upload, size_text, sniff_content_type
 from solidarity.core.uploads import UploadRefused as AttachmentRefused
 
 __all__ = [

@@ -1,8 +1,9 @@
-"""The encrypted content of a help request: one JSON document, sealed with the field keys.
+"""The encrypted content of a help request: one JSON document, sealed under the request's
+own data key (solidarity.core.shredding), which the purge destroys.
 
 Sealing pads the JSON to a multiple of PAD_BLOCK bytes before encryption, so the length
-of the stored token says little about how much the family wrote. Keys and rotation are
-those of solidarity.core.crypto (SOLIDARITY_ENCRYPTION_KEYS, kept outside the database).
+of the stored token says little about how much the family wrote. The data key is wrapped
+by the field keys (SOLIDARITY_ENCRYPTION_KEYS, kept outside the database).
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, fields
 
-from solidarity.core.crypto import DecryptionFailed, decrypt_text, encrypt_text
+from solidarity.core.crypto import DecryptionFailed
+from solidarity.core.models import DataKey
 from solidarity.core.money import Money
+from solidarity.core.shredding import open_text, seal_text
 
 PAD_BLOCK = 512
 FORMAT_VERSION = 1
@@ -36,19 +39,20 @@ class HelpRequestContent:
         return Money.from_minor(self.amount_minor, self.currency)
 
 
-def seal_content(content: HelpRequestContent) -> str:
-    """Encrypt the content under the newest key; returns the ASCII token to store."""
+def seal_content(key: DataKey, content: HelpRequestContent) -> str:
+    """Encrypt the content under the request's data key; returns the ASCII token to store."""
     document = json.dumps({"v": FORMAT_VERSION, **asdict(content)}, ensure_ascii=False, separators=(",", ":"))
     # JSON ignores trailing whitespace, so spaces pad it without changing its meaning.
     size = len(document.encode())
     padded = document + " " * (-size % PAD_BLOCK)
-    return encrypt_text(padded)
+    return seal_text(key, padded)
 
 
-def open_content(token: str) -> HelpRequestContent:
-    """Decrypt a stored token. Raises DecryptionFailed without the right key or on a damaged blob."""
+def open_content(key: DataKey | None, token: str) -> HelpRequestContent:
+    """Decrypt a stored token. Raises DecryptionFailed without the right key or on a damaged
+    blob (Shredded, a kind of it, once the data key is destroyed)."""
     try:
-        document = json.loads(decrypt_text(token))
+        document = json.loads(open_text(key, token))
     except ValueError as exc:
         raise DecryptionFailed("The stored help request is damaged.") from exc
     if not isinstance(document, dict) or document.get("v") != FORMAT_VERSION:

@@ -1,7 +1,9 @@
 """Help requests and their attachments: only ciphertext and non-identifying metadata.
 
 A row holds its random reference, its state and dates, and `sealed_content`: one Fernet
-token over a JSON document with everything the family typed (see content.py). One blob
+token over a JSON document with everything the family typed (see content.py), under the
+request's own data key; its attachments are sealed under the same key, so destroying it
+(the retention purge) leaves nothing readable in any copy of the database. One blob
 instead of one encrypted column per field means one place to encrypt, rotate and audit,
 and no column whose name or length hints at what is inside.
 
@@ -18,6 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from solidarity.campaigns.models import Campaign
+from solidarity.core.shredding import open_bytes
+from solidarity.helprequests.content import HelpRequestContent, open_content
 
 
 class HelpRequestState(models.TextChoices):
@@ -33,14 +37,17 @@ CLOSED_STATES = (HelpRequestState.REJECTED, HelpRequestState.FINISHED)
 
 
 class HelpRequest(models.Model):
-    # Fields encrypted with the field keys (solidarity.core.crypto); rotate_keys re-encrypts them.
-    SEALED_FIELDS = ("sealed_content",)
+    # Sealed under the request's data key (solidarity.core.shredding).
+    SHREDDED_FIELDS = {"data_key": ("sealed_content",)}
 
     reference = models.CharField(_("reference"), max_length=16, unique=True, editable=False)
     state = models.CharField(
         _("state"), max_length=12, choices=HelpRequestState.choices, default=HelpRequestState.NEW, db_index=True
     )
     sealed_content = models.TextField(editable=False)
+    data_key = models.ForeignKey(
+        "core.DataKey", null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(_("received"), default=timezone.now, editable=False)
     state_changed_at = models.DateTimeField(_("state changed"), default=timezone.now, editable=False)
     decided_by = models.ForeignKey(
@@ -74,11 +81,16 @@ class HelpRequest(models.Model):
         """The reference as the family saw it: two groups of four, easy to read aloud."""
         return f"{self.reference[:4]}-{self.reference[4:]}"
 
+    def open_content(self) -> HelpRequestContent:
+        """Everything the family typed, decrypted (DecryptionFailed without the keys)."""
+        return open_content(self.data_key, self.sealed_content)
+
 
 class HelpRequestAttachment(models.Model):
     """A file sent with a request: its cleaned bytes, encrypted. The uploaded name is never kept."""
 
-    SEALED_FIELDS = ("sealed_bytes",)
+    # Sealed under the request's data key.
+    SHREDDED_FIELDS = {"help_request__data_key": ("sealed_bytes",)}
 
     help_request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="attachments")
     position = models.PositiveSmallIntegerField()
@@ -96,3 +108,7 @@ class HelpRequestAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def open_bytes(self) -> bytes:
+        """The cleaned file, decrypted (DecryptionFailed without the keys)."""
+        return open_bytes(self.help_request.data_key, self.sealed_bytes)

@@ -25,14 +25,16 @@ from django.utils import timezone
 
 from solidarity.campaigns.models import Beneficiary, BeneficiaryStatus, Campaign, CampaignStatus
 from solidarity.core.errors import DomainError, InvalidAmount, InvalidTransition
+from solidarity.core.models import DataKey
 from solidarity.core.money import Money
+from solidarity.core.shredding import Shredded, new_data_key, shred
 from solidarity.helprequests.attachments import (
     MAX_ATTACHMENTS,
     AttachmentRefused,
     clean_attachment,
     seal_bytes,
 )
-from solidarity.helprequests.content import HelpRequestContent, open_content, seal_content
+from solidarity.helprequests.content import HelpRequestContent, seal_content
 from solidarity.helprequests.models import CLOSED_STATES, HelpRequest, HelpRequestAttachment, HelpRequestState
 from solidarity.staff.services import record_audit
 
@@ -108,25 +110,26 @@ def submit_help_request(
         raise AttachmentRefused(f"At most {MAX_ATTACHMENTS} files can be sent.", code="too_many_attachments")
     cleaned = [clean_attachment(data, position=i) for i, data in enumerate(attachments, start=1)]
     with transaction.atomic():
-        help_request = _create_with_unique_reference(seal_content(content))
+        key = new_data_key()
+        help_request = _create_with_unique_reference(key, seal_content(key, content))
         HelpRequestAttachment.objects.bulk_create(
             HelpRequestAttachment(
                 help_request=help_request,
                 position=i,
                 name=item.name,
                 content_type=item.content_type,
-                sealed_bytes=seal_bytes(item.data),
+                sealed_bytes=seal_bytes(key, item.data),
             )
             for i, item in enumerate(cleaned, start=1)
         )
     return help_request
 
 
-def _create_with_unique_reference(sealed: str) -> HelpRequest:
+def _create_with_unique_reference(key: DataKey, sealed: str) -> HelpRequest:
     for _attempt in range(5):
         try:
             with transaction.atomic():
-                return HelpRequest.objects.create(reference=new_reference(), sealed_content=sealed)
+                return HelpRequest.objects.create(reference=new_reference(), sealed_content=sealed, data_key=key)
         except IntegrityError:
             continue  # a reference collision: 1 in 2**40 per existing request; draw again
     raise DomainError("Could not allocate a reference; please try again.")
@@ -181,7 +184,7 @@ def approve_help_request(
     """
     with transaction.atomic():
         locked = _locked_for(help_request, S.APPROVED)
-        content = open_content(locked.sealed_content)
+        content = locked.open_content()
         name = (public_name.strip() or content.prisoner_name)[:120]
         donor_currencies = getattr(settings, "SOLIDARITY_DONOR_CURRENCIES", ["EUR"])
         beneficiary = Beneficiary.objects.create(public_name=name, status=beneficiary_status)
@@ -203,8 +206,11 @@ def reject_help_request(*, help_request: HelpRequest, actor: Any, reason: str) -
         raise IncompleteHelpRequest("A rejection needs a reason.", code="reason_missing")
     with transaction.atomic():
         locked = _locked_for(help_request, S.REJECTED)
-        content = replace(open_content(locked.sealed_content), rejection_reason=reason[:1000])
-        return _move(locked, S.REJECTED, actor, sealed_content=seal_content(content), decided_by=_staff(actor))
+        content = replace(locked.open_content(), rejection_reason=reason[:1000])
+        if locked.data_key is None:  # open_content() already refused an erased request
+            raise Shredded("This help request was erased.")
+        sealed = seal_content(locked.data_key, content)
+        return _move(locked, S.REJECTED, actor, sealed_content=sealed, decided_by=_staff(actor))
 
 
 def finish_help_request(*, help_request: HelpRequest, actor: Any = None) -> HelpRequest:
@@ -242,8 +248,12 @@ def purge_expired_help_requests(*, now: datetime | None = None) -> PurgeResult:
         expired = HelpRequest.objects.select_for_update().filter(state__in=CLOSED_STATES, purge_after__lte=today)
         ids = sorted(expired.values_list("pk", flat=True))
         attachments = HelpRequestAttachment.objects.filter(help_request_id__in=ids).count()
+        keys = list(HelpRequest.objects.filter(pk__in=ids).values_list("data_key_id", flat=True))
         if ids:
             HelpRequest.objects.filter(pk__in=ids).delete()
+            # Deleting rows leaves their bytes in old row versions, the WAL and backups;
+            # destroying the data keys leaves those copies unreadable.
+            shred(keys)
             record_audit(
                 actor=None,
                 action="helprequest.purge",

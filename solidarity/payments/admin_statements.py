@@ -95,6 +95,7 @@ class ImportedStatementAdmin(ReadOnlyAdmin):
 @admin.register(BankLine)
 class BankLineAdmin(ReadOnlyAdmin):
     list_display = ("booking_date", "amount_display", "state", "note", "payer_name", "remittance_short")
+    list_select_related = ("data_key",)
     list_filter = ("state", "currency")
     date_hierarchy = "booking_date"
 

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from solidarity.core.money import Money
+from solidarity.payments.payer_details import PayerDetails, open_payer_details
 
 
 class ProviderEvent(models.Model):
@@ -110,9 +111,14 @@ class ImportedStatement(models.Model):
 class BankLine(models.Model):
     """A booked line of a bank statement, stored once under its checksum.
 
-    The payer's name, account and the remittance text are blanked once the line is
-    matched: only the checksum, amount and date stay.
+    Amount, date and the RF references found in it stay in plain columns: matching needs
+    them, and a reference names a pending donation, not a person. The payer's name,
+    account and the remittance text are sealed under the line's own data key
+    (solidarity.core.shredding) before the row is written; matching, dismissing or the
+    retention purge destroys that key, so no copy of them stays readable anywhere.
     """
+
+    SHREDDED_FIELDS = {"data_key": ("payer_sealed",)}
 
     class State(models.TextChoices):
         UNMATCHED = "unmatched", _("Waiting for review")
@@ -124,10 +130,11 @@ class BankLine(models.Model):
     booking_date = models.DateField()
     amount_minor = models.BigIntegerField()
     currency = models.CharField(max_length=3)
-    remittance = models.TextField(blank=True)
+    # RF references found in the line's reference and text (normalised, space-separated).
     reference = models.CharField(max_length=64, blank=True)
-    payer_name = models.CharField(max_length=140, blank=True)
-    payer_account = models.CharField(max_length=64, blank=True)
+    # {"name", "account", "text"} as JSON, sealed under `data_key`; NULL key: erased.
+    data_key = models.ForeignKey("core.DataKey", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    payer_sealed = models.TextField(blank=True, editable=False)
     state = models.CharField(max_length=10, choices=State.choices, default=State.UNMATCHED)
     note = models.CharField(max_length=300, blank=True)
 
@@ -141,6 +148,28 @@ class BankLine(models.Model):
     @property
     def money(self) -> Money:
         return Money.from_minor(self.amount_minor, self.currency)
+
+    @property
+    def payer(self) -> PayerDetails:
+        """The payer's details, decrypted (once per stored value); empty once erased."""
+        memo: tuple[str, PayerDetails] | None = getattr(self, "_payer_memo", None)
+        if memo is None or memo[0] != self.payer_sealed or self.data_key_id is None:
+            key = self.data_key if self.data_key_id else None
+            memo = (self.payer_sealed, open_payer_details(key, self.payer_sealed))
+            self._payer_memo = memo
+        return memo[1]
+
+    @property
+    def payer_name(self) -> str:
+        return self.payer.name
+
+    @property
+    def payer_account(self) -> str:
+        return self.payer.account
+
+    @property
+    def remittance(self) -> str:
+        return self.payer.text
 
 
 class BankLineAllocation(models.Model):

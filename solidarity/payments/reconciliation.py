@@ -1,11 +1,16 @@
 """Bank statement import and matching of transfers to pending donations.
 
 Every line of a statement is stored once under its checksum (a unique constraint), so
-importing the same file again, or an overlapping one, changes nothing. Each line is
-processed in its own database transaction. Credits are matched to pending bank-transfer
+importing the same file again, or an overlapping one, changes nothing. A file is imported
+in one database transaction: a file that fails (or a process killed) halfway leaves no
+line, posting or statement behind. Credits are matched to pending bank-transfer
 donations by RF reference (anywhere in the text, however spaced, cased or prefixed),
-then by amount and a date window; matched lines post ledger transactions and lose the
-payer's name, account and text. Everything else waits in the review queue.
+then by amount and a date window; matched lines post ledger transactions.
+
+The payer's name, account and text are sealed under the line's own data key before the
+line is written (solidarity.core.shredding); matching or dismissing a line destroys the
+key, and so does the daily purge for lines left waiting for review longer than
+SOLIDARITY_BANK_LINE_RETENTION_DAYS. Everything else waits in the review queue.
 """
 
 from __future__ import annotations
@@ -16,15 +21,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from solidarity.campaigns.models import Campaign
 from solidarity.core.errors import DomainError, InvalidTransition
 from solidarity.core.money import Money
+from solidarity.core.shredding import new_data_key, shred
 from solidarity.donations.intents import pending_transfer_donation
 from solidarity.donations.models import Channel, Donation, DonationStatus
 from solidarity.donations.outcomes import PaymentSucceeded, record_outcome
 from solidarity.payments.models import BankLine, BankLineAllocation, ImportedStatement
+from solidarity.payments.payer_details import PayerDetails, seal_payer_details
 from solidarity.payments.statements import CsvMapping, parse_statement
 from solidarity.payments.statements.lines import StatementLine
 from solidarity.payments.statements.references import find_rf_references
@@ -34,6 +43,7 @@ from solidarity.staff.services import record_audit
 # A transfer without a usable reference may match a pending donation of the same amount
 # created at most this many days before the booking.
 AMOUNT_MATCH_WINDOW_DAYS = 30
+DEFAULT_RETENTION_DAYS = 60
 OPEN = (DonationStatus.PENDING, DonationStatus.EXPIRED)
 Progress = Callable[[int, int], None]
 
@@ -68,7 +78,8 @@ def import_statement(
 ) -> ImportSummary:
     """Parse a camt.053, MT940 or CSV statement and import its lines.
 
-    A malformed file raises StatementError before anything is stored.
+    A malformed file raises StatementError before anything is stored. The whole file is
+    one transaction: an error on any line (or in `progress`) stores nothing at all.
     """
     require_role(actor, Role.FINANCE)
     parsed = parse_statement(data, filename=filename, csv_mapping=csv_mapping)
@@ -79,17 +90,16 @@ def import_statement(
             account=parsed.account[:64],
             imported_by=actor,
         )
-    summary = ImportSummary(
-        statement=statement, total=len(parsed.lines), skipped=parsed.skipped, warnings=list(parsed.warnings)
-    )
-    for index, line in enumerate(parsed.lines, start=1):
-        outcome = _import_line(statement, line)
-        setattr(summary, outcome, getattr(summary, outcome) + 1)
-        if outcome != "duplicate":
-            summary.new += 1
-        if progress:
-            progress(index, summary.total)
-    with transaction.atomic():
+        summary = ImportSummary(
+            statement=statement, total=len(parsed.lines), skipped=parsed.skipped, warnings=list(parsed.warnings)
+        )
+        for index, line in enumerate(parsed.lines, start=1):
+            outcome = _import_line(statement, line)
+            setattr(summary, outcome, getattr(summary, outcome) + 1)
+            if outcome != "duplicate":
+                summary.new += 1
+            if progress:
+                progress(index, summary.total)
         ImportedStatement.objects.filter(pk=statement.pk).update(
             lines_total=summary.total,
             lines_new=summary.new,
@@ -117,38 +127,53 @@ def _import_line(statement: ImportedStatement, line: StatementLine) -> str:
     if BankLine.objects.filter(checksum=line.checksum).exists():
         return "duplicate"
     credit = line.amount.is_positive() and not line.is_reversal
+    refs = _references(line) if credit else []
+    payer = (
+        PayerDetails(name=line.payer_name[:140], account=line.payer_account[:64], text=line.remittance[:2000])
+        if credit
+        else PayerDetails()
+    )
     try:
         with transaction.atomic():
+            key = new_data_key() if payer else None
             bank_line = BankLine.objects.create(
                 checksum=line.checksum,
                 statement=statement,
                 booking_date=line.booking_date,
                 amount_minor=line.amount.minor,
                 currency=line.amount.currency,
-                remittance=line.remittance[:2000] if credit else "",
-                reference=line.structured_reference[:64] if credit else "",
-                payer_name=line.payer_name[:140] if credit else "",
-                payer_account=line.payer_account[:64] if credit else "",
+                reference=_joined(refs),
+                data_key=key,
+                payer_sealed=seal_payer_details(key, payer) if key else "",
                 state=BankLine.State.UNMATCHED if credit else BankLine.State.IGNORED,
                 note="" if credit else "outgoing, reversal or zero amount",
             )
             if not credit:
                 return "not_donations"
-            return "matched" if _auto_match(bank_line) else "unmatched"
+            return "matched" if _auto_match(bank_line, refs) else "unmatched"
     except IntegrityError:
         if BankLine.objects.filter(checksum=line.checksum).exists():
             return "duplicate"  # a concurrent import stored it first
         raise
 
 
-def _references(bank_line: BankLine) -> list[str]:
+def _references(line: StatementLine) -> list[str]:
     """RF references in the line; digit groups without "RF" are tried only when none has it."""
-    text = f"{bank_line.reference} {bank_line.remittance}"
+    text = f"{line.structured_reference} {line.remittance}"
     return find_rf_references(text) or find_rf_references(text, accept_missing_prefix=True)
 
 
-def _auto_match(bank_line: BankLine) -> bool:
-    refs = _references(bank_line)
+def _joined(refs: list[str], limit: int = 64) -> str:
+    """As many whole references as fit the column."""
+    kept: list[str] = []
+    for ref in refs:
+        if len(" ".join([*kept, ref])) > limit:
+            break
+        kept.append(ref)
+    return " ".join(kept)
+
+
+def _auto_match(bank_line: BankLine, refs: list[str]) -> bool:
     donations = (
         list(Donation.objects.filter(bank_reference__in=refs).select_related("campaign").order_by("id")) if refs else []
     )
@@ -208,8 +233,20 @@ def _allocate(bank_line: BankLine, parts: list[tuple[Donation, Money]]) -> None:
             line=bank_line, donation=donation, amount_minor=part.minor, ledger_transaction=txn
         )
     bank_line.state = BankLine.State.MATCHED
-    bank_line.payer_name = bank_line.payer_account = bank_line.remittance = bank_line.reference = ""
-    bank_line.save(update_fields=["state", "payer_name", "payer_account", "remittance", "reference"])
+    _erase_payer(bank_line)
+    bank_line.save(update_fields=["state", "data_key", "payer_sealed", "reference"])
+
+
+def _erase_payer(bank_line: BankLine) -> None:
+    """Destroy the line's data key: its sealed payer details can no longer be opened by anyone.
+
+    The caller saves the line; blanking the columns only tidies the live row, the
+    destroyed key is what makes every older copy of them unreadable.
+    """
+    key_id = bank_line.data_key_id
+    bank_line.data_key = None
+    bank_line.payer_sealed = bank_line.reference = ""
+    shred([key_id])
 
 
 def _open_line(line_id: int) -> BankLine:
@@ -267,7 +304,35 @@ def ignore_line(*, line: BankLine, actor: Any, note: str) -> BankLine:
         bank_line = _open_line(line.pk)
         bank_line.state = BankLine.State.IGNORED
         bank_line.note = note.strip()[:300]
-        bank_line.payer_name = bank_line.payer_account = bank_line.remittance = bank_line.reference = ""
+        _erase_payer(bank_line)
         bank_line.save()
         record_audit(actor=actor, action="payments.ignore_line", target=bank_line, note=bank_line.note)
     return bank_line
+
+
+def retention_days() -> int:
+    return int(getattr(settings, "SOLIDARITY_BANK_LINE_RETENTION_DAYS", DEFAULT_RETENTION_DAYS))
+
+
+def erase_stale_payer_details(*, now: dt.datetime | None = None) -> int:
+    """Destroy the payer details of lines waiting for review longer than the retention time.
+
+    Counted from the import. The line itself (amount, day, references) stays in the review
+    queue; it can still be matched by its reference. Returns how many lines lost their
+    details. Run daily (the purge_bank_lines command).
+    """
+    cutoff = (now or timezone.now()) - dt.timedelta(days=retention_days())
+    with transaction.atomic():
+        stale = list(
+            BankLine.objects.select_for_update(of=("self",))
+            .filter(state=BankLine.State.UNMATCHED, data_key__isnull=False, statement__imported_at__lt=cutoff)
+            .order_by("pk")
+        )
+        for bank_line in stale:
+            _erase_payer(bank_line)
+            bank_line.note = (bank_line.note + "; " if bank_line.note else "") + "payer details erased after retention"
+            bank_line.note = bank_line.note[:300]
+            bank_line.save(update_fields=["data_key", "payer_sealed", "note"])
+        if stale:
+            record_audit(actor=None, action="payments.purge_bank_lines", count=len(stale))
+    return len(stale)

@@ -6,6 +6,7 @@ import io
 from decimal import Decimal
 from typing import Any
 
+import pikepdf
 from PIL import ExifTags, Image, ImageCms, PngImagePlugin
 
 from solidarity.core.money import Money
@@ -64,6 +65,25 @@ def webp_with_exif() -> bytes:
     return out.getvalue()
 
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF_AUTHOR, PDF_PRODUCER, PDF_XMP_CREATOR = "Hanna Sciapanava", "ScanSecret Pro 7.1", "Hanna S. at Akrescina"
+
+
+def pdf_document(body: str = "Receipt", *, metadata: bool = False) -> bytes:
+    """A one-page PDF, uncompressed so its text is findable; with metadata: an Author and a
+    Producer in the document information and a creator in an XMP stream."""
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.pages[0].Contents = pdf.make_stream(f"BT 72 720 Td ({body}) Tj ET".encode())
+    if metadata:
+        with pdf.open_metadata(set_pikepdf_as_editor=False) as xmp:
+            xmp["dc:creator"] = [PDF_XMP_CREATOR]
+        pdf.docinfo["/Author"] = PDF_AUTHOR
+        pdf.docinfo["/Producer"] = PDF_PRODUCER
+    out = io.BytesIO()
+    pdf.save(out, compress_streams=False)
+    return out.getvalue()
+
+
+PDF = pdf_document()
 HTML = b"<!doctype html><html><script>alert(1)</script></html>"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64

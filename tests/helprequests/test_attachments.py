@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import io
 
+import pikepdf
 import pytest
 from django.test import override_settings
 from PIL import Image
 
-from solidarity.helprequests.attachments import AttachmentRefused, clean_attachment, open_bytes, sniff_content_type
+from solidarity.helprequests.attachments import AttachmentRefused, clean_attachment, sniff_content_type
 from solidarity.helprequests.models import HelpRequest
 from solidarity.helprequests.services import submit_help_request
 from tests.helprequests.samples import (
@@ -16,7 +17,11 @@ from tests.helprequests.samples import (
     GPS_TEXT,
     HTML,
     PDF,
+    PDF_AUTHOR,
+    PDF_PRODUCER,
+    PDF_XMP_CREATOR,
     jpeg_with_metadata,
+    pdf_document,
     png_with_text,
     submission,
     webp_with_exif,
@@ -28,7 +33,7 @@ pytestmark = pytest.mark.django_db
 def _stored_file(data: bytes) -> tuple[str, str, bytes]:
     attachment = submit_help_request(**submission(attachments=[data])).attachments.get()
     assert data not in attachment.sealed_bytes.encode()
-    return attachment.name, attachment.content_type, open_bytes(attachment.sealed_bytes)
+    return attachment.name, attachment.content_type, attachment.open_bytes()
 
 
 def test_jpeg_exif_gps_xmp_icc_and_comment_are_stripped() -> None:
@@ -61,8 +66,29 @@ def test_webp_metadata_is_stripped() -> None:
     assert GPS_TEXT not in data and b"secret" not in data and b"EXIF" not in data
 
 
-def test_a_pdf_is_kept_as_sent() -> None:
-    assert _stored_file(PDF) == ("attachment-1.pdf", "application/pdf", PDF)
+def test_a_pdf_keeps_its_pages_and_text() -> None:
+    name, content_type, data = _stored_file(pdf_document("Court ruling, page one"))
+    assert (name, content_type) == ("attachment-1.pdf", "application/pdf")
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        assert len(pdf.pages) == 1
+        assert b"Court ruling, page one" in pdf.pages[0].Contents.read_bytes()
+
+
+def test_pdf_author_producer_and_xmp_are_stripped() -> None:
+    original = pdf_document(metadata=True)
+    for value in (PDF_AUTHOR, PDF_PRODUCER, PDF_XMP_CREATOR):
+        assert value.encode() in original
+    _name, _type, data = _stored_file(original)
+    for value in (PDF_AUTHOR, PDF_PRODUCER, PDF_XMP_CREATOR):
+        assert value.encode() not in data
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        assert "/Info" not in pdf.trailer and "/Metadata" not in pdf.Root
+        assert not any("/Metadata" in obj for obj in pdf.objects if isinstance(obj, pikepdf.Dictionary))
+
+
+def test_a_pdf_that_does_not_parse_is_refused() -> None:
+    with pytest.raises(AttachmentRefused):
+        clean_attachment(b"%PDF-1.4 only a header, no document", position=1)
 
 
 def test_the_type_comes_from_the_content_not_the_name() -> None:

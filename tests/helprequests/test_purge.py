@@ -8,13 +8,18 @@ import logging
 from datetime import timedelta
 
 import pytest
+from cryptography.fernet import InvalidToken
 from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
 from solidarity.campaigns.models import Campaign
+from solidarity.core.crypto import fernet
+from solidarity.core.models import DataKey
+from solidarity.core.shredding import Shredded
 from solidarity.helprequests import services
+from solidarity.helprequests.content import open_content
 from solidarity.helprequests.models import HelpRequest, HelpRequestAttachment, HelpRequestState
 from solidarity.staff.models import AuditEntry
 from tests.helprequests.samples import PDF, PLAIN, jpeg_with_metadata, submission
@@ -115,3 +120,17 @@ def test_an_approved_request_whose_campaign_was_deleted_is_finished(staff_user) 
     approved = _approved(staff_user)
     Campaign.objects.filter(pk=approved.campaign_id).delete()
     assert services.finish_done_help_requests() == [approved.pk]
+
+
+def test_the_purge_destroys_the_data_key_so_no_old_copy_opens(staff_user) -> None:
+    rejected = _rejected(staff_user)
+    key = rejected.data_key
+    token, attachment = rejected.sealed_content, rejected.attachments.first()
+    assert key is not None and attachment is not None
+    services.purge_expired_help_requests(now=timezone.now() + timedelta(days=91))
+    assert not DataKey.objects.filter(pk=key.pk).exists()
+    # An old row version, a WAL segment or a backup still holds the tokens: they no longer open.
+    with pytest.raises(Shredded):
+        open_content(None, token)
+    with pytest.raises(InvalidToken):
+        fernet().decrypt(attachment.sealed_bytes.encode())

@@ -18,7 +18,6 @@ from solidarity.campaigns.services import (
 from solidarity.core.errors import InvalidAmount, InvalidTransition
 from solidarity.core.money import Money
 from solidarity.helprequests import services
-from solidarity.helprequests.content import open_content
 from solidarity.helprequests.models import HelpRequest, HelpRequestState
 from solidarity.staff.models import AuditEntry
 from tests.helprequests.samples import PLAIN, submission
@@ -35,7 +34,7 @@ def test_submitted_request_is_new_with_a_random_reference(help_request) -> None:
 
 
 def test_submission_keeps_every_field_and_the_amount(help_request) -> None:
-    content = open_content(help_request.sealed_content)
+    content = help_request.open_content()
     assert content.contact == PLAIN["contact"] and content.situation == PLAIN["situation"]
     assert content.prisoner_name == PLAIN["prisoner_name"] and content.needs == PLAIN["needs"]
     assert content.amount == submission()["amount"]
@@ -74,7 +73,7 @@ def test_approval_can_use_a_pseudonym(help_request, staff_user) -> None:
 def test_rejection_keeps_the_reason_encrypted_and_sets_a_purge_date(help_request, staff_user) -> None:
     rejected = services.reject_help_request(help_request=help_request, actor=staff_user, reason="Could not verify")
     assert rejected.state == S.REJECTED and rejected.decided_by == staff_user and rejected.purge_after
-    assert open_content(rejected.sealed_content).rejection_reason == "Could not verify"
+    assert rejected.open_content().rejection_reason == "Could not verify"
     assert "Could not verify" not in json.dumps(list(AuditEntry.objects.values("summary")))
 
 
@@ -148,7 +147,7 @@ def test_a_negative_amount_is_refused(db) -> None:
 
 def test_the_amount_is_optional(db) -> None:
     help_request = services.submit_help_request(**submission(amount=None))
-    assert open_content(help_request.sealed_content).amount is None
+    assert help_request.open_content().amount is None
 
 
 def test_rejection_needs_a_reason(help_request, staff_user) -> None:
