@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "solidarity.helprequests",
     "solidarity.web",
     "solidarity.demo",
+    "solidarity.books",
 ]
 
 MIDDLEWARE = [
