@@ -11,13 +11,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from solidarity.books.balances import CAMPAIGN_PREFIX, RECEIVED_KINDS, RETURNED_KINDS
 from solidarity.books.period import Period
-from solidarity.core.money import Money
+from solidarity.core.money import minor_exponent
 from solidarity.disbursements.models import Disbursement
 from solidarity.donations.models import Donation
 from solidarity.ledger.models import AccountPurpose, Posting, Transaction, TransactionKind
@@ -70,9 +72,15 @@ PAYOUT_COLUMNS = [
 FEE_COLUMNS = ["date", "transaction", "kind", "campaign", "donation", "amount", "currency"]
 
 
+@cache
+def _exponent(currency: str) -> int:
+    return minor_exponent(currency)
+
+
 def decimal(minor: int, currency: str) -> str:
-    """Minor units as a decimal string with the currency's minor digits ("25.00", "161")."""
-    return str(Money.from_minor(minor, currency).amount)
+    """Minor units as a decimal string with the currency's minor digits ("25.00", "161"),
+    as Money.from_minor writes them; the currency's digits are looked up once per export run."""
+    return str(Decimal(minor).scaleb(-_exponent(currency)))
 
 
 def _ref_id(ref: str, prefix: str) -> int | None:
