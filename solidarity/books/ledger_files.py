@@ -171,26 +171,41 @@ def _donations(batch: list[Booked]) -> dict[int, dict[str, Any]]:
     return {r["pk"]: dict(r) for r in rows}
 
 
+@dataclass(frozen=True)
+class _DonationMoney:
+    """A transaction about a donation: the donation, and its amount on both sides."""
+
+    donation_id: int | None
+    columns: tuple[str, str, str, str]  # amount, currency, amount in campaign currency, campaign currency
+
+    @classmethod
+    def of(cls, booked: Booked, *, sign: int) -> _DonationMoney:
+        """`sign` −1 shows a credit to the fund (money received) as positive, +1 a debit."""
+        fund, fund_currency = booked.on(AccountPurpose.CAMPAIGN_FUND)
+        donor, donor_currency = booked.donor_side(fund_currency)
+        columns = (
+            decimal(sign * donor, donor_currency),
+            donor_currency,
+            decimal(sign * fund, fund_currency),
+            fund_currency,
+        )
+        return cls(_ref_id(booked.txn["ref"], "donation"), columns)
+
+
 def donation_rows(period: Period, slugs: dict[str, str]) -> Iterator[list[str]]:
     """donations.csv: money received for campaigns in the period, one row per transaction."""
     for batch in _batches(donation_transactions(period)):
         donations = _donations(batch)
         for b in batch:
-            t = b.txn
-            fund, fund_currency = b.on(AccountPurpose.CAMPAIGN_FUND)
-            donor, donor_currency = b.donor_side(fund_currency)
-            donation_id = _ref_id(t["ref"], "donation")
-            donation = donations.get(donation_id or 0, {})
+            t, money = b.txn, _DonationMoney.of(b, sign=-1)
+            donation = donations.get(money.donation_id or 0, {})
             yield [
                 t["occurred_on"].isoformat(),
                 str(t["id"]),
-                str(donation_id or ""),
+                str(money.donation_id or ""),
                 slugs.get(t["owner"], t["owner"]),
                 donation.get("channel", ""),
-                decimal(-donor, donor_currency),
-                donor_currency,
-                decimal(-fund, fund_currency),
-                fund_currency,
+                *money.columns,
                 t["fx_rate"],
                 t["fx_source"],
                 donation.get("bank_reference") or "",
@@ -203,23 +218,17 @@ def refund_rows(period: Period, slugs: dict[str, str]) -> Iterator[list[str]]:
     for batch in _batches(refund_transactions(period)):
         donations = _donations(batch)
         for b in batch:
-            t = b.txn
-            fund, fund_currency = b.on(AccountPurpose.CAMPAIGN_FUND)
-            donor, donor_currency = b.donor_side(fund_currency)
-            donation_id = _ref_id(t["ref"], "donation")
+            t, money = b.txn, _DonationMoney.of(b, sign=1)
             reverses = f"{t['reverses_id']} ({t['reverses__kind']})" if t["reverses_id"] else ""
             yield [
                 t["occurred_on"].isoformat(),
                 str(t["id"]),
                 t["kind"],
                 reverses,
-                str(donation_id or ""),
+                str(money.donation_id or ""),
                 slugs.get(t["owner"], t["owner"]),
-                decimal(donor, donor_currency),
-                donor_currency,
-                decimal(fund, fund_currency),
-                fund_currency,
-                donations.get(donation_id or 0, {}).get("bank_reference") or "",
+                *money.columns,
+                donations.get(money.donation_id or 0, {}).get("bank_reference") or "",
             ]
 
 

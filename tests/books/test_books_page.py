@@ -9,32 +9,21 @@ import zipfile
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from solidarity.core.money import Money
 from solidarity.donations.services import record_staff_donation
 from solidarity.staff.models import AuditEntry
-from tests.factories import active_campaign, staff_with_role
-from tests.staff.second_step import verified_login
+from tests.factories import active_campaign
+from tests.staff.role_clients import verified_client
 
 pytestmark = pytest.mark.django_db
 FILES = ["balances.csv", "bank_lines.csv", "donations.csv", "fees.csv", "payouts.csv", "refunds.csv"]
 
 
-def logged_in(role: str) -> Client:
-    cache.clear()
-    user = staff_with_role(role)
-    device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
-    client = Client(HTTP_HOST="127.0.0.1")
-    verified_login(client, user.username, device)
-    return client
-
-
 def test_finance_downloads_the_books_of_a_period_as_one_zip() -> None:
     campaign = active_campaign(slug="books-page")
-    finance = logged_in("finance")
+    finance = verified_client("finance")
     record_staff_donation(
         campaign=campaign, amount=Money(Decimal("40.00"), "EUR"), channel="cash", actor=None, received_on=None
     )
@@ -60,7 +49,7 @@ def test_finance_downloads_the_books_of_a_period_as_one_zip() -> None:
 
 
 def test_a_period_that_ends_before_it_starts_is_refused_and_nothing_is_exported() -> None:
-    finance = logged_in("finance")
+    finance = verified_client("finance")
     response = finance.post("/staff/books/", {"start": "2026-02-01", "end": "2026-01-31"})
     assert response.status_code == 200
     assert "must start on or before" in response.content.decode()
@@ -69,7 +58,7 @@ def test_a_period_that_ends_before_it_starts_is_refused_and_nothing_is_exported(
 
 @pytest.mark.parametrize("role", ["editor", "reviewer"])
 def test_other_roles_may_not_export_the_books(role: str) -> None:
-    client = logged_in(role)
+    client = verified_client(role)
     assert client.get("/staff/books/").status_code == 403
     assert client.post("/staff/books/", {"start": "2000-01-01", "end": "2100-12-31"}).status_code == 403
     assert not AuditEntry.objects.filter(action="books.export").exists()
@@ -82,5 +71,5 @@ def test_without_both_login_steps_the_page_sends_to_the_login() -> None:
 
 
 def test_the_donations_list_links_to_the_books() -> None:
-    finance = logged_in("finance")
+    finance = verified_client("finance")
     assert 'href="/staff/books/"' in finance.get("/staff/donations/donation/").content.decode()

@@ -9,9 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.sessions.models import Session
-from django.core.cache import cache
 from django.test import Client
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from solidarity.core.money import Money
 from solidarity.donations.intents import create_donation_intent
@@ -19,8 +17,8 @@ from solidarity.donations.references import format_reference
 from solidarity.donations.search import parse_decimal
 from solidarity.donations.services import record_staff_donation
 from solidarity.staff.models import AuditEntry
-from tests.factories import active_campaign, staff_with_role
-from tests.staff.second_step import verified_login
+from tests.factories import active_campaign
+from tests.staff.role_clients import verified_client
 
 pytestmark = pytest.mark.django_db
 DAY = dt.date(2026, 11, 20)
@@ -28,12 +26,7 @@ DAY = dt.date(2026, 11, 20)
 
 @pytest.fixture
 def finance() -> Client:
-    cache.clear()
-    user = staff_with_role("finance")
-    device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
-    client = Client(HTTP_HOST="127.0.0.1")
-    verified_login(client, user.username, device)
-    return client
+    return verified_client("finance")
 
 
 @pytest.fixture

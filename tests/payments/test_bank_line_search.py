@@ -7,30 +7,23 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from solidarity.core.money import Money
 from solidarity.donations.intents import create_donation_intent
 from solidarity.donations.references import format_reference
 from solidarity.payments.models import BankLine
 from solidarity.payments.reconciliation import import_statement
-from tests.factories import active_campaign, staff_with_role
+from tests.factories import active_campaign
 from tests.payments.camt_builder import camt
-from tests.staff.second_step import verified_login
+from tests.staff.role_clients import verified_client
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def finance() -> Client:
-    cache.clear()
-    user = staff_with_role("finance")
-    device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
-    client = Client(HTTP_HOST="127.0.0.1")
-    verified_login(client, user.username, device)
-    return client
+    return verified_client("finance")
 
 
 @pytest.fixture
