@@ -18,6 +18,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from solidarity.campaigns.funds import campaign_fund, campaign_owner
 from solidarity.campaigns.models import Campaign
 from solidarity.core.errors import DomainError
 from solidarity.core.money import Money
@@ -27,7 +28,8 @@ from solidarity.donations import settlement
 from solidarity.donations.intents import create_donation_intent
 from solidarity.donations.models import Donation
 from solidarity.donations.services import record_staff_donation, reverse_donation
-from solidarity.ledger.models import AccountPurpose
+from solidarity.ledger.models import AccountPurpose, TransactionKind
+from solidarity.ledger.services import get_account, post_transaction
 from solidarity.payments.reconciliation import import_statement
 from solidarity.rates.models import ExchangeRate
 from tests.factories import UserFactory, active_campaign, staff_with_role
@@ -153,6 +155,21 @@ def run_scenario(seed: int, steps: int = 90) -> Scenario:
                 payouts.append(payout)
         except DomainError:
             pass
+    # A correction booked straight in the ledger (no domain row): the balances' `other` column.
+    for k, campaign in enumerate(campaigns):
+        post_transaction(
+            kind=TransactionKind.ADJUSTMENT,
+            owner=campaign_owner(campaign),
+            lines=[
+                (
+                    get_account(purpose=AccountPurpose.BANK, currency=campaign.currency),
+                    Money(Decimal(3), campaign.currency),
+                ),
+                (campaign_fund(campaign), -Money(Decimal(3), campaign.currency)),
+            ],
+            occurred_on=days[5 * k],
+            memo="Bank interest credited to the fund",
+        )
     bank_entries.append(
         {"amount": "12.34", "day": days[3].isoformat(), "text": "Rent share December", "payer": "Olga Nonmatch"}
     )
