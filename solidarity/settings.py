@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "solidarity.helprequests",
     "solidarity.web",
     "solidarity.demo",
+    "solidarity.books",
 ]
 
 MIDDLEWARE = [

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from solidarity.api.api import api
+from solidarity.books.admin_books import export_books_view
 from solidarity.web import urls as web_urls
 from solidarity.web.badge import campaign_badge
 from solidarity.web.health import healthz, readyz
@@ -12,6 +13,8 @@ urlpatterns = [
     path("", root, name="root"),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    # A back-office page outside any model's admin: behind the admin site's own checks.
+    path("staff/books/", admin.site.admin_view(export_books_view), name="books_export"),
     path("staff/", admin.site.urls),
     path("payments/", include("solidarity.payments.urls")),
     path("public-log/", include(web_urls.public_log)),

@@ -17,14 +17,15 @@ from django.urls import URLPattern, path, reverse
 
 from solidarity.core.errors import DomainError
 from solidarity.donations import services
+from solidarity.donations.admin_search import DONATION_FILTERS, DonationSearchMixin
 from solidarity.donations.forms import StaffDonationForm
 from solidarity.donations.models import Donation, Pledge
 
 
 @admin.register(Donation)
-class DonationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class DonationAdmin(DonationSearchMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("id", "campaign", "amount_display", "channel", "status", "received_on", "public_name")
-    list_filter = ("status", "channel", "currency")
+    list_filter = DONATION_FILTERS
     search_fields = ("campaign__slug", "public_name")
     readonly_fields = [f.name for f in Donation._meta.fields if f.name not in ("sealed_secret", "secret_key")]
     exclude = ("sealed_secret", "secret_key", "receipt_code_hash")

@@ -16,6 +16,7 @@ from solidarity.campaigns.models import Campaign, CampaignStatus
 from solidarity.core.errors import DomainError
 from solidarity.ledger.admin import ReadOnlyAdmin
 from solidarity.payments import reconciliation
+from solidarity.payments.admin_search import BANK_LINE_FILTERS, BankLineSearchMixin
 from solidarity.payments.models import BankLine, ImportedStatement
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -93,10 +94,10 @@ class ImportedStatementAdmin(ReadOnlyAdmin):
 
 
 @admin.register(BankLine)
-class BankLineAdmin(ReadOnlyAdmin):
+class BankLineAdmin(BankLineSearchMixin, ReadOnlyAdmin):
     list_display = ("booking_date", "amount_display", "state", "note", "payer_name", "remittance_short")
     list_select_related = ("data_key",)
-    list_filter = ("state", "currency")
+    list_filter = BANK_LINE_FILTERS
     date_hierarchy = "booking_date"
 
     @admin.display(description="amount")
