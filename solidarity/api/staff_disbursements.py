@@ -28,8 +28,8 @@ NO_PROOFS = File(default_factory=list)  # proofs are optional
 def record(request: HttpRequest, data: Form[DisbursementIn], proofs: list[UploadedFile] = NO_PROOFS) -> Status:
     """Record a payout (multipart form; `proofs`: PDF, JPEG, PNG or WebP files, kept encrypted).
 
-    Above the approval threshold, or with an overdraft, it waits for a second person
-    (status `awaiting`); otherwise it posts at once (`posted`).
+    Above the approval threshold it waits for a second person (status `awaiting`);
+    otherwise it posts at once (`posted`). More than the fund holds → 409.
     """
     actor = staff_actor(request, Role.FINANCE)
     need: Need = get_object_or_404(Need.objects.select_related("campaign"), pk=data.need)
@@ -41,7 +41,6 @@ def record(request: HttpRequest, data: Form[DisbursementIn], proofs: list[Upload
             paid_on=data.paid_on,
             public_description=data.public_description,
             actor=actor,
-            overdraft=data.overdraft,
             proofs=[proof.read() for proof in proofs or []],
         )
         record_api_use(request, "record_disbursement", target=disbursement, amount=str(disbursement.money))

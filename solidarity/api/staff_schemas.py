@@ -145,7 +145,6 @@ class DisbursementIn(Schema):
     currency: str = Field(pattern=CURRENCY_PATTERN)
     paid_on: dt.date
     public_description: str = Field(min_length=1, max_length=300, description="Public; name no private person.")
-    overdraft: bool = Field(False, description="Pay more than the fund holds; needs a second approval.")
 
     def money(self) -> MoneyIn:
         return MoneyIn(amount=self.amount, currency=self.currency)
@@ -160,7 +159,7 @@ class DisbursementOut(Schema):
     paid_on: dt.date
     public_description: str
     status: str = Field(description="awaiting (a second approval), posted, voided or reversed.")
-    overdraft_requested: bool
+    overdraft_requested: bool = Field(description="Only ever true on payouts recorded before overdrafts were removed.")
     approved_at: dt.datetime | None
     proofs: int
 

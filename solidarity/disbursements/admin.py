@@ -32,9 +32,6 @@ class DisbursementForm(forms.Form):
     amount = forms.DecimalField(max_digits=14, decimal_places=3, help_text="In the campaign's currency.")
     paid_on = forms.DateField(initial=timezone.localdate, help_text="YYYY-MM-DD")
     public_description = forms.CharField(max_length=300, help_text="Shown publicly. Name no private person.")
-    overdraft = forms.BooleanField(
-        required=False, help_text="Pay more than the campaign holds (a second person must approve)."
-    )
     proof = forms.FileField(
         required=False, help_text="Receipt or transfer confirmation (PDF, JPEG, PNG, WebP); kept encrypted."
     )
@@ -101,7 +98,6 @@ class DisbursementAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                     paid_on=data["paid_on"],
                     public_description=data["public_description"],
                     actor=request.user,
-                    overdraft=data["overdraft"],
                     proofs=[data["proof"].read()] if data["proof"] else [],
                 )
             except DomainError as exc:

@@ -37,7 +37,8 @@ class Disbursement(models.Model):
         help_text=_("Shown on the transparency page. Name no private person."),
     )
     status = models.CharField(max_length=10, choices=DisbursementStatus.choices)
-    # An overdraft (paying more than the campaign holds) must be asked for and approved.
+    # Payouts beyond the balance were once possible with a second approval; no fund may go
+    # below zero now, so this stays False (kept for the payouts recorded before).
     overdraft_requested = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -1,4 +1,4 @@
-"""Payouts: four eyes above the threshold, no overdraft without approval, exact ledger."""
+"""Payouts: four eyes above the threshold, never beyond the balance, exact ledger."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from solidarity.campaigns.funds import campaign_totals
-from solidarity.core.errors import DomainError, InvalidAmount, InvalidTransition, NotAllowed
+from solidarity.core.errors import DomainError, InsufficientFunds, InvalidTransition, NotAllowed
 from solidarity.core.money import Money
 from solidarity.core.uploads import UploadRefused, open_bytes
 from solidarity.disbursements import services
@@ -19,7 +19,6 @@ from solidarity.disbursements.selectors import needs_progress, spent_by_category
 from solidarity.donations.services import record_staff_donation
 from solidarity.ledger.models import Transaction, TransactionKind
 from solidarity.ledger.verification import verify_ledger
-from solidarity.staff.models import AuditEntry
 from tests.factories import UserFactory, staff_with_role
 
 pytestmark = pytest.mark.django_db
@@ -96,19 +95,33 @@ def test_four_eyes_holds_for_a_superuser_and_for_one_person_with_two_roles(funde
     assert Transaction.objects.filter(kind=TransactionKind.DISBURSEMENT).count() == 0
 
 
-def test_overdraft_without_approval_is_refused_with_a_clear_error(funded, finance) -> None:
-    with pytest.raises(InvalidAmount, match="more than the campaign holds"):
+def test_a_payout_beyond_the_balance_is_refused_with_a_clear_error(funded, finance) -> None:
+    with pytest.raises(InsufficientFunds, match=r"below zero: it holds 1000\.00 EUR"):
         pay(funded, finance, "1000.01")
     assert not Disbursement.objects.exists()
     assert campaign_totals(funded).balance == eur("1000")
 
 
-def test_overdraft_asked_for_and_approved_posts(funded, finance, second) -> None:
-    d = pay(funded, finance, "1200", overdraft=True)
-    assert d.status == DisbursementStatus.AWAITING_APPROVAL
-    services.approve_disbursement(disbursement=d, actor=second)
-    assert campaign_totals(funded).balance == eur("-200")
-    assert AuditEntry.objects.filter(action="disbursement.approve", summary__overdraft=True).exists()
+def test_there_is_no_overdraft_even_with_a_second_approval(funded, finance, second) -> None:
+    with pytest.raises(TypeError):
+        pay(funded, finance, "1200", overdraft=True)  # the option is gone
+    with pytest.raises(InsufficientFunds):
+        pay(funded, finance, "1200")
+    assert campaign_totals(funded).balance == eur("1000")
+
+
+def test_an_approved_payout_is_refused_when_the_fund_was_spent_meanwhile(funded, finance, second) -> None:
+    big = pay(funded, finance, "800")  # above the threshold: waits for approval
+    small = pay(funded, finance, "100")
+    other = pay(funded, second, "700")
+    services.approve_disbursement(disbursement=other, actor=finance)
+    with pytest.raises(InsufficientFunds, match=r"holds 200\.00 EUR"):
+        services.approve_disbursement(disbursement=big, actor=second)
+    big.refresh_from_db()
+    assert big.status == DisbursementStatus.AWAITING_APPROVAL
+    assert small.status == DisbursementStatus.POSTED
+    assert campaign_totals(funded).balance == eur("200")
+    assert verify_ledger().ok
 
 
 def test_editor_cannot_pay_out(funded) -> None:
