@@ -50,6 +50,14 @@ class Disbursement(models.Model):
         "ledger.Transaction", null=True, blank=True, on_delete=models.PROTECT, related_name="disbursement"
     )
     void_reason = models.CharField(max_length=300, blank=True)
+    # Voiding a pending payout is asked for by one person and approved by another.
+    void_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    void_requested_at = models.DateTimeField(null=True, blank=True)
+    void_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-paid_on", "-id"]

@@ -148,6 +148,8 @@ def approve_disbursement(*, disbursement: Disbursement, actor: Any) -> Disbursem
         locked = Disbursement.objects.select_for_update().select_related("campaign").get(pk=disbursement.pk)
         if locked.status != DisbursementStatus.AWAITING_APPROVAL:
             raise InvalidTransition("Only a payout awaiting approval can be approved.")
+        if locked.void_requested_by_id is not None:
+            raise InvalidTransition(_("A void of this payout was asked for; approve or reject the void first."))
         if locked.created_by_id == actor.pk:
             raise NotAllowed("Four eyes: the person who recorded a payout cannot approve it.")
         locked.approved_by = actor
@@ -164,21 +166,60 @@ def approve_disbursement(*, disbursement: Disbursement, actor: Any) -> Disbursem
     return disbursement
 
 
-def void_disbursement(*, disbursement: Disbursement, actor: Any, reason: str) -> Disbursement:
-    """Cancel a payout that has not posted yet."""
+def request_void(*, disbursement: Disbursement, actor: Any, reason: str) -> Disbursement:
+    """Ask for a payout that has not posted to be cancelled; another person approves (`approve_void`)."""
     require_role(actor, Role.FINANCE)
-    if not reason.strip():
-        raise DomainError("Say why the payout is voided.")
+    if actor is None:
+        raise NotAllowed(_("A void is asked for by a person."))
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Say why the payout is voided."))
     with transaction.atomic():
         locked = Disbursement.objects.select_for_update().get(pk=disbursement.pk)
         if locked.status != DisbursementStatus.AWAITING_APPROVAL:
-            raise InvalidTransition("Only a payout that has not posted can be voided; reverse a posted one.")
+            raise InvalidTransition(_("Only a payout that has not posted can be voided; reverse a posted one."))
+        if locked.void_requested_by_id is not None:
+            raise InvalidTransition(_("A void of this payout was already asked for."))
+        locked.void_requested_by = actor
+        locked.void_requested_at = timezone.now()
+        locked.void_reason = reason[:300]
+        locked.save(update_fields=["void_requested_by", "void_requested_at", "void_reason"])
+        record_audit(actor=actor, action="disbursement.void_request", target=locked, reason=locked.void_reason)
+    return locked
+
+
+def approve_void(*, disbursement: Disbursement, actor: Any) -> Disbursement:
+    """The second person confirms a void: the payout is cancelled and never posts."""
+    require_role(actor, Role.FINANCE)
+    if actor is None:
+        raise NotAllowed(_("Approval is given by a person."))
+    with transaction.atomic():
+        locked = Disbursement.objects.select_for_update().get(pk=disbursement.pk)
+        if locked.status != DisbursementStatus.AWAITING_APPROVAL or locked.void_requested_by_id is None:
+            raise InvalidTransition(_("Only a void that was asked for, of a payout not posted, can be approved."))
+        if locked.void_requested_by_id == actor.pk:
+            raise NotAllowed(_("Four eyes: the person who asked for a void cannot approve it."))
         locked.status = DisbursementStatus.VOIDED
-        locked.void_reason = reason.strip()[:300]
-        locked.save(update_fields=["status", "void_reason"])
+        locked.void_approved_by = actor
+        locked.save(update_fields=["status", "void_approved_by"])
         record_audit(actor=actor, action="disbursement.void", target=locked, reason=locked.void_reason)
-    disbursement.refresh_from_db()
-    return disbursement
+    return locked
+
+
+def reject_void(*, disbursement: Disbursement, actor: Any) -> Disbursement:
+    """Withdraw or refuse a void that was asked for: the payout waits for approval again."""
+    require_role(actor, Role.FINANCE)
+    with transaction.atomic():
+        locked = Disbursement.objects.select_for_update().get(pk=disbursement.pk)
+        if locked.status != DisbursementStatus.AWAITING_APPROVAL or locked.void_requested_by_id is None:
+            raise InvalidTransition(_("No void of this payout is waiting."))
+        reason = locked.void_reason
+        locked.void_requested_by = None
+        locked.void_requested_at = None
+        locked.void_reason = ""
+        locked.save(update_fields=["void_requested_by", "void_requested_at", "void_reason"])
+        record_audit(actor=actor, action="disbursement.void_reject", target=locked, reason=reason)
+    return locked
 
 
 def reverse_disbursement(*, disbursement: Disbursement, actor: Any, reason: str) -> Disbursement:

@@ -169,14 +169,14 @@ def return_money(
     if donation.ledger_transaction is None:
         raise DomainError(f"Donation #{donation.pk} was never paid; there is nothing to return.")
     campaign = donation.campaign
-    already_donor = _returned_to_donor(donation, asset)
+    already_donor = returned_to_donor(donation, asset)
     if amount.minor + already_donor > donation.amount_minor:
         raise DomainError(
             f"Cannot return {amount}: only {donation.money} was given and "
             f"{Money.from_minor(already_donor, amount.currency)} returned."
         )
     full = amount.minor + already_donor == donation.amount_minor
-    back = _campaign_side(donation, amount, asset)
+    back = campaign_side(donation, amount, asset)
     rail = get_account(purpose=asset, currency=amount.currency)
     fund = campaign_fund(campaign)
     with transaction.atomic():
@@ -200,14 +200,14 @@ def return_money(
     return txn
 
 
-def _campaign_side(donation: Donation, amount: Money, asset: str) -> Money:
+def campaign_side(donation: Donation, amount: Money, asset: str) -> Money:
     """`amount` (donor currency) in the campaign currency at the donation's own rate.
 
     When it is everything not yet returned, it is exactly what is left of the original
     credit, so no rounding residue stays in the fund.
     """
     campaign = donation.campaign
-    if amount.minor == donation.amount_minor - _returned_to_donor(donation, asset):
+    if amount.minor == donation.amount_minor - returned_to_donor(donation, asset):
         credited = -_fund_sum(donation, TransactionKind.DONATION)
         returned = _fund_sum(donation, TransactionKind.REFUND, TransactionKind.CHARGEBACK)
         return Money.from_minor(credited - returned, campaign.currency)
@@ -240,7 +240,7 @@ def hold_disputed(*, donation: Donation, amount: Money, key: str) -> Transaction
     if donation.ledger_transaction is None:
         raise DomainError(f"Donation #{donation.pk} was never paid; there is nothing to hold.")
     campaign = donation.campaign
-    held = _campaign_side(donation, amount, AccountPurpose.CARD_PROCESSOR)
+    held = campaign_side(donation, amount, AccountPurpose.CARD_PROCESSOR)
     if not held.is_positive():
         raise DomainError(f"Donation #{donation.pk} has nothing left to hold.")
     disputed = campaign_disputed(campaign)
@@ -293,7 +293,7 @@ def close_dispute(*, donation: Donation, amount: Money, key: str, lost: bool) ->
     return release
 
 
-def _returned_to_donor(donation: Donation, asset: str) -> int:
+def returned_to_donor(donation: Donation, asset: str) -> int:
     """Minor units (donor currency) already sent back to the donor through the rail's account."""
     return -posted_sum(
         ref=donation_ref(donation),
