@@ -19,6 +19,7 @@ from solidarity.api import (
     public_receipts,
     staff_disbursements,
     staff_donations,
+    staff_refunds,
     staff_review,
     staff_statements,
 )
@@ -100,6 +101,7 @@ api.add_router("/staff/donations", staff_donations.router, auth=STAFF)
 api.add_router("/staff/statements", staff_statements.router, auth=STAFF)
 api.add_router("/staff/bank-lines", staff_review.router, auth=STAFF)
 api.add_router("/staff/disbursements", staff_disbursements.router, auth=STAFF)
+api.add_router("/staff/refunds", staff_refunds.router, auth=STAFF)
 
 # Last: /api/v1/ itself points to the documents, and any other address below it answers
 # with the JSON error body, not an HTML page.

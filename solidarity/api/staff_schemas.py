@@ -19,7 +19,10 @@ from solidarity.api.schemas import (
     RequiredPublicText,
     Text,
 )
+from solidarity.campaigns.funds import fund_balance
 from solidarity.disbursements.models import Disbursement, PayeeCategory
+from solidarity.donations.models import RefundRequest
+from solidarity.donations.refund_requests import balance_after, campaign_side
 from solidarity.donations.services import RecordedDonation
 from solidarity.payments.models import BankLine, ImportedStatement
 from solidarity.payments.reconciliation import ImportSummary
@@ -157,7 +160,6 @@ class DisbursementIn(Schema):
     public_description: RequiredPublicText = Field(
         min_length=1, max_length=300, description="Public; name no private person."
     )
-    overdraft: bool = Field(False, description="Pay more than the fund holds; needs a second approval.")
 
     def money(self) -> MoneyIn:
         return MoneyIn(amount=self.amount, currency=self.currency)
@@ -172,7 +174,7 @@ class DisbursementOut(Schema):
     paid_on: dt.date
     public_description: str
     status: str = Field(description="awaiting (a second approval), posted, voided or reversed.")
-    overdraft_requested: bool
+    overdraft_requested: bool = Field(description="Only ever true on payouts recorded before overdrafts were removed.")
     approved_at: dt.datetime | None
     proofs: int
 
@@ -190,4 +192,56 @@ class DisbursementOut(Schema):
             overdraft_requested=d.overdraft_requested,
             approved_at=d.approved_at,
             proofs=d.proofs.count(),
+        )
+
+
+class RefundRequestIn(Schema):
+    donation: int = Field(ge=1, le=MAX_ROW_ID, description="Id of the paid donation.")
+    amount: MoneyIn | None = Field(None, description="In the donation's currency; omitted: all that is left of it.")
+    reason: str = Field(min_length=1, max_length=300, description="Why the money goes back (audited).")
+    kind: Literal["refund", "reversal"] = Field(
+        "refund",
+        description="refund: money back to the donor (a card refund goes through the card processor); "
+        "reversal: a donation that should not have been recorded (whole donation, not card).",
+    )
+
+
+class RefundDecisionIn(Schema):
+    note: str = Field(min_length=1, max_length=300, description="Why the request is rejected.")
+
+
+class RefundRequestOut(Schema):
+    id: int
+    donation: int
+    campaign: str
+    kind: str
+    amount: MoneyOut = Field(description="In the donation's currency.")
+    fund_amount: MoneyOut = Field(description="What it takes out of the campaign fund, in the campaign's currency.")
+    balance_after: MoneyOut = Field(description="The fund's balance once it is booked (awaiting requests only).")
+    reason: str
+    status: str = Field(description="awaiting (a second approval), approved, rejected or failed.")
+    requested_by: str
+    decided_by: str | None
+    booked: bool = Field(description="Whether the ledger holds it yet (a card refund: once the processor reports it).")
+    provider_refund_id: str
+
+    @staticmethod
+    def of(r: RefundRequest) -> RefundRequestOut:
+        fund_amount = campaign_side(r)
+        return RefundRequestOut(
+            id=r.pk,
+            donation=r.donation_id,
+            campaign=r.donation.campaign.slug,
+            kind=r.kind,
+            amount=MoneyOut.of(r.money),
+            fund_amount=MoneyOut.of(fund_amount),
+            balance_after=MoneyOut.of(
+                balance_after(r) if r.status == "awaiting" else fund_balance(r.donation.campaign)
+            ),
+            reason=r.reason,
+            status=r.status,
+            requested_by=r.requested_by.get_username(),
+            decided_by=r.decided_by.get_username() if r.decided_by else None,
+            booked=r.ledger_transaction_id is not None,
+            provider_refund_id=r.provider_refund_id,
         )

@@ -11,11 +11,13 @@ from dataclasses import dataclass
 
 from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat
+from django.utils.translation import gettext as _
 
 from solidarity.campaigns.models import Campaign
+from solidarity.core.errors import InsufficientFunds
 from solidarity.core.money import Money
 from solidarity.ledger.models import Account, AccountPurpose
-from solidarity.ledger.selectors import summaries_by_owner
+from solidarity.ledger.selectors import account_balance, summaries_by_owner
 from solidarity.ledger.services import get_account
 
 
@@ -46,6 +48,47 @@ def campaign_fund(campaign: Campaign) -> Account:
 def campaign_disputed(campaign: Campaign) -> Account:
     """Where a campaign's money waits while a card payment is disputed."""
     return get_account(purpose=AccountPurpose.DISPUTED, currency=campaign.currency, owner=campaign_owner(campaign))
+
+
+def foundation_reserve(currency: str) -> Account:
+    """The foundation's own money that covers outflows a fund could not (a lost dispute)."""
+    return get_account(purpose=AccountPurpose.RESERVE, currency=currency)
+
+
+def fund_balance(campaign: Campaign) -> Money:
+    """What the campaign's fund holds now (its credit balance), in the campaign's currency."""
+    return -account_balance(campaign_fund(campaign))
+
+
+def lock_campaign(campaign: Campaign) -> None:
+    """Hold the campaign's row until commit: one outflow decision at a time per campaign.
+
+    Every outflow a person starts (payout, refund, reversal) takes this lock before it
+    checks the balance, so two of them cannot both spend the same money.
+    """
+    Campaign.objects.select_for_update().only("pk").get(pk=campaign.pk)
+
+
+def require_fund_covers(campaign: Campaign, outflow: Money, *, what: str) -> Money:
+    """Refuse (InsufficientFunds) an outflow that would take the fund below zero; return the balance after.
+
+    `what` names the outflow for the message ("This refund", "This payout").
+    """
+    balance = fund_balance(campaign)
+    if outflow.currency != balance.currency:
+        raise InsufficientFunds(
+            _("%(what)s is in %(currency)s; the fund is kept in %(fund_currency)s.")
+            % {"what": what, "currency": outflow.currency, "fund_currency": balance.currency}
+        )
+    if outflow > balance:
+        raise InsufficientFunds(
+            _(
+                "%(what)s of %(amount)s would take the fund of “%(campaign)s” below zero: it holds %(balance)s. "
+                "No fund may go below zero."
+            )
+            % {"what": what, "amount": outflow, "campaign": campaign.title, "balance": balance}
+        )
+    return balance - outflow
 
 
 def campaign_totals(campaign: Campaign) -> CampaignTotals:

@@ -34,6 +34,12 @@ class InvalidTransition(DomainError):
     code = "invalid_transition"
 
 
+class InsufficientFunds(InvalidTransition):
+    """An outflow a person started would take a campaign fund below zero (409 in the API)."""
+
+    code = "insufficient_funds"
+
+
 class UnbalancedTransaction(DomainError):
     code = "unbalanced_transaction"
 

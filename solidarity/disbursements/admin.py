@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -14,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from solidarity.campaigns.models import Need
 from solidarity.core.errors import DomainError
@@ -32,9 +34,6 @@ class DisbursementForm(forms.Form):
     amount = forms.DecimalField(max_digits=14, decimal_places=3, help_text="In the campaign's currency.")
     paid_on = forms.DateField(initial=timezone.localdate, help_text="YYYY-MM-DD")
     public_description = forms.CharField(max_length=300, help_text="Shown publicly. Name no private person.")
-    overdraft = forms.BooleanField(
-        required=False, help_text="Pay more than the campaign holds (a second person must approve)."
-    )
     proof = forms.FileField(
         required=False, help_text="Receipt or transfer confirmation (PDF, JPEG, PNG, WebP); kept encrypted."
     )
@@ -65,7 +64,7 @@ class DisbursementAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_filter = ("status", "payee_category")
     readonly_fields = [f.name for f in Disbursement._meta.fields]
     inlines = [ProofInline]
-    actions = ["approve_selected"]
+    actions = ["approve_selected", "request_void_selected", "approve_void_selected"]
 
     @admin.display(description="amount")
     def amount_display(self, obj: Disbursement) -> str:
@@ -101,7 +100,6 @@ class DisbursementAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                     paid_on=data["paid_on"],
                     public_description=data["public_description"],
                     actor=request.user,
-                    overdraft=data["overdraft"],
                     proofs=[data["proof"].read()] if data["proof"] else [],
                 )
             except DomainError as exc:
@@ -131,12 +129,65 @@ class DisbursementAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         response["Cache-Control"] = "no-store"
         return response
 
-    @admin.action(description="Approve the selected payouts (a second person)")
-    def approve_selected(self, request: HttpRequest, queryset: QuerySet[Disbursement]) -> None:
-        for disbursement in queryset:
-            try:
-                services.approve_disbursement(disbursement=disbursement, actor=request.user)
-            except DomainError as exc:
-                self.message_user(request, f"{disbursement}: {exc}", messages.ERROR)
-            else:
-                self.message_user(request, f"{disbursement}: approved and paid.", messages.SUCCESS)
+    @admin.action(description=gettext_lazy("Approve the selected payouts (a second person)…"))
+    def approve_selected(self, request: HttpRequest, queryset: QuerySet[Disbursement]) -> HttpResponse | None:
+        return self._confirm(request, queryset, "approve")
+
+    @admin.action(description=gettext_lazy("Request a void of the selected pending payouts…"))
+    def request_void_selected(self, request: HttpRequest, queryset: QuerySet[Disbursement]) -> HttpResponse | None:
+        return self._confirm(request, queryset, "request_void")
+
+    @admin.action(description=gettext_lazy("Approve the requested voids of the selected payouts (a second person)…"))
+    def approve_void_selected(self, request: HttpRequest, queryset: QuerySet[Disbursement]) -> HttpResponse | None:
+        return self._confirm(request, queryset, "approve_void")
+
+    def _confirm(self, request: HttpRequest, queryset: QuerySet[Disbursement], step: str) -> HttpResponse | None:
+        """A confirmation page first (campaign, amount, balance after, description, proofs, reason); then the step."""
+        payouts = list(queryset.select_related("campaign", "need", "created_by", "void_requested_by"))
+        form = VoidReasonForm(request.POST if "confirm" in request.POST else None)
+        confirmed = "confirm" in request.POST and (step != "request_void" or form.is_valid())
+        if confirmed:
+            for disbursement in payouts:
+                try:
+                    if step == "approve":
+                        services.approve_disbursement(disbursement=disbursement, actor=request.user)
+                    elif step == "request_void":
+                        services.request_void(
+                            disbursement=disbursement, actor=request.user, reason=form.cleaned_data["reason"]
+                        )
+                    else:
+                        services.approve_void(disbursement=disbursement, actor=request.user)
+                except DomainError as exc:
+                    self.message_user(request, f"{disbursement}: {exc}", messages.ERROR)
+                else:
+                    self.message_user(request, f"{disbursement}: {STEP_DONE[step]}", messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": STEP_TITLES[step],
+            "step": step,
+            "form": form,
+            "rows": [
+                (d, services.available_balance(d.campaign) - d.money if step == "approve" else None) for d in payouts
+            ],
+            "action": request.POST.get("action", ""),
+            "opts": self.model._meta,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/disbursements/confirm.html", context)
+
+
+class VoidReasonForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Why void it"), max_length=300)
+
+
+STEP_TITLES = {
+    "approve": gettext_lazy("Approve payouts"),
+    "request_void": gettext_lazy("Request a void of payouts"),
+    "approve_void": gettext_lazy("Approve voids of payouts"),
+}
+STEP_DONE = {
+    "approve": gettext_lazy("approved and paid."),
+    "request_void": gettext_lazy("void requested; another person approves it."),
+    "approve_void": gettext_lazy("voided."),
+}

@@ -37,7 +37,8 @@ class Disbursement(models.Model):
         help_text=_("Shown on the transparency page. Name no private person."),
     )
     status = models.CharField(max_length=10, choices=DisbursementStatus.choices)
-    # An overdraft (paying more than the campaign holds) must be asked for and approved.
+    # Payouts beyond the balance were once possible with a second approval; no fund may go
+    # below zero now, so this stays False (kept for the payouts recorded before).
     overdraft_requested = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -49,6 +50,14 @@ class Disbursement(models.Model):
         "ledger.Transaction", null=True, blank=True, on_delete=models.PROTECT, related_name="disbursement"
     )
     void_reason = models.CharField(max_length=300, blank=True)
+    # Voiding a pending payout is asked for by one person and approved by another.
+    void_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    void_requested_at = models.DateTimeField(null=True, blank=True)
+    void_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-paid_on", "-id"]

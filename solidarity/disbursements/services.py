@@ -1,5 +1,9 @@
-"""Paying out against a need: four-eyes above a threshold, never beyond the balance unless an
-overdraft was asked for and approved, posted as a ledger transaction fund → paid out.
+"""Paying out against a need: four-eyes above a threshold, never beyond the balance, posted
+as a ledger transaction fund → paid out.
+
+No payout takes a fund below zero: the balance is checked when the payout is recorded and
+again, under the campaign's lock, when it posts (there is no overdraft; the database
+refuses one on PostgreSQL too).
 
 Four eyes means two different people: the approver is compared by user, not by role, so
 one person holding two roles, or a superuser, cannot approve their own payout.
@@ -15,15 +19,21 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from solidarity.campaigns.funds import campaign_fund, campaign_owner
+from solidarity.campaigns.funds import (
+    campaign_fund,
+    campaign_owner,
+    fund_balance,
+    lock_campaign,
+    require_fund_covers,
+)
 from solidarity.campaigns.models import Campaign, CampaignStatus, Need
 from solidarity.core.errors import CurrencyMismatch, DomainError, InvalidAmount, InvalidTransition, NotAllowed
 from solidarity.core.money import Money
 from solidarity.core.uploads import clean_upload, seal_bytes
 from solidarity.disbursements.models import Disbursement, DisbursementProof, DisbursementStatus, PayeeCategory
 from solidarity.ledger.models import AccountPurpose, TransactionKind
-from solidarity.ledger.selectors import account_balance
 from solidarity.ledger.services import get_account, post_transaction, reverse_transaction
 from solidarity.staff.roles import Role, require_role
 from solidarity.staff.services import record_audit
@@ -39,21 +49,13 @@ def approval_threshold(currency: str) -> Money:
 
 def available_balance(campaign: Campaign) -> Money:
     """What the campaign's fund holds now (credit balance)."""
-    return -account_balance(campaign_fund(campaign))
-
-
-def _check_balance(campaign: Campaign, money: Money, overdraft: bool) -> None:
-    if not overdraft and money > available_balance(campaign):
-        raise InvalidAmount(
-            f"{money} is more than the campaign holds ({available_balance(campaign)}). "
-            "Ask for an overdraft, which a second person must approve."
-        )
+    return fund_balance(campaign)
 
 
 def _post(disbursement: Disbursement, actor: Any) -> None:
     campaign = disbursement.campaign
     money = disbursement.money
-    _check_balance(campaign, money, disbursement.overdraft_requested)
+    require_fund_covers(campaign, money, what=_("This payout"))
     txn = post_transaction(
         kind=TransactionKind.DISBURSEMENT,
         owner=campaign_owner(campaign),
@@ -80,11 +82,11 @@ def record_disbursement(
     paid_on: dt.date,
     public_description: str,
     actor: Any,
-    overdraft: bool = False,
     proofs: Sequence[bytes] = (),
 ) -> Disbursement:
-    """Record a payout against a need. At or below the threshold (and within the balance) it
-    posts at once; above it, or with an overdraft, it waits for a second person's approval."""
+    """Record a payout against a need. At or below the threshold it posts at once; above it,
+    it waits for a second person's approval. More than the fund holds is refused
+    (InsufficientFunds) now and again at approval."""
     require_role(actor, Role.FINANCE)
     if actor is None:
         raise NotAllowed("A payout is recorded by a person.")
@@ -100,10 +102,10 @@ def record_disbursement(
     if not public_description.strip():
         raise DomainError("Give a public description (without naming private people).")
     cleaned = [clean_upload(data, limit=MAX_PROOF_BYTES, name=f"proof-{i}") for i, data in enumerate(proofs, start=1)]
-    needs_approval = overdraft or amount > approval_threshold(amount.currency)
+    needs_approval = amount > approval_threshold(amount.currency)
     with transaction.atomic():
-        Campaign.objects.select_for_update().get(pk=campaign.pk)  # one payout decision at a time per campaign
-        _check_balance(campaign, amount, overdraft)
+        lock_campaign(campaign)  # one outflow decision at a time per campaign
+        require_fund_covers(campaign, amount, what=_("This payout"))
         disbursement = Disbursement.objects.create(
             campaign=campaign,
             need=need,
@@ -112,7 +114,6 @@ def record_disbursement(
             currency=amount.currency,
             paid_on=paid_on,
             public_description=public_description.strip()[:300],
-            overdraft_requested=overdraft,
             status=DisbursementStatus.AWAITING_APPROVAL,
             created_by=actor,
         )
@@ -132,7 +133,6 @@ def record_disbursement(
             amount=str(amount),
             need=need.pk,
             status=disbursement.status,
-            overdraft=overdraft,
             proofs=len(cleaned),
         )
     return disbursement
@@ -144,10 +144,12 @@ def approve_disbursement(*, disbursement: Disbursement, actor: Any) -> Disbursem
     if actor is None:
         raise NotAllowed("Approval is given by a person.")
     with transaction.atomic():
-        Campaign.objects.select_for_update().get(pk=disbursement.campaign_id)
+        lock_campaign(disbursement.campaign)
         locked = Disbursement.objects.select_for_update().select_related("campaign").get(pk=disbursement.pk)
         if locked.status != DisbursementStatus.AWAITING_APPROVAL:
             raise InvalidTransition("Only a payout awaiting approval can be approved.")
+        if locked.void_requested_by_id is not None:
+            raise InvalidTransition(_("A void of this payout was asked for; approve or reject the void first."))
         if locked.created_by_id == actor.pk:
             raise NotAllowed("Four eyes: the person who recorded a payout cannot approve it.")
         locked.approved_by = actor
@@ -159,27 +161,65 @@ def approve_disbursement(*, disbursement: Disbursement, actor: Any) -> Disbursem
             action="disbursement.approve",
             target=locked,
             amount=str(locked.money),
-            overdraft=locked.overdraft_requested,
         )
     disbursement.refresh_from_db()
     return disbursement
 
 
-def void_disbursement(*, disbursement: Disbursement, actor: Any, reason: str) -> Disbursement:
-    """Cancel a payout that has not posted yet."""
+def request_void(*, disbursement: Disbursement, actor: Any, reason: str) -> Disbursement:
+    """Ask for a payout that has not posted to be cancelled; another person approves (`approve_void`)."""
     require_role(actor, Role.FINANCE)
-    if not reason.strip():
-        raise DomainError("Say why the payout is voided.")
+    if actor is None:
+        raise NotAllowed(_("A void is asked for by a person."))
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Say why the payout is voided."))
     with transaction.atomic():
         locked = Disbursement.objects.select_for_update().get(pk=disbursement.pk)
         if locked.status != DisbursementStatus.AWAITING_APPROVAL:
-            raise InvalidTransition("Only a payout that has not posted can be voided; reverse a posted one.")
+            raise InvalidTransition(_("Only a payout that has not posted can be voided; reverse a posted one."))
+        if locked.void_requested_by_id is not None:
+            raise InvalidTransition(_("A void of this payout was already asked for."))
+        locked.void_requested_by = actor
+        locked.void_requested_at = timezone.now()
+        locked.void_reason = reason[:300]
+        locked.save(update_fields=["void_requested_by", "void_requested_at", "void_reason"])
+        record_audit(actor=actor, action="disbursement.void_request", target=locked, reason=locked.void_reason)
+    return locked
+
+
+def approve_void(*, disbursement: Disbursement, actor: Any) -> Disbursement:
+    """The second person confirms a void: the payout is cancelled and never posts."""
+    require_role(actor, Role.FINANCE)
+    if actor is None:
+        raise NotAllowed(_("Approval is given by a person."))
+    with transaction.atomic():
+        locked = Disbursement.objects.select_for_update().get(pk=disbursement.pk)
+        if locked.status != DisbursementStatus.AWAITING_APPROVAL or locked.void_requested_by_id is None:
+            raise InvalidTransition(_("Only a void that was asked for, of a payout not posted, can be approved."))
+        if locked.void_requested_by_id == actor.pk:
+            raise NotAllowed(_("Four eyes: the person who asked for a void cannot approve it."))
         locked.status = DisbursementStatus.VOIDED
-        locked.void_reason = reason.strip()[:300]
-        locked.save(update_fields=["status", "void_reason"])
+        locked.void_approved_by = actor
+        locked.save(update_fields=["status", "void_approved_by"])
         record_audit(actor=actor, action="disbursement.void", target=locked, reason=locked.void_reason)
-    disbursement.refresh_from_db()
-    return disbursement
+    return locked
+
+
+def reject_void(*, disbursement: Disbursement, actor: Any) -> Disbursement:
+    """Withdraw or refuse a void that was asked for: the payout waits for approval again."""
+    require_role(actor, Role.FINANCE)
+    with transaction.atomic():
+        locked = Disbursement.objects.select_for_update().get(pk=disbursement.pk)
+        if locked.status != DisbursementStatus.AWAITING_APPROVAL or locked.void_requested_by_id is None:
+            raise InvalidTransition(_("No void of this payout is waiting."))
+        reason = locked.void_reason
+        locked.void_requested_by = None
+        locked.void_requested_at = None
+        locked.void_reason = ""
+        locked.save(update_fields=["void_requested_by", "void_requested_at", "void_reason"])
+        record_audit(actor=actor, action="disbursement.void_reject", target=locked, reason=reason)
+    return locked
 
 
 def reverse_disbursement(*, disbursement: Disbursement, actor: Any, reason: str) -> Disbursement:

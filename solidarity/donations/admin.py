@@ -1,25 +1,48 @@
-"""Back office for donations: read-only rows; recording and reversing go through services.
+"""Back office for donations: read-only rows; recording goes through services.
 
-Rails add their own actions (a card refund) by extending DonationAdmin from payments.
+Nothing here moves money out: "Request a refund…" and "Request a reversal…" go through a
+confirmation page that asks for the reason (and, for one donation, the amount) and create
+refund requests that another finance user approves on the request's own page
+(payments/admin_refunds.py, which knows the rails).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from solidarity.core.errors import DomainError
+from solidarity.core.money import Money
 from solidarity.donations import services
 from solidarity.donations.admin_search import DONATION_FILTERS, DonationSearchMixin
 from solidarity.donations.forms import StaffDonationForm
-from solidarity.donations.models import Donation, Pledge
+from solidarity.donations.models import Donation, Pledge, RefundKind
+from solidarity.donations.refund_requests import left_to_refund, request_refund
+
+
+class RefundRequestForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"), max_length=300, widget=forms.Textarea(attrs={"rows": 3, "cols": 60})
+    )
+    amount = forms.DecimalField(
+        label=gettext_lazy("Amount"),
+        required=False,
+        max_digits=14,
+        decimal_places=3,
+        min_value=0,
+        help_text=gettext_lazy("Only for one donation, in its currency. Empty: all that is left of it."),
+    )
 
 
 @admin.register(Donation)
@@ -29,8 +52,7 @@ class DonationAdmin(DonationSearchMixin, admin.ModelAdmin):  # type: ignore[type
     search_fields = ("campaign__slug", "public_name")
     readonly_fields = [f.name for f in Donation._meta.fields if f.name not in ("sealed_secret", "secret_key")]
     exclude = ("sealed_secret", "secret_key", "receipt_code_hash")
-    # The card rail adds "refund_by_card" (admin_refunds in the payments app).
-    actions = ["reverse_selected"]
+    actions = ["request_refunds", "request_reversals"]
 
     @admin.display(description="amount")
     def amount_display(self, obj: Donation) -> str:
@@ -82,17 +104,55 @@ class DonationAdmin(DonationSearchMixin, admin.ModelAdmin):  # type: ignore[type
         response["Cache-Control"] = "no-store"
         return response
 
-    @admin.action(description="Reverse the selected donations")
-    def reverse_selected(self, request: HttpRequest, queryset: QuerySet[Donation]) -> None:
-        for donation in queryset:
-            try:
-                services.reverse_donation(
-                    donation=donation, actor=request.user, reason="reversed by staff in the back office"
-                )
-            except DomainError as exc:
-                self.message_user(request, f"Donation #{donation.pk}: {exc}", messages.ERROR)
+    @admin.action(description=gettext_lazy("Request a refund of the selected donations…"))
+    def request_refunds(self, request: HttpRequest, queryset: QuerySet[Donation]) -> HttpResponse | None:
+        return self._request(request, queryset, RefundKind.REFUND)
+
+    @admin.action(description=gettext_lazy("Request a reversal of the selected donations…"))
+    def request_reversals(self, request: HttpRequest, queryset: QuerySet[Donation]) -> HttpResponse | None:
+        return self._request(request, queryset, RefundKind.REVERSAL)
+
+    def _request(self, request: HttpRequest, queryset: QuerySet[Donation], kind: str) -> HttpResponse | None:
+        """First the confirmation page (reason, amount); on confirming, one request per donation."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        donations = list(queryset.select_related("campaign"))
+        form = RefundRequestForm(request.POST if "confirm" in request.POST else None)
+        if form.is_valid():
+            amount = form.cleaned_data["amount"]
+            if amount is not None and len(donations) != 1:
+                form.add_error("amount", _("Give an amount only when one donation is selected."))
             else:
-                self.message_user(request, f"Donation #{donation.pk} reversed.", messages.SUCCESS)
+                for donation in donations:
+                    try:
+                        made = request_refund(
+                            donation=donation,
+                            actor=request.user,
+                            reason=form.cleaned_data["reason"],
+                            amount=Money(amount, donation.currency) if amount is not None else None,
+                            kind=kind,
+                        )
+                    except DomainError as exc:
+                        self.message_user(request, f"Donation #{donation.pk}: {exc}", messages.ERROR)
+                    else:
+                        self.message_user(
+                            request,
+                            _("Donation #%(id)s: %(request)s awaits a second person's approval.")
+                            % {"id": donation.pk, "request": made},
+                            messages.SUCCESS,
+                        )
+                return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Request a reversal") if kind == RefundKind.REVERSAL else _("Request a refund"),
+            "form": form,
+            "kind": kind,
+            "rows": [(d, left_to_refund(d)) for d in donations],
+            "action": request.POST.get("action", ""),
+            "opts": self.model._meta,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/donations/request_refund.html", context)
 
 
 @admin.register(Pledge)

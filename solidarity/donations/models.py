@@ -121,3 +121,57 @@ class Donation(models.Model):
         if not self.private_message_sealed or self.message_key_id is None:
             return ""
         return open_text(self.message_key, self.private_message_sealed)
+
+
+class RefundKind(models.TextChoices):
+    REFUND = "refund", _("Refund to the donor")
+    REVERSAL = "reversal", _("Reversal (the donation should not have been recorded)")
+
+
+class RefundRequestStatus(models.TextChoices):
+    AWAITING = "awaiting", _("Awaiting a second approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    FAILED = "failed", _("Failed at the payment processor")
+
+
+class RefundRequest(models.Model):
+    """Money a person asks to send back (a refund) or take back out (a reversal) of a donation.
+
+    Nothing moves until a second person approves (`refund_requests.approve_refund`); a card
+    refund is then sent through the rail and booked when the rail reports it
+    (`ledger_transaction` is linked then), any other is booked at approval.
+    """
+
+    donation = models.ForeignKey(Donation, on_delete=models.PROTECT, related_name="refund_requests")
+    kind = models.CharField(max_length=10, choices=RefundKind.choices, default=RefundKind.REFUND)
+    # In the donation's (the donor's) currency.
+    amount_minor = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    reason = models.CharField(_("reason"), max_length=300)
+    status = models.CharField(max_length=10, choices=RefundRequestStatus.choices, default=RefundRequestStatus.AWAITING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=300, blank=True)
+    provider_refund_id = models.CharField(max_length=100, blank=True)
+    ledger_transaction = models.OneToOneField(
+        "ledger.Transaction", null=True, blank=True, on_delete=models.PROTECT, related_name="refund_request"
+    )
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount_minor__gt=0), name="refund_request_amount_positive")
+        ]
+        indexes = [models.Index(fields=["donation", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}: {self.money} of donation #{self.donation_id}"
+
+    @property
+    def money(self) -> Money:
+        return Money.from_minor(self.amount_minor, self.currency)

@@ -13,8 +13,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.db import transaction
+
 from solidarity.core.money import Money
-from solidarity.donations import settlement
+from solidarity.donations import refund_requests, settlement
 from solidarity.donations.models import Channel, Donation
 from solidarity.donations.services import CHANNEL_ACCOUNTS
 
@@ -83,13 +85,17 @@ def record_outcome(outcome: PaymentOutcome) -> Transaction:
             fee=outcome.fee,
         )
     if isinstance(outcome, PaymentRefunded):
-        return settlement.return_money(
-            donation=outcome.donation,
-            amount=outcome.amount,
-            asset=CHANNEL_ACCOUNTS[Channel(outcome.channel)],
-            key=outcome.key,
-            on=outcome.on,
-        )
+        with transaction.atomic():
+            txn = settlement.return_money(
+                donation=outcome.donation,
+                amount=outcome.amount,
+                asset=CHANNEL_ACCOUNTS[Channel(outcome.channel)],
+                key=outcome.key,
+                on=outcome.on,
+            )
+            # The approved refund request this fulfils (if staff asked for it) is now booked.
+            refund_requests.link_booked_refund(donation=outcome.donation, amount=outcome.amount, txn=txn)
+        return txn
     if isinstance(outcome, PaymentDisputed):
         return settlement.hold_disputed(donation=outcome.donation, amount=outcome.amount, key=outcome.key)
     return settlement.close_dispute(

@@ -9,8 +9,9 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from solidarity.campaigns.funds import campaign_fund, campaign_owner
+from solidarity.campaigns.funds import campaign_fund, campaign_owner, lock_campaign, require_fund_covers
 from solidarity.campaigns.models import Campaign, CampaignStatus
 from solidarity.core.errors import CurrencyMismatch, DomainError, InvalidAmount, InvalidTransition
 from solidarity.core.money import Money
@@ -115,15 +116,31 @@ def record_staff_donation(
     return RecordedDonation(donation=donation, receipt_code=code)
 
 
+def reversal_amount(donation: Donation) -> Money:
+    """What reversing the donation takes out of its campaign's fund (the credit its transaction made)."""
+    txn = donation.ledger_transaction
+    if txn is None:
+        return Money.zero(donation.campaign.currency)
+    credited = sum(p.amount_minor for p in txn.postings.filter(account__purpose=AccountPurpose.CAMPAIGN_FUND))
+    return Money.from_minor(-credited, donation.campaign.currency)
+
+
 def reverse_donation(*, donation: Donation, actor: Any, reason: str) -> Donation:
-    """Take a paid donation back out of the campaign with a reversing transaction."""
+    """Take a paid donation back out of the campaign with a reversing transaction.
+
+    The booking step of an approved reversal request (`refund_requests`); people reach it
+    only through a request and a second person's approval. Refused (InsufficientFunds)
+    when the fund no longer holds what the donation brought.
+    """
     require_role(actor, Role.FINANCE)
     if not reason.strip():
         raise DomainError("Say why the donation is reversed.")
     with transaction.atomic():
+        lock_campaign(donation.campaign)
         locked = Donation.objects.select_for_update().get(pk=donation.pk)
         if locked.status != DonationStatus.PAID or locked.ledger_transaction is None:
             raise InvalidTransition("Only a paid donation can be reversed.")
+        require_fund_covers(locked.campaign, reversal_amount(locked), what=_("This reversal"))
         reverse_transaction(original=locked.ledger_transaction, memo=f"Reversal: {reason}"[:200], created_by=actor)
         locked.status = DonationStatus.REVERSED
         locked.save(update_fields=["status"])

@@ -4,6 +4,11 @@ Each function books one balanced ledger transaction (or two, atomically) and upd
 donation. Each is idempotent under its external key, so a provider's retries and
 out-of-order deliveries converge on the same ledger. Every transaction about a donation
 carries `ref="donation:<id>"`, which is how refunds and disputes find what was paid.
+
+A campaign fund never goes below zero (docs/ledger.md). Outflows a person starts are
+refused before they get here (`refund_requests`); what a rail reports and nobody chose —
+a dispute hold or a chargeback larger than what is left in the fund — takes what the fund
+holds and the rest from the foundation's reserve, shown as such on the transparency pages.
 """
 
 from __future__ import annotations
@@ -13,7 +18,15 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 
-from solidarity.campaigns.funds import campaign_disputed, campaign_fund, campaign_owner
+from solidarity.campaigns.funds import (
+    campaign_disputed,
+    campaign_fund,
+    campaign_owner,
+    foundation_reserve,
+    fund_balance,
+    lock_campaign,
+)
+from solidarity.campaigns.models import Campaign
 from solidarity.core.errors import DomainError
 from solidarity.core.money import Money
 from solidarity.donations.models import Donation, DonationStatus
@@ -57,6 +70,30 @@ def lock_donation(*, donation_id: int) -> Donation:
     second failing in `settle_donation`. Only this row is locked, never its campaign.
     """
     return Donation.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=donation_id)
+
+
+def _out_of_fund(campaign: Campaign, out: Money) -> list[Line]:
+    """Debit lines taking `out` (campaign currency) out of the fund: what it holds, the rest from the reserve.
+
+    Call with the campaign locked (`lock_campaign`), so the balance read stays true until commit.
+    """
+    held = fund_balance(campaign)
+    available = held if held.is_positive() else Money.zero(out.currency)
+    from_fund = out if out <= available else available
+    lines: list[Line] = []
+    if from_fund.is_positive():
+        lines.append((campaign_fund(campaign), from_fund))
+    shortfall = out - from_fund
+    if shortfall.is_positive():
+        lines.append((foundation_reserve(campaign.currency), shortfall))
+    return lines
+
+
+def _swap_fund_line(lines: list[Line], fund: Account, replacement: list[Line]) -> list[Line]:
+    out: list[Line] = []
+    for account, money in lines:
+        out.extend(replacement if account.pk == fund.pk else [(account, money)])
+    return out
 
 
 def settle_donation(
@@ -143,17 +180,23 @@ def return_money(
     if donation.ledger_transaction is None:
         raise DomainError(f"Donation #{donation.pk} was never paid; there is nothing to return.")
     campaign = donation.campaign
-    already_donor = _returned_to_donor(donation, asset)
+    already_donor = returned_to_donor(donation, asset)
     if amount.minor + already_donor > donation.amount_minor:
         raise DomainError(
             f"Cannot return {amount}: only {donation.money} was given and "
             f"{Money.from_minor(already_donor, amount.currency)} returned."
         )
     full = amount.minor + already_donor == donation.amount_minor
-    back = _campaign_side(donation, amount, asset)
+    back = campaign_side(donation, amount, asset)
     rail = get_account(purpose=asset, currency=amount.currency)
-    lines = _through_fx(rail=rail, donor_side=amount, campaign_side=back, fund=campaign_fund(campaign), sign=-1)
+    fund = campaign_fund(campaign)
     with transaction.atomic():
+        lock_campaign(campaign)
+        lines = _swap_fund_line(
+            _through_fx(rail=rail, donor_side=amount, campaign_side=back, fund=fund, sign=-1),
+            fund,
+            _out_of_fund(campaign, back),
+        )
         txn = post_transaction(
             kind=kind,
             owner=campaign_owner(campaign),
@@ -168,14 +211,14 @@ def return_money(
     return txn
 
 
-def _campaign_side(donation: Donation, amount: Money, asset: str) -> Money:
+def campaign_side(donation: Donation, amount: Money, asset: str) -> Money:
     """`amount` (donor currency) in the campaign currency at the donation's own rate.
 
     When it is everything not yet returned, it is exactly what is left of the original
     credit, so no rounding residue stays in the fund.
     """
     campaign = donation.campaign
-    if amount.minor == donation.amount_minor - _returned_to_donor(donation, asset):
+    if amount.minor == donation.amount_minor - returned_to_donor(donation, asset):
         credited = -_fund_sum(donation, TransactionKind.DONATION)
         returned = _fund_sum(donation, TransactionKind.REFUND, TransactionKind.CHARGEBACK)
         return Money.from_minor(credited - returned, campaign.currency)
@@ -189,26 +232,39 @@ def held_in_dispute(donation: Donation) -> Money:
     return Money.from_minor(-total, campaign.currency)
 
 
+def held_from_reserve(donation: Donation) -> Money:
+    """What the foundation's reserve put into a dispute hold of this donation (and gets back on release)."""
+    campaign = donation.campaign
+    total = posted_sum(ref=donation_ref(donation), purpose=AccountPurpose.RESERVE, kinds=[TransactionKind.DISPUTE])
+    return Money.from_minor(total, campaign.currency)
+
+
 def hold_disputed(*, donation: Donation, amount: Money, key: str) -> Transaction:
-    """A card payment is disputed: the disputed amount leaves the fund until the dispute closes."""
+    """A card payment is disputed: the disputed amount leaves the fund until the dispute closes.
+
+    If the fund holds less (the money was already paid out), the foundation's reserve
+    holds the shortfall: the fund never goes below zero.
+    """
     existing = find_transaction(key)
     if existing is not None:
         return existing
     if donation.ledger_transaction is None:
         raise DomainError(f"Donation #{donation.pk} was never paid; there is nothing to hold.")
     campaign = donation.campaign
-    held = _campaign_side(donation, amount, AccountPurpose.CARD_PROCESSOR)
+    held = campaign_side(donation, amount, AccountPurpose.CARD_PROCESSOR)
     if not held.is_positive():
         raise DomainError(f"Donation #{donation.pk} has nothing left to hold.")
     disputed = campaign_disputed(campaign)
-    return post_transaction(
-        kind=TransactionKind.DISPUTE,
-        owner=campaign_owner(campaign),
-        lines=[(campaign_fund(campaign), held), (disputed, -held)],
-        idempotency_key=key,
-        ref=donation_ref(donation),
-        memo="Dispute: funds held",
-    )
+    with transaction.atomic():
+        lock_campaign(campaign)
+        return post_transaction(
+            kind=TransactionKind.DISPUTE,
+            owner=campaign_owner(campaign),
+            lines=[*_out_of_fund(campaign, held), (disputed, -held)],
+            idempotency_key=key,
+            ref=donation_ref(donation),
+            memo="Dispute: funds held",
+        )
 
 
 def close_dispute(*, donation: Donation, amount: Money, key: str, lost: bool) -> Transaction:
@@ -221,11 +277,18 @@ def close_dispute(*, donation: Donation, amount: Money, key: str, lost: bool) ->
     if not held.is_positive():
         raise DomainError(f"Donation #{donation.pk} has no money held in a dispute.")
     disputed = campaign_disputed(campaign)
+    # What the reserve put into the hold goes back to the reserve, the rest to the fund.
+    from_reserve = held_from_reserve(donation)
+    to_fund = held - from_reserve
+    back: list[Line] = [(campaign_fund(campaign), -to_fund)] if to_fund.is_positive() else []
+    if from_reserve.is_positive():
+        back.append((foundation_reserve(campaign.currency), -from_reserve))
     with transaction.atomic():
+        lock_campaign(campaign)
         release = post_transaction(
             kind=TransactionKind.DISPUTE,
             owner=campaign_owner(campaign),
-            lines=[(disputed, held), (campaign_fund(campaign), -held)],
+            lines=[(disputed, held), *back],
             idempotency_key=key,
             ref=donation_ref(donation),
             memo="Dispute closed: funds released",
@@ -241,7 +304,7 @@ def close_dispute(*, donation: Donation, amount: Money, key: str, lost: bool) ->
     return release
 
 
-def _returned_to_donor(donation: Donation, asset: str) -> int:
+def returned_to_donor(donation: Donation, asset: str) -> int:
     """Minor units (donor currency) already sent back to the donor through the rail's account."""
     return -posted_sum(
         ref=donation_ref(donation),

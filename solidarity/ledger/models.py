@@ -36,6 +36,14 @@ class AccountPurpose(models.TextChoices):
     DISPUTED = "disputed", _("Held while a card payment is disputed")
     FX = "fx", _("Currency exchange")
     DISBURSED = "disbursed", _("Paid out to needs")
+    RESERVE = "reserve", _("Foundation reserve")
+
+
+# Accounts of these purposes never go into debit balance: a campaign fund holds what it
+# was given and can pay out, return or hold no more than that. Outflows nobody chose (a
+# lost dispute beyond what is left) are covered from the foundation's `reserve` instead.
+# `verify_ledger` checks it; on PostgreSQL a deferred trigger refuses it (migration 0010).
+NEVER_IN_DEBIT = (AccountPurpose.CAMPAIGN_FUND,)
 
 
 # The foundation's own accounts (bank, card processor, fees, FX…) have no owner.

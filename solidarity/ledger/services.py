@@ -41,6 +41,8 @@ ACCOUNT_KINDS: dict[str, str] = {
     AccountPurpose.DISPUTED: AccountKind.LIABILITY,
     AccountPurpose.FX: AccountKind.EQUITY,
     AccountPurpose.DISBURSED: AccountKind.EXPENSE,
+    # The foundation's own money, spent when it covers what a fund could not (a lost dispute).
+    AccountPurpose.RESERVE: AccountKind.EQUITY,
 }
 
 

@@ -15,7 +15,14 @@ from django.db import transaction
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
-from solidarity.ledger.models import FOUNDATION, Posting, Transaction, TransactionKind, VerificationRun
+from solidarity.ledger.models import (
+    FOUNDATION,
+    NEVER_IN_DEBIT,
+    Posting,
+    Transaction,
+    TransactionKind,
+    VerificationRun,
+)
 
 # One ERROR line per failed run, for whatever watches the logs; it names rows, never people.
 alarm_log = logging.getLogger("solidarity.verification")
@@ -86,6 +93,18 @@ def verify_ledger(*, limit: int = 50) -> VerificationReport:
         add(
             f"transaction #{p['transaction_id']}: posting #{p['id']} moves an account of "
             f"{p['account__owner']!r}, which the transaction does not belong to"
+        )
+
+    for fund in (
+        Posting.objects.filter(account__purpose__in=NEVER_IN_DEBIT)
+        .values("account_id", "account__owner", "account__purpose", "account__currency")
+        .annotate(total=Sum("amount_minor"))
+        .filter(total__gt=0)
+        .order_by("account_id")[:limit]
+    ):
+        add(
+            f"account #{fund['account_id']} ({fund['account__purpose']} of {fund['account__owner']!r}): "
+            f"below zero by {fund['total']} minor units of {fund['account__currency']}"
         )
 
     _check_reversals(report, limit)

@@ -1,9 +1,12 @@
-"""Refunds staff ask a rail for; the money is booked when the rail reports it.
+"""Approving a refund request: the second person's yes, then the rail's part.
 
-The back office's "refund by card" action calls `request_refund`: the rail is asked to
-send the money back (outside any transaction), and the refund is booked only when its
-event comes back (for Stripe, `charge.refunded` → `donations.outcomes.PaymentRefunded`).
-So a refund requested twice, or reported twice, is booked once.
+A refund is asked for in donations (`refund_requests.request_refund`) and approved here,
+because only payments knows which rail can send money back by itself. For such a rail (the
+card processor) the approval commits first, then the rail is asked (outside any database
+transaction) and the refund is booked only when its event comes back (for Stripe,
+`charge.refunded` → `donations.outcomes.PaymentRefunded`); a refund asked for twice, or
+reported twice, is booked once. For the other rails (bank transfer, cash, other
+platforms) staff send the money back themselves, and the approval books it at once.
 """
 
 from __future__ import annotations
@@ -11,26 +14,28 @@ from __future__ import annotations
 from typing import Any
 
 from solidarity.core.errors import DomainError
-from solidarity.core.money import Money
-from solidarity.donations.models import Donation, DonationStatus
-from solidarity.payments.providers.base import RefundNotSupported
+from solidarity.donations.models import RefundKind, RefundRequest
+from solidarity.donations.refund_requests import approve_refund, mark_refund_failed, mark_refund_sent
 from solidarity.payments.providers.registry import provider_for_channel
-from solidarity.staff.roles import Role, require_role
-from solidarity.staff.services import record_audit
 
 
-def request_refund(*, donation: Donation, actor: Any, amount: Money | None = None) -> str:
-    """Ask the donation's rail to refund it (in full unless `amount`); returns the rail's refund id.
+def approve_refund_request(*, refund_request: RefundRequest, actor: Any) -> RefundRequest:
+    """Approve a refund request as the second person, and carry it out.
 
-    Finance staff only; the request is audited. DomainError if the donation is not a paid
-    one of a rail that refunds by itself, or the rail refuses.
+    Finance staff only, not the person who asked (NotAllowed); a request already decided
+    → InvalidTransition; a fund that no longer holds it → InsufficientFunds. When the card
+    processor refuses, the request is marked failed and ProviderUnavailable is raised.
+    Call it outside any transaction: it may talk to the processor.
     """
-    require_role(actor, Role.FINANCE)
-    if donation.status != DonationStatus.PAID:
-        raise DomainError("only a paid donation can be refunded")
+    donation = refund_request.donation
     provider = provider_for_channel(donation.channel)
-    if not provider.supports_refund:
-        raise RefundNotSupported(f"the {provider.name} rail cannot refund by itself; reverse the donation instead")
-    refund_id = provider.refund(donation=donation, amount=amount)
-    record_audit(actor=actor, action="donation.refund_requested", target=donation, refund=refund_id)
-    return refund_id
+    by_rail = provider.supports_refund and refund_request.kind == RefundKind.REFUND
+    approved = approve_refund(refund_request=refund_request, actor=actor, book=not by_rail)
+    if not by_rail:
+        return approved
+    try:
+        refund_id = provider.refund(donation=approved.donation, amount=approved.money)
+    except DomainError as exc:
+        mark_refund_failed(refund_request=approved, message=str(exc))
+        raise
+    return mark_refund_sent(refund_request=approved, provider_refund_id=refund_id)

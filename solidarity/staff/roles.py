@@ -39,12 +39,15 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "campaigns.view_campaign",
         *[f"donations.{a}_donation" for a in ("view", "add", "change")],
         "donations.view_pledge",
+        *[f"donations.{a}_refundrequest" for a in ("view", "add")],
         *[f"payments.{a}_{m}" for m in ("importedstatement", "bankline") for a in ("view", "add", "change")],
         "payments.view_cardpayment",
         "payments.view_providerevent",
         "payments.view_exchangerate",
         "ledger.view_account",
         "ledger.view_transaction",
+        # Payouts: finance records them and approves others' (and their voids) — four eyes in the services.
+        *[f"disbursements.{a}_disbursement" for a in ("view", "add", "change")],
     ],
     Role.ADMIN: [
         *[f"auth.{a}_{m}" for m in ("user", "group") for a in ("view", "add", "change")],

@@ -43,6 +43,9 @@ class CampaignReport:
     fees: list[Money]
     returned: Money  # refunds and chargebacks, in the campaign currency
     held: Money  # disputed, not yet decided
+    # What the foundation's reserve paid where the fund could not (a dispute or chargeback
+    # beyond what the fund still held); the fund itself never goes below zero.
+    covered_by_reserve: Money
     spent_by_category: list[tuple[str, str, Money]]
     disbursements: list[Disbursement]
 
@@ -98,6 +101,12 @@ def campaign_report(campaign: Campaign) -> CampaignReport:
         )["s"]
         or 0
     )
+    covered = (
+        Posting.objects.filter(transaction__owner=owner, account__purpose=AccountPurpose.RESERVE).aggregate(
+            s=Sum("amount_minor")
+        )["s"]
+        or 0
+    )
     return CampaignReport(
         campaign=campaign,
         totals=campaign_totals(campaign),
@@ -105,6 +114,7 @@ def campaign_report(campaign: Campaign) -> CampaignReport:
         fees=[Money.from_minor(int(f["total"]), f["currency"]) for f in fees if f["total"]],
         returned=Money.from_minor(int(returned), campaign.currency),
         held=Money.from_minor(-int(held), campaign.currency),
+        covered_by_reserve=Money.from_minor(int(covered), campaign.currency),
         spent_by_category=spent_by_category(campaign),
         disbursements=public_disbursements(campaign),
     )
@@ -131,6 +141,7 @@ class SiteReport:
     collected: list[Money]
     spent: list[Money]
     balance: list[Money]
+    covered_by_reserve: list[Money]  # paid by the foundation's reserve where funds could not
     spent_by_category: list[tuple[str, str, Money]]
     campaigns_open: int
     campaigns_finished: int
@@ -200,6 +211,7 @@ def site_report() -> SiteReport:
         collected=collected,
         spent=spent,
         balance=balance,
+        covered_by_reserve=per_currency(Posting.objects.filter(account__purpose=AccountPurpose.RESERVE)),
         spent_by_category=by_category,
         campaigns_open=counts["open"],
         campaigns_finished=counts["finished"],

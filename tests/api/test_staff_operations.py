@@ -157,3 +157,27 @@ def test_a_payout_with_a_proof_posts_and_a_large_one_waits_for_another_person(ap
     assert Disbursement.objects.get(pk=large.json()["id"]).approved_by == approver.user
     assert campaign_totals(campaign).spent == eur("600")
     assert AuditEntry.objects.filter(action="api.approve_disbursement", actor=approver.user).count() == 1
+
+
+def test_a_payout_beyond_the_balance_is_a_409_and_a_void_takes_two_people(api: Client, finance, campaign) -> None:
+    record_staff_donation(campaign=campaign, amount=eur("1000"), channel="cash", actor=finance.user)
+    form = {
+        "need": campaign.needs.first().pk,
+        "payee_category": "lawyer",
+        "amount": "1000.01",
+        "currency": "EUR",
+        "paid_on": "2026-11-20",
+        "public_description": "Lawyer's fee",
+    }
+    too_much = api.post("/api/v1/staff/disbursements", form, headers=finance.headers)
+    assert too_much.status_code == 409 and too_much.json()["error"]["code"] == "insufficient_funds"
+    pending = api.post("/api/v1/staff/disbursements", {**form, "amount": "500.00"}, headers=finance.headers).json()
+    base = f"/api/v1/staff/disbursements/{pending['id']}/void"
+    asked = api.post(base, {"reason": "wrong family"}, content_type="application/json", headers=finance.headers)
+    assert asked.status_code == 200 and asked.json()["status"] == "awaiting"
+    assert api.post(f"{base}/approve", headers=finance.headers).status_code == 403
+    other = staff_token("finance", username="finance-two")
+    voided = api.post(f"{base}/approve", headers=other.headers)
+    assert voided.status_code == 200 and voided.json()["status"] == "voided"
+    assert api.post(f"{base}/approve", headers=other.headers).status_code == 409
+    assert campaign_totals(campaign).balance == eur("1000")

@@ -1,4 +1,4 @@
-"""Payouts: four eyes above the threshold, no overdraft without approval, exact ledger."""
+"""Payouts: four eyes above the threshold, never beyond the balance, exact ledger."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from solidarity.campaigns.funds import campaign_totals
-from solidarity.core.errors import DomainError, InvalidAmount, InvalidTransition, NotAllowed
+from solidarity.core.errors import DomainError, InsufficientFunds, InvalidTransition, NotAllowed
 from solidarity.core.money import Money
 from solidarity.core.uploads import UploadRefused, open_bytes
 from solidarity.disbursements import services
@@ -97,19 +97,41 @@ def test_four_eyes_holds_for_a_superuser_and_for_one_person_with_two_roles(funde
     assert Transaction.objects.filter(kind=TransactionKind.DISBURSEMENT).count() == 0
 
 
-def test_overdraft_without_approval_is_refused_with_a_clear_error(funded, finance) -> None:
-    with pytest.raises(InvalidAmount, match="more than the campaign holds"):
+def test_a_payout_beyond_the_balance_is_refused_with_a_clear_error(funded, finance) -> None:
+    with pytest.raises(InsufficientFunds, match=r"below zero: it holds 1000\.00 EUR"):
         pay(funded, finance, "1000.01")
     assert not Disbursement.objects.exists()
     assert campaign_totals(funded).balance == eur("1000")
 
 
-def test_overdraft_asked_for_and_approved_posts(funded, finance, second) -> None:
-    d = pay(funded, finance, "1200", overdraft=True)
-    assert d.status == DisbursementStatus.AWAITING_APPROVAL
-    services.approve_disbursement(disbursement=d, actor=second)
-    assert campaign_totals(funded).balance == eur("-200")
-    assert AuditEntry.objects.filter(action="disbursement.approve", summary__overdraft=True).exists()
+def test_there_is_no_overdraft_even_with_a_second_approval(funded, finance, second) -> None:
+    with pytest.raises(TypeError):
+        pay(funded, finance, "1200", overdraft=True)  # the option is gone
+    with pytest.raises(InsufficientFunds):
+        pay(funded, finance, "1200")
+    assert campaign_totals(funded).balance == eur("1000")
+
+
+def test_an_approved_payout_is_refused_when_the_fund_was_spent_meanwhile(funded, finance, second) -> None:
+    big = pay(funded, finance, "800")  # above the threshold: waits for approval
+    small = pay(funded, finance, "100")
+    other = pay(funded, second, "700")
+    services.approve_disbursement(disbursement=other, actor=finance)
+    with pytest.raises(InsufficientFunds, match=r"holds 200\.00 EUR"):
+        services.approve_disbursement(disbursement=big, actor=second)
+    big.refresh_from_db()
+    assert big.status == DisbursementStatus.AWAITING_APPROVAL
+    assert small.status == DisbursementStatus.POSTED
+    assert campaign_totals(funded).balance == eur("200")
+    assert verify_ledger().ok
+
+
+def test_a_void_asked_for_by_mistake_is_rejected_and_the_payout_can_be_approved(funded, finance, second) -> None:
+    waiting = pay(funded, finance, "500")
+    services.request_void(disbursement=waiting, actor=second, reason="oops")
+    services.reject_void(disbursement=waiting, actor=second)
+    services.approve_disbursement(disbursement=waiting, actor=second)
+    assert campaign_totals(funded).balance == eur("500")
 
 
 def test_editor_cannot_pay_out(funded) -> None:
@@ -119,12 +141,22 @@ def test_editor_cannot_pay_out(funded) -> None:
 
 def test_void_before_posting_and_reverse_after(funded, finance, second) -> None:
     waiting = pay(funded, finance, "500")
-    services.void_disbursement(disbursement=waiting, actor=finance, reason="wrong lawyer")
+    services.request_void(disbursement=waiting, actor=finance, reason="wrong lawyer")
+    with pytest.raises(InvalidTransition, match="void of this payout was asked for"):
+        services.approve_disbursement(disbursement=waiting, actor=second)
+    with pytest.raises(NotAllowed, match="Four eyes"):
+        services.approve_void(disbursement=waiting, actor=finance)
+    services.approve_void(disbursement=waiting, actor=second)
+    waiting.refresh_from_db()
+    assert waiting.status == DisbursementStatus.VOIDED and waiting.void_approved_by == second
     with pytest.raises(InvalidTransition):
         services.approve_disbursement(disbursement=waiting, actor=second)
+    with pytest.raises(InvalidTransition):
+        services.approve_void(disbursement=waiting, actor=second)
+    assert AuditEntry.objects.filter(action="disbursement.void", summary__reason="wrong lawyer").exists()
     posted = pay(funded, finance, "100")
     with pytest.raises(InvalidTransition):
-        services.void_disbursement(disbursement=posted, actor=finance, reason="x")
+        services.request_void(disbursement=posted, actor=finance, reason="x")
     services.reverse_disbursement(disbursement=posted, actor=finance, reason="the bank returned it")
     assert campaign_totals(funded).balance == eur("1000")
     assert needs_progress(funded)[0].paid == eur("0")
@@ -163,3 +195,48 @@ def test_proofs_are_encrypted_and_images_lose_their_metadata(funded, finance) ->
     assert "receipt from the bank" not in pdf.sealed_data
     assert PDF_AUTHOR.encode() not in open_bytes(pdf.sealed_data)
     assert jpeg.name == "proof-1.jpg"
+
+
+def _office(user):
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    office = Client(HTTP_HOST="127.0.0.1")
+    office.force_login(user)
+    device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    session = office.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return office
+
+
+def test_approving_payouts_in_bulk_shows_a_confirmation_page_first(funded, finance, second) -> None:
+    d = pay(funded, finance, "400")
+    office = _office(second)
+    picked = {"action": "approve_selected", "_selected_action": [d.pk]}
+    page = office.post("/staff/disbursements/disbursement/", picked)
+    html = page.content.decode()
+    assert page.status_code == 200 and funded.title in html and "600.00" in html  # the balance after
+    d.refresh_from_db()
+    assert d.status == DisbursementStatus.AWAITING_APPROVAL  # nothing moved yet
+    office.post("/staff/disbursements/disbursement/", {**picked, "confirm": "yes"})
+    d.refresh_from_db()
+    assert d.status == DisbursementStatus.POSTED
+    assert campaign_totals(funded).balance == eur("600")
+
+
+def test_voiding_in_the_back_office_takes_a_request_with_a_reason_and_another_persons_approval(
+    funded, finance, second
+) -> None:
+    d = pay(funded, finance, "400")
+    picked = {"_selected_action": [d.pk], "confirm": "yes"}
+    _office(finance).post(
+        "/staff/disbursements/disbursement/", {**picked, "action": "request_void_selected", "reason": "wrong family"}
+    )
+    _office(finance).post("/staff/disbursements/disbursement/", {**picked, "action": "approve_void_selected"})
+    d.refresh_from_db()
+    assert d.status == DisbursementStatus.AWAITING_APPROVAL and d.void_reason == "wrong family"
+    _office(second).post("/staff/disbursements/disbursement/", {**picked, "action": "approve_void_selected"})
+    d.refresh_from_db()
+    assert d.status == DisbursementStatus.VOIDED

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from solidarity.campaigns.funds import campaign_totals
+from solidarity.campaigns.funds import campaign_fund, campaign_owner, campaign_totals
 from solidarity.core.errors import DomainError
 from solidarity.core.money import Money
 from solidarity.donations import settlement
@@ -15,7 +15,7 @@ from solidarity.donations.intents import create_donation_intent
 from solidarity.donations.models import DonationStatus
 from solidarity.ledger.models import AccountPurpose, Transaction, TransactionKind
 from solidarity.ledger.selectors import account_balance
-from solidarity.ledger.services import get_account
+from solidarity.ledger.services import get_account, post_transaction
 from solidarity.ledger.verification import verify_ledger
 from solidarity.rates.exchange import NoExchangeRate
 from solidarity.rates.models import ExchangeRate
@@ -128,4 +128,55 @@ def test_lost_dispute_becomes_a_chargeback(campaign) -> None:
     assert Transaction.objects.filter(kind=TransactionKind.CHARGEBACK).count() == 1
     donation.refresh_from_db()
     assert donation.status == DonationStatus.REFUNDED
+    assert verify_ledger().ok
+
+
+def _pay_out(campaign, amount: Money) -> None:
+    """Spend from the fund as a posted payout does (fund → bank)."""
+    post_transaction(
+        kind=TransactionKind.DISBURSEMENT,
+        owner=campaign_owner(campaign),
+        lines=[(campaign_fund(campaign), amount), (get_account(purpose=AccountPurpose.BANK, currency="EUR"), -amount)],
+    )
+
+
+def _reserve() -> Money:
+    return account_balance(get_account(purpose=AccountPurpose.RESERVE, currency="EUR"))
+
+
+def test_a_dispute_larger_than_the_fund_is_held_partly_from_the_reserve_and_released_back(campaign) -> None:
+    donation = card_intent(campaign, money("40"))
+    settlement.settle_donation(donation=donation, received=money("40"), settled_on=TODAY, asset=CARD, key="p")
+    _pay_out(campaign, money("30"))
+    settlement.hold_disputed(donation=donation, amount=money("40"), key="hold")
+    assert campaign_totals(campaign).balance == money("0")  # never below zero
+    assert _reserve() == money("30")  # the foundation holds what the fund no longer had
+    assert verify_ledger().ok
+    settlement.close_dispute(donation=donation, amount=money("40"), key="close", lost=False)
+    assert campaign_totals(campaign).balance == money("10")
+    assert _reserve() == money("0")
+    assert verify_ledger().ok
+
+
+def test_a_lost_dispute_beyond_the_fund_is_covered_from_the_reserve(campaign) -> None:
+    donation = card_intent(campaign, money("40"))
+    settlement.settle_donation(donation=donation, received=money("40"), settled_on=TODAY, asset=CARD, key="p")
+    _pay_out(campaign, money("30"))
+    settlement.hold_disputed(donation=donation, amount=money("40"), key="hold")
+    settlement.close_dispute(donation=donation, amount=money("40"), key="close", lost=True)
+    totals = campaign_totals(campaign)
+    # The donor has all 40 back: 10 from the fund, 30 the foundation paid in its place, so
+    # the fund keeps 30 of gifts (all spent) and shows no negative balance.
+    assert (totals.collected, totals.spent, totals.balance) == (money("30"), money("30"), money("0"))
+    assert _reserve() == money("30")
+    assert verify_ledger().ok
+
+
+def test_a_refund_the_rail_reports_beyond_the_fund_is_covered_from_the_reserve(campaign) -> None:
+    donation = card_intent(campaign, money("40"))
+    settlement.settle_donation(donation=donation, received=money("40"), settled_on=TODAY, asset=CARD, key="p")
+    _pay_out(campaign, money("40"))
+    settlement.return_money(donation=donation, amount=money("15"), asset=CARD, key="r")
+    assert campaign_totals(campaign).balance == money("0")
+    assert _reserve() == money("15")
     assert verify_ledger().ok

@@ -101,3 +101,26 @@ def test_reversal_needs_a_reason(campaign, staff_user) -> None:
     recorded = record_staff_donation(campaign=campaign, amount=eur("30"), channel="cash", actor=staff_user)
     with pytest.raises(DomainError):
         reverse_donation(donation=recorded.donation, actor=staff_user, reason=" ")
+
+
+def test_a_reversal_that_would_take_the_fund_below_zero_is_refused_and_changes_nothing(campaign, staff_user) -> None:
+    from solidarity.campaigns.funds import campaign_fund, campaign_owner
+    from solidarity.core.errors import InsufficientFunds
+    from solidarity.ledger.models import AccountPurpose, TransactionKind
+    from solidarity.ledger.services import get_account, post_transaction
+
+    recorded = record_staff_donation(campaign=campaign, amount=eur("100"), channel="cash", actor=staff_user)
+    post_transaction(  # €80 already paid out
+        kind=TransactionKind.DISBURSEMENT,
+        owner=campaign_owner(campaign),
+        lines=[
+            (campaign_fund(campaign), eur("80")),
+            (get_account(purpose=AccountPurpose.BANK, currency="EUR"), -eur("80")),
+        ],
+    )
+    with pytest.raises(InsufficientFunds, match=r"below zero: it holds 20\.00 EUR"):
+        reverse_donation(donation=recorded.donation, actor=staff_user, reason="counterfeit note")
+    recorded.donation.refresh_from_db()
+    assert recorded.donation.status == DonationStatus.PAID
+    assert campaign_totals(campaign).balance == eur("20")
+    assert not Transaction.objects.filter(kind="reversal").exists()

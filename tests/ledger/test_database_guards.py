@@ -59,3 +59,43 @@ def test_sql_insert_of_a_transaction_without_postings_is_refused(campaign) -> No
             "INSERT INTO ledger_transaction (kind, memo, occurred_on, created_at) VALUES ('donation', '', CURRENT_DATE, now())"
         )
         cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+def test_a_posting_that_leaves_a_campaign_fund_below_zero_is_refused_at_commit(campaign) -> None:
+    _posted(campaign)  # the fund holds 10.00
+    fund = campaign_fund(campaign)
+    bank = get_account(purpose=AccountPurpose.BANK, currency="EUR")
+    with pytest.raises(IntegrityError, match="below zero"), transaction.atomic():
+        post_transaction(
+            kind=TransactionKind.DISBURSEMENT,
+            owner=campaign_owner(campaign),
+            lines=[(fund, Money(Decimal("10.01"), "EUR")), (bank, Money(Decimal("-10.01"), "EUR"))],
+        )
+        with connection.cursor() as cur:
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+def test_spending_a_fund_down_to_exactly_zero_is_allowed(campaign) -> None:
+    _posted(campaign)
+    fund = campaign_fund(campaign)
+    bank = get_account(purpose=AccountPurpose.BANK, currency="EUR")
+    with transaction.atomic():
+        post_transaction(
+            kind=TransactionKind.DISBURSEMENT,
+            owner=campaign_owner(campaign),
+            lines=[(fund, Money(Decimal("10"), "EUR")), (bank, Money(Decimal("-10"), "EUR"))],
+        )
+        with connection.cursor() as cur:
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+def test_the_foundations_own_accounts_may_go_into_debit(campaign) -> None:
+    reserve = get_account(purpose=AccountPurpose.RESERVE, currency="EUR")
+    bank = get_account(purpose=AccountPurpose.BANK, currency="EUR")
+    with transaction.atomic():
+        post_transaction(
+            kind=TransactionKind.ADJUSTMENT,
+            lines=[(reserve, Money(Decimal("5"), "EUR")), (bank, Money(Decimal("-5"), "EUR"))],
+        )
+        with connection.cursor() as cur:
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")

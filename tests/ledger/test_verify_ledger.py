@@ -57,3 +57,30 @@ def test_verify_ledger_names_a_donation_moved_to_another_campaigns_books(campaig
     err = capsys.readouterr().err
     assert f"transaction #{txn_id}: posting" in err and f"'campaign:{campaign.pk}'" in err
     assert f"transaction #{txn_id}: books donation #{recorded.donation.pk} to another campaign" in err
+
+
+def test_verify_ledger_names_a_campaign_fund_below_zero(campaign, staff_user, capsys) -> None:
+    from solidarity.campaigns.funds import campaign_fund, campaign_owner
+    from solidarity.ledger.models import AccountPurpose, TransactionKind
+    from solidarity.ledger.services import get_account, post_transaction
+
+    record_staff_donation(campaign=campaign, amount=Money(Decimal(10), "EUR"), channel="cash", actor=staff_user)
+    fund = campaign_fund(campaign)
+    bank = get_account(purpose=AccountPurpose.BANK, currency="EUR")
+    if connection.vendor == "postgresql":
+        # An attacker with database access would first switch the guard off.
+        with connection.cursor() as cur:
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cur.execute("ALTER TABLE ledger_posting DISABLE TRIGGER ledger_posting_fund_never_in_debit")
+            cur.execute("SET CONSTRAINTS ALL DEFERRED")
+    post_transaction(
+        kind=TransactionKind.DISBURSEMENT,
+        owner=campaign_owner(campaign),
+        lines=[(fund, Money(Decimal(12), "EUR")), (bank, Money(Decimal(-12), "EUR"))],
+    )
+    with pytest.raises(CommandError, match="verification failed"):
+        call_command("verify_ledger")
+    err = capsys.readouterr().err
+    assert (
+        f"account #{fund.pk} (campaign_fund of 'campaign:{campaign.pk}'): below zero by 200 minor units of EUR" in err
+    )

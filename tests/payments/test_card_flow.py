@@ -204,15 +204,31 @@ def _back_office(user) -> Client:
     return office
 
 
-def test_refund_by_card_action_in_the_back_office_asks_stripe_and_the_webhook_books_it(
+def test_a_card_refund_in_the_back_office_is_asked_for_confirmed_approved_by_another_and_booked_by_the_webhook(
     client, fake, campaign, staff_user
 ) -> None:
+    from solidarity.donations.models import RefundRequest
+    from tests.factories import staff_with_role
+
     pay(fake, start_card(client, campaign, amount="40"))
     donation = Donation.objects.get()
-    page = _back_office(staff_user).post(
-        "/staff/donations/donation/", {"action": "refund_by_card", "_selected_action": [donation.pk]}, follow=True
-    )
-    assert re.search(rf"Donation #{donation.pk}: refund re_\w+ requested", page.content.decode())
+    office = _back_office(staff_user)
+    picked = {"action": "request_refunds", "_selected_action": [donation.pk]}
+    confirm = office.post("/staff/donations/donation/", picked)
+    assert confirm.status_code == 200 and "Request a refund" in confirm.content.decode()  # the confirmation page
+    assert not RefundRequest.objects.exists()
+    done = office.post("/staff/donations/donation/", {**picked, "confirm": "yes", "reason": "donor asked"}, follow=True)
+    assert "awaits a second person" in done.content.decode()
+    asked = RefundRequest.objects.get()
+    page = office.get(f"/staff/donations/refundrequest/{asked.pk}/change/").content.decode()
+    assert "Four eyes" in page and "donor asked" in page and "0.00" in page  # balance after
+    office.post(f"/staff/donations/refundrequest/{asked.pk}/approve/")
+    asked.refresh_from_db()
+    assert asked.status == "awaiting"  # the requester cannot approve
+    other = _back_office(staff_with_role("finance", "fin-b"))
+    other.post(f"/staff/donations/refundrequest/{asked.pk}/approve/")
+    asked.refresh_from_db()
+    assert asked.status == "approved" and re.fullmatch(r"re_\w+", asked.provider_refund_id)
     assert campaign_totals(campaign).collected == eur("40")  # booked when Stripe says so
     fake.deliver_pending()
     donation.refresh_from_db()
