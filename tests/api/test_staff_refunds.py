@@ -19,6 +19,7 @@ from solidarity.donations.services import record_staff_donation
 from solidarity.ledger.verification import verify_ledger
 from solidarity.staff.models import AuditEntry
 from tests.api.conftest import staff_token
+from tests.public_forms import FormClient
 from tests.stripe_fake.fixtures import django_client_handler
 
 pytestmark = pytest.mark.django_db
@@ -143,7 +144,7 @@ def test_on_the_demo_site_a_refund_that_would_overdraw_the_seed_campaign_is_refu
 @pytest.fixture
 def browser() -> Client:
     cache.clear()
-    return Client(HTTP_HOST="127.0.0.1")
+    return FormClient(HTTP_HOST="127.0.0.1")
 
 
 @pytest.fixture
