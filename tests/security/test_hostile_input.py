@@ -29,7 +29,7 @@ from solidarity.api.models import ApiToken
 from solidarity.core.money import Money
 from solidarity.disbursements.models import Disbursement
 from solidarity.donations.intents import create_donation_intent
-from solidarity.donations.models import Donation, Pledge, PledgeStatus
+from solidarity.donations.models import Donation, Pledge, PledgeStatus, RefundRequest
 from solidarity.donations.receipts import hash_receipt_code
 from solidarity.helprequests.models import HelpRequest
 from solidarity.payments.models import BankLine, ImportedStatement
@@ -265,6 +265,7 @@ def staff_api(campaign) -> dict[str, Any]:
         "paths": {
             "line_id": summary.statement.lines.get().pk,
             "disbursement_id": 1,
+            "request_id": 1,
             "statement_id": summary.statement.pk,
         },
         "need": campaign.needs.get().pk,
@@ -289,7 +290,7 @@ def _body_operations(schema: dict[str, Any]) -> list[tuple[str, str, list[str]]]
     return found
 
 
-STORED = (Donation, Disbursement, BankLine, ImportedStatement, ApiToken)
+STORED = (Donation, Disbursement, BankLine, ImportedStatement, ApiToken, RefundRequest)
 
 
 def test_the_fuzzed_staff_operations_are_all_the_ones_with_bodies(staff_api) -> None:
@@ -300,6 +301,9 @@ def test_the_fuzzed_staff_operations_are_all_the_ones_with_bodies(staff_api) -> 
         "/api/v1/staff/bank-lines/{line_id}/record",
         "/api/v1/staff/bank-lines/{line_id}/ignore",
         "/api/v1/staff/disbursements",
+        "/api/v1/staff/disbursements/{disbursement_id}/void",
+        "/api/v1/staff/refunds",
+        "/api/v1/staff/refunds/{request_id}/reject",
     }
 
 
@@ -316,6 +320,8 @@ def test_every_staff_api_field_answers_every_hostile_value(staff_api, data: st.D
         "payee_category": "lawyer",
         "paid_on": "2026-01-01",
         "currency": "EUR",
+        "donation": 1,
+        "reason": "a reason",
     }
     hostile = data.draw(st.sets(st.sampled_from(properties), min_size=1))
     body = {
