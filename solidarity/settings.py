@@ -235,6 +235,8 @@ LOGGING = {
         "django.server": {"handlers": [], "level": "ERROR", "propagate": False},
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "stripe": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # pikepdf (PDF metadata stripping) announces its logger bridge at INFO on import.
+        "pikepdf": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
 
