@@ -221,6 +221,8 @@ class Stack:
                 "DJANGO_HSTS_PRELOAD": "0",
                 "DJANGO_COOKIE_SECURE": "0",
                 "SOLIDARITY_PUBLIC_URL": f"http://127.0.0.1:{self.http_port}",
+                # Stacks share one Redis database: each keeps its own pages and counts.
+                "SOLIDARITY_CACHE_PREFIX": self.database,
                 "SOLIDARITY_CLIENT_ADDRESS_HEADER": "HTTP_X_REAL_IP",
                 "STRIPE_SECRET_KEY": "sk_test_prodlocal",
                 "STRIPE_WEBHOOK_SECRETS": WEBHOOK_SECRET,

@@ -135,7 +135,15 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "solidarity.core.redis_cache.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "solidarity.core.redis_cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Sites (or local stacks) that share one Redis database must not share rendered
+            # pages, counts or keys: give each its own prefix.
+            "KEY_PREFIX": os.environ.get("SOLIDARITY_CACHE_PREFIX", ""),
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -149,7 +149,10 @@ def test_staff_match_a_transfer_pay_out_with_a_second_approval_and_close_the_col
     boris = contexts.page()
     enrol(boris, boris_member, link)
     boris.goto("/staff/disbursements/disbursement/?status__exact=awaiting")
-    run_action(boris, "350", "Approve the selected payouts (a second person)")
+    run_action(boris, "350", "Approve the selected payouts (a second person)…")
+    # The confirmation page shows the campaign, the amount and the balance after before anything moves.
+    expect(boris.get_by_role("cell", name=TITLE)).to_be_visible()
+    boris.locator("div.submit-row input[type=submit]").click()
     expect(boris.locator(".messagelist")).to_contain_text("approved and paid")
 
     anna.goto("/staff/campaigns/campaign/")
