@@ -20,7 +20,7 @@ from solidarity.ledger.verification import verify_ledger
 from solidarity.staff.models import AuditEntry
 from tests.api.conftest import staff_token
 from tests.public_forms import FormClient
-from tests.stripe_fake.fixtures import django_client_handler
+from tests.stripe_fake.fixtures import serve_site_through
 
 pytestmark = pytest.mark.django_db
 SECRET = "whsec_staff_refund_tests"
@@ -149,13 +149,7 @@ def browser() -> Client:
 
 @pytest.fixture
 def fake(stripe_fake, settings, browser):
-    settings.STRIPE_SECRET_KEY = stripe_fake.api_key
-    settings.STRIPE_API_BASE = stripe_fake.url
-    settings.STRIPE_WEBHOOK_SECRETS = [SECRET]
-    settings.SOLIDARITY_PUBLIC_URL = "http://127.0.0.1"
-    stripe_fake.set_auto_deliver(False)
-    stripe_fake.add_webhook_endpoint(handler=django_client_handler(browser), secret=SECRET)
-    return stripe_fake
+    return serve_site_through(stripe_fake, settings, browser, SECRET)
 
 
 def _card_gift(browser: Client, fake, campaign, amount: str) -> Donation:

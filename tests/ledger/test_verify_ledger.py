@@ -10,6 +10,7 @@ from django.db import connection
 from solidarity.core.money import Money
 from solidarity.donations.services import record_staff_donation
 from solidarity.ledger.models import Posting
+from tests.tampering import switch_guards_off
 
 pytestmark = pytest.mark.django_db
 
@@ -28,10 +29,7 @@ def test_verify_ledger_names_a_tampered_transaction(campaign, staff_user, capsys
     posting = Posting.objects.filter(transaction_id=txn_id).first()
     assert posting is not None
     with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            # An attacker with database access would first switch the guard off.
-            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cur.execute("ALTER TABLE ledger_posting DISABLE TRIGGER ledger_posting_append_only")
+        switch_guards_off(cur, "ledger_posting")  # what an attacker with database access does first
         cur.execute("UPDATE ledger_posting SET amount_minor = 99999 WHERE id = %s", [posting.pk])
     with pytest.raises(CommandError, match="verification failed"):
         call_command("verify_ledger")
@@ -40,9 +38,7 @@ def test_verify_ledger_names_a_tampered_transaction(campaign, staff_user, capsys
 
 def _rewrite(sql: str, params: list) -> None:
     with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cur.execute("ALTER TABLE ledger_transaction DISABLE TRIGGER ledger_transaction_append_only")
+        switch_guards_off(cur, "ledger_transaction")
         cur.execute(sql, params)
 
 

@@ -25,7 +25,7 @@ from solidarity.ledger.verification import verify_ledger
 from solidarity.payments.models import CardPayment, ProviderEvent
 from solidarity.payments.providers.stripe import StripeProvider
 from tests.public_forms import FormClient
-from tests.stripe_fake.fixtures import django_client_handler
+from tests.stripe_fake.fixtures import serve_site_through
 from tests.stripe_fake.signing import signature_header
 
 pytestmark = pytest.mark.django_db
@@ -40,13 +40,7 @@ def client() -> Client:
 
 @pytest.fixture
 def fake(stripe_fake, settings, client):
-    settings.STRIPE_SECRET_KEY = stripe_fake.api_key
-    settings.STRIPE_API_BASE = stripe_fake.url
-    settings.STRIPE_WEBHOOK_SECRETS = [SECRET]
-    settings.SOLIDARITY_PUBLIC_URL = "http://127.0.0.1"
-    stripe_fake.set_auto_deliver(False)
-    stripe_fake.add_webhook_endpoint(handler=django_client_handler(client), secret=SECRET)
-    return stripe_fake
+    return serve_site_through(stripe_fake, settings, client, SECRET)
 
 
 def eur(amount: str) -> Money:

@@ -40,7 +40,7 @@ from solidarity.payments.providers.registry import (
 )
 from tests.payments import stripe_events
 from tests.public_forms import FormClient
-from tests.stripe_fake.fixtures import django_client_handler
+from tests.stripe_fake.fixtures import serve_site_through
 
 pytestmark = pytest.mark.django_db
 PROVIDERS = registered_providers()
@@ -59,13 +59,7 @@ def web() -> Client:
 
 @pytest.fixture
 def fake(stripe_fake, settings, web):
-    settings.STRIPE_SECRET_KEY = stripe_fake.api_key
-    settings.STRIPE_API_BASE = stripe_fake.url
-    settings.STRIPE_WEBHOOK_SECRETS = [stripe_events.SECRET]
-    settings.SOLIDARITY_PUBLIC_URL = "http://127.0.0.1"
-    stripe_fake.set_auto_deliver(False)
-    stripe_fake.add_webhook_endpoint(handler=django_client_handler(web), secret=stripe_events.SECRET)
-    return stripe_fake
+    return serve_site_through(stripe_fake, settings, web, stripe_events.SECRET)
 
 
 def eur(amount: str) -> Money:

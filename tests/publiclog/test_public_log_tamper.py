@@ -18,16 +18,9 @@ from solidarity.ledger.verification import verify_ledger
 from solidarity.publiclog.merkle import leaf_hash
 from solidarity.publiclog.models import Checkpoint, LogEntry
 from solidarity.publiclog.sealing import seal_log
+from tests.tampering import switch_guards_off
 
 pytestmark = pytest.mark.django_db
-
-
-def _unguarded(cur, *tables: str) -> None:
-    """What an attacker with database access does first on PostgreSQL: switch the guards off."""
-    if connection.vendor == "postgresql":
-        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        for table in tables:
-            cur.execute(f"ALTER TABLE {table} DISABLE TRIGGER {table}_append_only")
 
 
 @pytest.fixture
@@ -66,7 +59,7 @@ def _fails_naming(capsys, text: str) -> str:
 def test_a_rewritten_posting_amount_is_named_even_when_it_still_balances(sealed, capsys) -> None:
     target = sealed[2]
     with connection.cursor() as cur:
-        _unguarded(cur, "ledger_posting")
+        switch_guards_off(cur, "ledger_posting")
         # Both postings doubled: every ledger invariant still holds, only the log notices.
         cur.execute(
             "UPDATE ledger_posting SET amount_minor = amount_minor * 2 WHERE transaction_id = %s",
@@ -83,7 +76,7 @@ def test_a_rewritten_posting_amount_is_named_even_when_it_still_balances(sealed,
 def test_a_deleted_transaction_is_named(sealed, capsys) -> None:
     fee = sealed[1]
     with connection.cursor() as cur:
-        _unguarded(cur, "ledger_posting", "ledger_transaction", "ledger_logentry")
+        switch_guards_off(cur, "ledger_posting", "ledger_transaction", "ledger_logentry")
         cur.execute("DELETE FROM ledger_logentry WHERE id = %s", [fee.pk])
         cur.execute("DELETE FROM ledger_posting WHERE transaction_id = %s", [fee.transaction_id])
         cur.execute("DELETE FROM ledger_transaction WHERE id = %s", [fee.transaction_id])
@@ -93,7 +86,7 @@ def test_a_deleted_transaction_is_named(sealed, capsys) -> None:
 def test_the_deleted_newest_transaction_is_named(sealed, capsys) -> None:
     last = sealed[3]
     with connection.cursor() as cur:
-        _unguarded(cur, "ledger_logentry")
+        switch_guards_off(cur, "ledger_logentry")
         cur.execute("DELETE FROM ledger_logentry WHERE id = %s", [last.pk])
     _fails_naming(capsys, "log entry #3: missing (checkpoint at tree size 4 covers it)")
 
@@ -101,7 +94,7 @@ def test_the_deleted_newest_transaction_is_named(sealed, capsys) -> None:
 def test_two_swapped_transactions_are_named(sealed, capsys) -> None:
     a, b = sealed[0], sealed[2]
     with connection.cursor() as cur:
-        _unguarded(cur, "ledger_posting")
+        switch_guards_off(cur, "ledger_posting")
         # Each donation's postings moved to the other: the books still balance.
         cur.execute(
             "UPDATE ledger_posting SET transaction_id = CASE WHEN transaction_id = %s THEN %s ELSE %s END "
@@ -115,7 +108,7 @@ def test_two_swapped_transactions_are_named(sealed, capsys) -> None:
 def test_two_swapped_log_entries_are_named(sealed, capsys) -> None:
     a, b = sealed[1], sealed[2]
     with connection.cursor() as cur:
-        _unguarded(cur, "ledger_logentry")
+        switch_guards_off(cur, "ledger_logentry")
         cur.execute('UPDATE ledger_logentry SET "index" = 1000000 WHERE id = %s', [a.pk])
         cur.execute('UPDATE ledger_logentry SET "index" = 1 WHERE id = %s', [b.pk])
         cur.execute('UPDATE ledger_logentry SET "index" = 2 WHERE id = %s', [a.pk])
@@ -128,7 +121,7 @@ def test_two_swapped_log_entries_are_named(sealed, capsys) -> None:
 def test_a_consistently_rewritten_entry_still_breaks_the_signed_root(sealed, capsys) -> None:
     target = sealed[2]
     with connection.cursor() as cur:
-        _unguarded(cur, "ledger_posting", "ledger_logentry")
+        switch_guards_off(cur, "ledger_posting", "ledger_logentry")
         cur.execute(
             "UPDATE ledger_posting SET amount_minor = amount_minor * 2 WHERE transaction_id = %s",
             [target.transaction_id],
@@ -148,7 +141,7 @@ def test_a_rewritten_entry_and_leaf_hash_name_the_entry_not_a_range(sealed, caps
     target = sealed[2]
     forged = target.entry.replace("2000", "4000").encode()
     with connection.cursor() as cur:
-        _unguarded(cur, "ledger_logentry")
+        switch_guards_off(cur, "ledger_logentry")
         cur.execute(
             "UPDATE ledger_logentry SET entry = %s, leaf_hash = %s WHERE id = %s",
             [forged.decode(), leaf_hash(forged).hex(), target.pk],
@@ -159,7 +152,7 @@ def test_a_rewritten_entry_and_leaf_hash_name_the_entry_not_a_range(sealed, caps
 def test_a_rewritten_checkpoint_is_named(sealed, capsys) -> None:
     checkpoint = Checkpoint.objects.get()
     with connection.cursor() as cur:
-        _unguarded(cur, "ledger_checkpoint")
+        switch_guards_off(cur, "ledger_checkpoint")
         cur.execute("UPDATE ledger_checkpoint SET root_hash = %s WHERE id = %s", ["ab" * 32, checkpoint.pk])
     _fails_naming(capsys, "checkpoint at tree size 4: the signed note disagrees with the stored tree size or root")
 

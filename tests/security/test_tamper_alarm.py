@@ -27,6 +27,7 @@ from solidarity.core.money import Money
 from solidarity.donations.services import record_staff_donation
 from solidarity.ledger.models import Posting, VerificationRun
 from tests.factories import UserFactory
+from tests.tampering import switch_guards_off
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct horse battery staple"
@@ -38,9 +39,7 @@ def tamper_with_a_posting(campaign: Any, actor: Any) -> int:
     posting = Posting.objects.filter(transaction_id=txn_id).first()
     assert posting is not None
     with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cur.execute("ALTER TABLE ledger_posting DISABLE TRIGGER ledger_posting_append_only")
+        switch_guards_off(cur, "ledger_posting")
         cur.execute("UPDATE ledger_posting SET amount_minor = 99999 WHERE id = %s", [posting.pk])
     return txn_id
 

@@ -143,3 +143,15 @@ def django_client_handler(client: Any, path: str = "/payments/stripe/webhook/") 
         return int(response.status_code)
 
     return post
+
+
+def serve_site_through(stripe_fake: StripeFake, settings: Any, client: Any, secret: str) -> StripeFake:
+    """Point the site's Stripe settings at the fake and deliver its webhooks through ``client``
+    (a Django test client), on demand with ``deliver_pending()``, in the test's thread."""
+    settings.STRIPE_SECRET_KEY = stripe_fake.api_key
+    settings.STRIPE_API_BASE = stripe_fake.url
+    settings.STRIPE_WEBHOOK_SECRETS = [secret]
+    settings.SOLIDARITY_PUBLIC_URL = "http://127.0.0.1"
+    stripe_fake.set_auto_deliver(False)
+    stripe_fake.add_webhook_endpoint(handler=django_client_handler(client), secret=secret)
+    return stripe_fake
