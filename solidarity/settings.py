@@ -355,3 +355,12 @@ SOLIDARITY_LOG_SIGNING_KEY = os.environ.get("SOLIDARITY_LOG_SIGNING_KEY", "")
 SOLIDARITY_LOG_ORIGIN = os.environ.get("SOLIDARITY_LOG_ORIGIN", "")  # e.g. "example.org/public-log"; never change it
 if not SOLIDARITY_LOG_SIGNING_KEY and not DEBUG:
     raise RuntimeError("SOLIDARITY_LOG_SIGNING_KEY must be set when DJANGO_DEBUG is off")
+
+# Backups (manage.py backup / restore, deploy/bin/solidarity-wal; docs/operations.md):
+# age public keys a backup is encrypted for (comma-separated), the identity file that
+# decrypts (only where restores run), and the folder backups are written to.
+SOLIDARITY_BACKUP_RECIPIENTS = [
+    k.strip() for k in os.environ.get("SOLIDARITY_BACKUP_RECIPIENTS", "").split(",") if k.strip()
+]
+SOLIDARITY_BACKUP_IDENTITY_FILE = os.environ.get("SOLIDARITY_BACKUP_IDENTITY_FILE", "")
+SOLIDARITY_BACKUP_DIR = Path(os.environ.get("SOLIDARITY_BACKUP_DIR", VAR_DIR / "backups"))
