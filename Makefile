@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint format lock messages check-deploy clean e2e-deps screenshots prod-local prod-stop bench faults
+.PHONY: setup demo test lint format lock messages check-deploy clean e2e-deps screenshots prod-local prod-stop bench faults restore-drill
 
 $(STAMP): requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,12 @@ bench: setup
 ## faults: only the fault tests (crashes, restarts, slow Stripe) against PostgreSQL
 faults: setup
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(PY) -m pytest tests/faults
+
+## restore-drill: back up a scratch PostgreSQL database with the demo data, restore it into a
+## second one, verify the ledger and the log there and compare root, balances and row counts
+## (DATABASE_URL names the server; default postgres://postgres@127.0.0.1:5432/postgres). CI runs it.
+restore-drill: setup
+	$(PY) deploy/restore_drill.py
 
 ## e2e-deps: axe-core for the browser tests' accessibility checks (npm ci into tests/e2e/node_modules)
 AXE := tests/e2e/node_modules/axe-core/axe.min.js

@@ -44,7 +44,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tarfile
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -55,6 +54,7 @@ import pyrage
 # levels up (deploy/postgresql/), on the path when the wrappers in deploy/bin/ run this.
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from solidarity.core.age_keys import AgeKeyError, generate_identity, parse_recipients, read_identities
+from solidarity.core.safe_tar import UnsafeArchive, extract_all
 
 ENV_FILE = "/etc/solidarity/backup.env"
 NOT_IN_ARCHIVE = 1
@@ -302,8 +302,10 @@ def restore_base(backup_id: str, data_dir: Path, *, target_time: str | None = No
 
 def unpack(archive: Path, into: Path) -> None:
     into.mkdir(mode=0o700, exist_ok=True)
-    with tarfile.open(archive) as tar:
-        tar.extractall(into, filter="data")
+    try:
+        extract_all(archive, into)
+    except UnsafeArchive as exc:
+        raise ArchiveError(str(exc)) from exc
 
 
 def wrapper(name: str) -> str:

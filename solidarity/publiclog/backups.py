@@ -35,6 +35,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from solidarity.core.age_keys import AgeKeyError, parse_recipients, read_identities
 from solidarity.core.db_roles import grant_runtime_role, owner_connection
 from solidarity.core.errors import DomainError
+from solidarity.core.safe_tar import UnsafeArchive, extract_all
 from solidarity.publiclog.export import export_bundle
 from solidarity.publiclog.models import Checkpoint
 from solidarity.publiclog.verify_bundle import verify_bundle
@@ -181,8 +182,10 @@ def restore_backup(*, archive: Path, identity_file: Path) -> RestoreResult:
             pyrage.decrypt_file(str(archive), str(plain), identities)
         except Exception as exc:
             raise BackupError(f"Cannot decrypt {archive}: wrong identity, or the file is damaged ({exc}).") from exc
-        with tarfile.open(plain) as tar:
-            tar.extractall(work, filter="data")
+        try:
+            extract_all(plain, work)
+        except UnsafeArchive as exc:
+            raise BackupError(f"{archive} is not a Solidarity backup: {exc}") from exc
         try:
             manifest = json.loads((work / "manifest.json").read_text())
         except (OSError, ValueError) as exc:
