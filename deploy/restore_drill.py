@@ -8,9 +8,10 @@
    restored, before verify_ledger records its run) must equal the original's.
 
 Exits 0 and prints the time of each step, or names every difference and exits 1. Both
-scratch databases are dropped at the end. The server and role are DATABASE_URL's (its
-database name is ignored; default postgres://postgres@127.0.0.1:5432); the role must be
-able to create databases.
+scratch databases and their two roles (an owner and a runtime role, as in
+deploy/postgresql/roles.sql) are dropped at the end. The server and role are
+DATABASE_URL's (its database name is ignored; default postgres://postgres@127.0.0.1:5432);
+that role must be able to create databases and roles.
 
     .venv/bin/python deploy/restore_drill.py [--keep]   # --keep: leave the databases
 """
@@ -27,7 +28,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import psycopg
 import pyrage
@@ -46,26 +47,33 @@ class DrillFailed(Exception):
     pass
 
 
-def database_url(base: str, name: str) -> str:
+def database_url(base: str, name: str, *, role: str = "", password: str = "") -> str:
+    """base with another database name (and, when given, another role and password)."""
     parts = urlsplit(base)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, ""))
+    netloc = parts.netloc
+    if role:
+        host = netloc.rpartition("@")[2]
+        netloc = f"{role}:{quote(password)}@{host}"
+    return urlunsplit((parts.scheme, netloc, f"/{name}", parts.query, ""))
 
 
-def drill_env(database: str, tmp: Path, public_key: str, identity_file: Path) -> dict[str, str]:
+def drill_env(runtime_url: str, owner_url: str, tmp: Path, keys: dict[str, str]) -> dict[str, str]:
+    """Production settings as docs/deployment.md gives them: debug off, the runtime role in
+    DATABASE_URL and the owner in DATABASE_OWNER_URL; throw-away keys; no Redis."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "SOLIDARITY_", "REDIS_"))}
     env.update(
         {
-            # Production settings (debug off), local throw-away keys, no Redis (a local cache).
             "DJANGO_DEBUG": "0",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+            "DJANGO_SECRET_KEY": keys["secret"],
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-            "DATABASE_URL": database,
-            "SOLIDARITY_ENCRYPTION_KEYS": os.environ.get("_DRILL_FERNET", ""),
-            "SOLIDARITY_LOG_SIGNING_KEY": os.environ.get("_DRILL_LOG_KEY", ""),
+            "DATABASE_URL": runtime_url,
+            "DATABASE_OWNER_URL": owner_url,
+            "SOLIDARITY_ENCRYPTION_KEYS": keys["fernet"],
+            "SOLIDARITY_LOG_SIGNING_KEY": keys["log"],
             "SOLIDARITY_LOG_ORIGIN": "restore-drill.invalid/public-log",
             "SOLIDARITY_VAR_DIR": str(tmp / "var"),
-            "SOLIDARITY_BACKUP_RECIPIENTS": public_key,
-            "SOLIDARITY_BACKUP_IDENTITY_FILE": str(identity_file),
+            "SOLIDARITY_BACKUP_RECIPIENTS": keys["age_public"],
+            "SOLIDARITY_BACKUP_IDENTITY_FILE": keys["age_identity_file"],
             "LOG_LEVEL": "ERROR",
         }
     )
@@ -115,6 +123,8 @@ def compare(original: dict[str, object], restored: dict[str, object]) -> list[st
 def run_drill(base_url: str, *, keep: bool) -> tuple[list[str], list[tuple[str, float]]]:
     suffix = f"{os.getpid()}_{secrets.token_hex(3)}"
     source_db, target_db = f"solidarity_drill_{suffix}_a", f"solidarity_drill_{suffix}_b"
+    owner, runtime = f"solidarity_drill_{suffix}_owner", f"solidarity_drill_{suffix}_app"
+    password = secrets.token_urlsafe(24)
     admin_url = database_url(base_url, "postgres")  # the maintenance database: DATABASE_URL's may not exist
     timings: list[tuple[str, float]] = []
 
@@ -122,21 +132,39 @@ def run_drill(base_url: str, *, keep: bool) -> tuple[list[str], list[tuple[str, 
         timings.append((label, time.monotonic() - started))
         print(f"  {label}: {timings[-1][1]:.1f} s", flush=True)
 
+    # The two roles of deploy/postgresql/roles.sql: the owner migrates and restores, the
+    # runtime role (SELECT and INSERT only on the append-only tables) runs everything else,
+    # backups included.
+    t = time.monotonic()
     with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f"CREATE ROLE {owner} LOGIN PASSWORD '{password}' NOSUPERUSER NOCREATEDB NOCREATEROLE")
+        admin.execute(f"CREATE ROLE {runtime} LOGIN PASSWORD '{password}' NOSUPERUSER NOCREATEDB NOCREATEROLE")
         for name in (source_db, target_db):
-            admin.execute(f'CREATE DATABASE "{name}"')
+            admin.execute(f'CREATE DATABASE "{name}" OWNER {owner}')
+    step("two scratch databases and their roles created", t)
     try:
         with tempfile.TemporaryDirectory(prefix="solidarity-drill-") as folder:
             tmp = Path(folder)
             identity = pyrage.x25519.Identity.generate()
             identity_file = tmp / "identity.txt"
             identity_file.write_text(f"{identity}\n")
-            os.environ["_DRILL_FERNET"] = Fernet.generate_key().decode()
-            os.environ["_DRILL_LOG_KEY"] = base64.b64encode(secrets.token_bytes(32)).decode()
-            public = str(identity.to_public())
+            keys = {
+                "secret": secrets.token_urlsafe(64),
+                "fernet": Fernet.generate_key().decode(),
+                "log": base64.b64encode(secrets.token_bytes(32)).decode(),
+                "age_public": str(identity.to_public()),
+                "age_identity_file": str(identity_file),
+            }
             source_url, target_url = database_url(base_url, source_db), database_url(base_url, target_db)
-            source = drill_env(source_url, tmp, public, identity_file)
-            target = drill_env(target_url, tmp, public, identity_file)
+            source, target = (
+                drill_env(
+                    database_url(base_url, db, role=runtime, password=password),
+                    database_url(base_url, db, role=owner, password=password),
+                    tmp,
+                    keys,
+                )
+                for db in (source_db, target_db)
+            )
 
             t = time.monotonic()
             manage(source, "migrate", "--noinput", "-v0")
@@ -172,10 +200,14 @@ def run_drill(base_url: str, *, keep: bool) -> tuple[list[str], list[tuple[str, 
                 f"{len(original['balances'])} balances, {len(original['counts'])} tables"  # type: ignore[arg-type]
             )
     finally:
+        t = time.monotonic()
         if not keep:
             with psycopg.connect(admin_url, autocommit=True) as admin:
                 for name in (source_db, target_db):
                     admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                for role in (runtime, owner):
+                    admin.execute(f"DROP ROLE IF EXISTS {role}")
+            step("scratch databases and roles dropped", t)
     return problems, timings
 
 
