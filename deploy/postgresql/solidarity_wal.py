@@ -13,7 +13,7 @@ and an operator (or solidarity-base-backup.timer) through `solidarity-wal`:
     solidarity-wal base-backup                      # pg_basebackup, encrypted
     solidarity-wal list
     solidarity-wal prune --keep 4                   # older base backups and the WAL before them
-    solidarity-wal restore-base latest DATADIR [--target-time '2026-12-06 18:00:00+00']
+    solidarity-wal restore-base latest DATADIR [--target-time '2026-12-06 18:00:00+00' | --standby]
 
 Settings come from the environment, else from /etc/solidarity/backup.env
 (SOLIDARITY_BACKUP_ENV_FILE names another file; KEY=VALUE lines):
@@ -263,9 +263,12 @@ def base_backups(root: Path) -> list[dict[str, object]]:
     return found
 
 
-def restore_base(backup_id: str, data_dir: Path, *, target_time: str | None = None) -> Path:
+def restore_base(backup_id: str, data_dir: Path, *, target_time: str | None = None, standby: bool = False) -> Path:
     """Decrypt and unpack a base backup into an empty data_dir, and set it up to replay the
-    archived WAL (recovery.signal, restore_command; recovery_target_time when given)."""
+    archived WAL (recovery.signal, restore_command; recovery_target_time when given), or,
+    as a standby, to keep replaying it as it is archived (standby.signal)."""
+    if standby and target_time:
+        raise ArchiveError("a standby follows the archive: --target-time is for a recovery")
     root = archive_root()
     backups = base_backups(root)
     if not backups:
@@ -287,7 +290,7 @@ def restore_base(backup_id: str, data_dir: Path, *, target_time: str | None = No
             elif plain.name == "pg_wal.tar":
                 unpack(plain, data_dir / "pg_wal")
             plain.unlink()
-    (data_dir / "recovery.signal").touch()
+    (data_dir / ("standby.signal" if standby else "recovery.signal")).touch()
     lines = [
         "",
         "# written by solidarity-wal restore-base",
@@ -362,6 +365,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("backup_id", help="an id from `list`, or latest")
     p.add_argument("data_dir", type=Path)
     p.add_argument("--target-time", help="stop replaying at this time, e.g. '2026-12-06 18:00:00+00'")
+    p.add_argument("--standby", action="store_true", help="set up a standby that keeps replaying the archive")
     p = sub.add_parser("prune", help="retention: keep the newest N base backups and the WAL they need")
     p.add_argument("--keep", type=int, required=True)
     sub.add_parser("keygen", help="print a new age identity (keep it offline); its public key goes to stderr")
@@ -377,7 +381,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             for b in base_backups(archive_root()):
                 print(f"{b['id']}  started {b['started']}  WAL from {b['start_wal']}")
         elif args.command == "restore-base":
-            restore_base(args.backup_id, args.data_dir, target_time=args.target_time)
+            restore_base(args.backup_id, args.data_dir, target_time=args.target_time, standby=args.standby)
             print(f"restored into {args.data_dir}; start PostgreSQL on it to replay the archived WAL")
         elif args.command == "prune":
             removed, segments = prune(keep=args.keep)

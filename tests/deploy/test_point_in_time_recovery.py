@@ -1,8 +1,9 @@
-"""Point-in-time recovery through the shipped archive: a scratch PostgreSQL cluster
+"""Point-in-time recovery, and a standby, through the shipped archive: a scratch PostgreSQL cluster
 archives its WAL with deploy/bin/solidarity-wal-archive (age-encrypted), takes an encrypted
 base backup with `solidarity-wal base-backup`, and a second cluster restored from it with
 `solidarity-wal restore-base --target-time` replays the archived WAL up to that moment: a
-row committed before the target is there, one committed after it is not."""
+row committed before the target is there, one committed after it is not. A standby set up
+with `restore-base --standby` keeps replaying segments as they are archived."""
 
 from __future__ import annotations
 
@@ -50,10 +51,9 @@ class Scratch:
             raise AssertionError(f"{' '.join(args[-4:])} failed: {done.stderr}{done.stdout}")
         return done
 
-    def start(self, data: Path, port: int) -> None:
-        self.run(
-            PG_BIN / "pg_ctl", "-D", data, "-l", data.parent / f"{data.name}.log", "-o", f"-p {port}", "-w", "start"
-        )
+    def start(self, data: Path, port: int, *options: str) -> None:
+        log = data.parent / f"{data.name}.log"
+        self.run(PG_BIN / "pg_ctl", "-D", data, "-l", log, "-o", " ".join([f"-p {port}", *options]), "-w", "start")
 
     def stop(self, data: Path) -> None:
         if (data / "postmaster.pid").exists():
@@ -94,7 +94,7 @@ def scratch() -> Iterator[Scratch]:
     try:
         yield box
     finally:
-        for data in (folder / "primary", folder / "restored"):
+        for data in (folder / "primary", folder / "restored", folder / "standby"):
             box.stop(data)
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -111,7 +111,8 @@ def connect(port: int) -> psycopg.Connection:
     return psycopg.connect(host="127.0.0.1", port=port, user="postgres", dbname="postgres", autocommit=True)
 
 
-def test_archived_wal_replays_to_a_point_in_time(scratch: Scratch) -> None:
+def start_primary(scratch: Scratch) -> tuple[Path, int]:
+    """A fresh cluster archiving through the shipped archive_command."""
     primary, port = scratch.folder / "primary", free_port()
     scratch.run(PG_BIN / "initdb", "-D", primary, "-U", "postgres", "--auth=trust", "--no-sync")
     with open(primary / "postgresql.conf", "a") as conf:
@@ -120,6 +121,20 @@ def test_archived_wal_replays_to_a_point_in_time(scratch: Scratch) -> None:
             f"archive_mode = on\narchive_command = '{BIN / 'solidarity-wal-archive'} %p %f'\n"
         )
     scratch.start(primary, port)
+    return primary, port
+
+
+def switch_and_wait_until_archived(db: psycopg.Connection) -> None:
+    last = db.execute("SELECT pg_walfile_name(pg_switch_wal())").fetchone()[0]
+    wait_for(
+        lambda: (db.execute("SELECT last_archived_wal FROM pg_stat_archiver").fetchone()[0] or "") >= last,
+        f"{last} to be archived",
+    )
+    assert db.execute("SELECT failed_count FROM pg_stat_archiver").fetchone()[0] == 0
+
+
+def test_archived_wal_replays_to_a_point_in_time(scratch: Scratch) -> None:
+    primary, port = start_primary(scratch)
     with connect(port) as db:
         db.execute("CREATE TABLE gifts (note text)")
         done = scratch.run(BIN / "solidarity-wal", "base-backup", "--", "-p", str(port))
@@ -127,12 +142,7 @@ def test_archived_wal_replays_to_a_point_in_time(scratch: Scratch) -> None:
         db.execute("INSERT INTO gifts VALUES ('before the target')")  # only in the WAL, not the base backup
         target = db.execute("SELECT clock_timestamp()").fetchone()[0]
         db.execute("INSERT INTO gifts VALUES ('after the target')")
-        last = db.execute("SELECT pg_walfile_name(pg_switch_wal())").fetchone()[0]
-        wait_for(
-            lambda: (db.execute("SELECT last_archived_wal FROM pg_stat_archiver").fetchone()[0] or "") >= last,
-            f"{last} to be archived",
-        )
-        assert db.execute("SELECT failed_count FROM pg_stat_archiver").fetchone()[0] == 0
+        switch_and_wait_until_archived(db)
     scratch.stop(primary)
 
     stored = sorted((scratch.folder / "archive" / "wal").glob("*.age"))
@@ -146,3 +156,24 @@ def test_archived_wal_replays_to_a_point_in_time(scratch: Scratch) -> None:
         wait_for(lambda: not db.execute("SELECT pg_is_in_recovery()").fetchone()[0], "the recovery to finish")
         notes = [row[0] for row in db.execute("SELECT note FROM gifts")]
     assert notes == ["before the target"]
+
+
+def test_a_standby_follows_the_encrypted_archive_through_restore_command(scratch: Scratch) -> None:
+    _, port = start_primary(scratch)
+    standby, port2 = scratch.folder / "standby", free_port()
+    with connect(port) as db:
+        db.execute("CREATE TABLE gifts (note text)")
+        scratch.run(BIN / "solidarity-wal", "base-backup", "--", "-p", str(port))
+        scratch.run(BIN / "solidarity-wal", "restore-base", "latest", standby, "--standby")
+        assert (standby / "standby.signal").exists()
+        # No streaming: every change reaches the standby through solidarity-wal-restore.
+        scratch.start(standby, port2, "-c archive_mode=off", "-c wal_retrieve_retry_interval=100ms")
+        db.execute("INSERT INTO gifts VALUES ('archived after the standby started')")
+        switch_and_wait_until_archived(db)
+    with connect(port2) as replica:
+        assert replica.execute("SELECT pg_is_in_recovery()").fetchone()[0]
+        wait_for(
+            lambda: replica.execute("SELECT count(*) FROM gifts").fetchone()[0] == 1,
+            "the standby to replay the archived segment",
+        )
+        assert replica.execute("SELECT note FROM gifts").fetchone()[0] == "archived after the standby started"
