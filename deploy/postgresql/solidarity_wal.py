@@ -233,21 +233,25 @@ def base_backup(extra_args: Sequence[str] = ()) -> Path:
         wal_range = manifest["WAL-Ranges"][0]
         partial = root / "base" / f".{backup_id}.partial"
         partial.mkdir(parents=True)
-        files = sorted(p.name for p in plain.iterdir())
-        for name in files:
-            encrypt_file(plain / name, partial / f"{name}.age")
-        info = {
-            "id": backup_id,
-            "started": started.isoformat(),
-            "finished": dt.datetime.now(dt.UTC).isoformat(),
-            "timeline": wal_range["Timeline"],
-            "start_lsn": wal_range["Start-LSN"],
-            "end_lsn": wal_range["End-LSN"],
-            "start_wal": segment_of(wal_range["Start-LSN"], wal_range["Timeline"]),
-            "files": [f"{name}.age" for name in files],
-        }
-        (partial / "backup.json").write_text(json.dumps(info, indent=2) + "\n")
-        os.replace(partial, target)
+        try:
+            files = sorted(p.name for p in plain.iterdir())
+            for name in files:
+                encrypt_file(plain / name, partial / f"{name}.age")
+            info = {
+                "id": backup_id,
+                "started": started.isoformat(),
+                "finished": dt.datetime.now(dt.UTC).isoformat(),
+                "timeline": wal_range["Timeline"],
+                "start_lsn": wal_range["Start-LSN"],
+                "end_lsn": wal_range["End-LSN"],
+                "start_wal": segment_of(wal_range["Start-LSN"], wal_range["Timeline"]),
+                "files": [f"{name}.age" for name in files],
+            }
+            (partial / "backup.json").write_text(json.dumps(info, indent=2) + "\n")
+            os.replace(partial, target)
+        except BaseException:
+            shutil.rmtree(partial, ignore_errors=True)  # never leave a half-written backup behind
+            raise
         fsync_folder(target.parent)
     return target
 

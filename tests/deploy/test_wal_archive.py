@@ -143,3 +143,12 @@ def test_prune_keeps_the_newest_base_backups_and_the_wal_they_need(tmp_path, arc
     assert sorted(p.name for p in (root / "base").iterdir() if not p.name.startswith(".")) == ["20261108T023000Z"]
     kept = sorted(p.name.removesuffix(".age") for p in (root / "wal").glob("*.age"))
     assert kept == names[4:]
+
+
+def test_a_base_backup_that_cannot_reach_the_server_fails_loudly_and_leaves_nothing(archive_env) -> None:
+    port = "1"  # nothing listens there
+    done = run("solidarity-wal", "base-backup", "--", "-h", "127.0.0.1", "-p", port, env=archive_env)
+    assert done.returncode == 1
+    assert "pg_basebackup failed" in done.stderr
+    base = Path(archive_env["SOLIDARITY_BACKUP_DIR"]) / "base"
+    assert not base.exists() or not list(base.iterdir())
