@@ -26,6 +26,11 @@ Settings come from the environment, else from /etc/solidarity/backup.env
     SOLIDARITY_BACKUP_IDENTITY_FILE  the age identity file (AGE-SECRET-KEY-1…): only on the
                                      machine that restores, never on the primary.
 
+Beside each encrypted segment lies the SHA-256 of its plain bytes (NAME.sha256), so that a
+retried archive_command is recognised without the private key and a restore detects a
+damaged archive; it reveals nothing of a segment to anyone who cannot already guess all
+16 MB of it.
+
 Every failure is loud: a message on stderr and a non-zero exit, so PostgreSQL keeps the
 segment and retries (pg_stat_archiver.failed_count rises; alert on it). restore exits 1
 when a segment is not in the archive (PostgreSQL's normal end of recovery) and 126 when a
