@@ -152,3 +152,27 @@ def test_a_base_backup_that_cannot_reach_the_server_fails_loudly_and_leaves_noth
     assert "pg_basebackup failed" in done.stderr
     base = Path(archive_env["SOLIDARITY_BACKUP_DIR"]) / "base"
     assert not base.exists() or not list(base.iterdir())
+
+
+def test_keygen_prints_an_identity_whose_public_key_archives_for_it(tmp_path, archive_env) -> None:
+    done = run("solidarity-wal", "keygen", env=archive_env)
+    assert done.returncode == 0, done.stderr
+    public = done.stderr.strip().rsplit(" ", 1)[1]
+    assert public.startswith("age1") and f"# public key: {public}" in done.stdout
+    identity_file = tmp_path / "new-identity.txt"
+    identity_file.write_text(done.stdout)
+    env = archive_env | {"SOLIDARITY_BACKUP_RECIPIENTS": public, "SOLIDARITY_BACKUP_IDENTITY_FILE": str(identity_file)}
+    assert run("solidarity-wal-archive", str(segment(tmp_path, SEG, b"segment")), SEG, env=env).returncode == 0
+    assert run("solidarity-wal-restore", SEG, str(tmp_path / "back"), env=env).returncode == 0
+    assert (tmp_path / "back").read_bytes() == b"segment"
+
+
+def test_list_shows_finished_base_backups_only(archive_env) -> None:
+    base = Path(archive_env["SOLIDARITY_BACKUP_DIR"]) / "base"
+    (base / "20261108T023000Z").mkdir(parents=True)
+    info = {"id": "20261108T023000Z", "started": "2026-11-08T02:30:00+00:00", "start_wal": SEG}
+    (base / "20261108T023000Z" / "backup.json").write_text(json.dumps(info))
+    (base / ".20261115T023000Z.partial").mkdir()
+    done = run("solidarity-wal", "list", env=archive_env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"20261108T023000Z  started 2026-11-08T02:30:00+00:00  WAL from {SEG}\n"
