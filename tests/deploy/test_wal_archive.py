@@ -176,3 +176,16 @@ def test_list_shows_finished_base_backups_only(archive_env) -> None:
     done = run("solidarity-wal", "list", env=archive_env)
     assert done.returncode == 0, done.stderr
     assert done.stdout == f"20261108T023000Z  started 2026-11-08T02:30:00+00:00  WAL from {SEG}\n"
+
+
+def test_the_wrappers_work_installed_as_symlinks_as_operations_md_says(tmp_path, archive_env) -> None:
+    installed = tmp_path / "usr-local-bin"
+    installed.mkdir()
+    for name in ("solidarity-wal", "solidarity-wal-archive", "solidarity-wal-restore"):
+        (installed / name).symlink_to(BIN / name)
+    path = segment(tmp_path, SEG, b"through the symlink")
+    done = subprocess.run(
+        [str(installed / "solidarity-wal-archive"), str(path), SEG], env=archive_env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert (Path(archive_env["SOLIDARITY_BACKUP_DIR"]) / "wal" / f"{SEG}.age").exists()
