@@ -80,15 +80,15 @@ class NotInArchive(ArchiveError):
 def setting(name: str, *, required: bool = True) -> str:
     """The environment's value, else the backup.env file's; ArchiveError when required and unset."""
     value = os.environ.get(name)
+    env_file = Path(os.environ.get("SOLIDARITY_BACKUP_ENV_FILE", ENV_FILE))
     if value is None:
-        env_file = Path(os.environ.get("SOLIDARITY_BACKUP_ENV_FILE", ENV_FILE))
         if env_file.is_file():
             for line in env_file.read_text().splitlines():
                 key, sep, val = line.strip().partition("=")
                 if sep and key.strip() == name and not line.lstrip().startswith("#"):
                     value = val.strip().strip("'\"")
     if required and not value:
-        raise ArchiveError(f"{name} is not set (environment or {ENV_FILE})")
+        raise ArchiveError(f"{name} is not set (environment or {env_file})")
     return value or ""
 
 
@@ -115,7 +115,6 @@ def identities() -> list[object]:
 
 def encrypt_file(source: Path, target: Path) -> None:
     """Encrypt source into target atomically: a partial file never carries the final name."""
-
     partial = target.with_name(f".{target.name}.partial")
     try:
         pyrage.encrypt_file(str(source), str(partial), recipients())
