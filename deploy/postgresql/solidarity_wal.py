@@ -81,12 +81,11 @@ def setting(name: str, *, required: bool = True) -> str:
     """The environment's value, else the backup.env file's; ArchiveError when required and unset."""
     value = os.environ.get(name)
     env_file = Path(os.environ.get("SOLIDARITY_BACKUP_ENV_FILE", ENV_FILE))
-    if value is None:
-        if env_file.is_file():
-            for line in env_file.read_text().splitlines():
-                key, sep, val = line.strip().partition("=")
-                if sep and key.strip() == name and not line.lstrip().startswith("#"):
-                    value = val.strip().strip("'\"")
+    if value is None and env_file.is_file():
+        for line in env_file.read_text().splitlines():
+            key, sep, val = line.strip().partition("=")
+            if sep and key.strip() == name and not line.lstrip().startswith("#"):
+                value = val.strip().strip("'\"")
     if required and not value:
         raise ArchiveError(f"{name} is not set (environment or {env_file})")
     return value or ""
