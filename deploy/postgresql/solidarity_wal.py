@@ -117,6 +117,7 @@ def encrypt_file(source: Path, target: Path) -> None:
     partial = target.with_name(f".{target.name}.partial")
     try:
         pyrage.encrypt_file(str(source), str(partial), recipients())
+        partial.chmod(0o600)  # encrypted, and still nobody else's business
         with open(partial, "rb") as written:
             os.fsync(written.fileno())
         os.replace(partial, target)

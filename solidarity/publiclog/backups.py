@@ -132,6 +132,7 @@ def create_backup(*, output_dir: Path, recipients: list[str]) -> BackupResult:
         partial = target.with_name(f".{target.name}.partial")
         try:
             pyrage.encrypt_file(str(plain), str(partial), keys)
+            partial.chmod(0o600)  # encrypted, and still nobody else's business
             os.replace(partial, target)
         finally:
             partial.unlink(missing_ok=True)

@@ -59,6 +59,7 @@ def test_a_segment_is_encrypted_in_the_archive_and_restores_byte_for_byte(tmp_pa
     assert done.returncode == 0, done.stderr
     stored = Path(archive_env["SOLIDARITY_BACKUP_DIR"]) / "wal" / f"{SEG}.age"
     assert stored.read_bytes().startswith(b"age-encryption.org/v1")
+    assert stored.stat().st_mode & 0o777 == 0o600
     assert b"WAL page" not in stored.read_bytes()
     out = tmp_path / "restored"
     done = run("solidarity-wal-restore", SEG, str(out), env=archive_env)

@@ -84,6 +84,7 @@ def test_a_restored_backup_holds_the_same_books_and_log_root(sealed_books, ident
     call_command("backup", "--output-dir", str(tmp_path / "backups"), stdout=out)
     (archive,) = (tmp_path / "backups").glob("solidarity-*.tar.age")
     assert archive.read_bytes().startswith(b"age-encryption.org/v1")
+    assert archive.stat().st_mode & 0o777 == 0o600
     assert b"PGDMP" not in archive.read_bytes() and b"checkpoints.json" not in archive.read_bytes()
     latest = Checkpoint.objects.order_by("-tree_size").first()
     before, root = books(), latest.root_hash
