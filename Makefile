@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint format lock messages check-deploy clean e2e-deps screenshots prod-local prod-stop bench faults prod-install check-system
+.PHONY: setup demo test lint format lock messages check-deploy clean e2e-deps screenshots prod-local prod-stop bench faults prod-install check-system upgrade-check release-fixture
 
 # Installs (issue 17): requirements/prod.lock is what production runs, requirements/dev.lock
 # adds the development tools; both pinned with hashes by `make lock` (pip-compile).
@@ -50,6 +50,16 @@ lint: setup
 	$(VENV)/bin/mypy solidarity
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/bandit -q -c pyproject.toml -r solidarity --severity-level medium
+	$(PY) manage.py lint_migrations  # migrations safe for a rolling deploy (docs/upgrades.md)
+
+## upgrade-check: restore the previous release's database (tests/fixtures/previous_release/)
+## into a scratch PostgreSQL database, migrate it with this code, verify_ledger (POSTGRES_URL)
+upgrade-check: setup
+	$(PY) deploy/previous_release.py check
+
+## release-fixture: at each release, refresh tests/fixtures/previous_release/ from this commit
+release-fixture: setup
+	$(PY) deploy/previous_release.py dump
 
 ## check-deploy: Django's deployment checks under production settings (throw-away keys)
 check-deploy: setup
