@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint format lock messages check-deploy clean e2e-deps screenshots prod-local prod-stop bench faults prod-install check-system upgrade-check release-fixture
+.PHONY: setup demo test lint format lock messages check-deploy clean e2e-deps screenshots prod-local prod-stop bench faults prod-install check-system upgrade-check release-fixture upgrade rollback
 
 # Installs (issue 17): requirements/prod.lock is what production runs, requirements/dev.lock
 # adds the development tools; both pinned with hashes by `make lock` (pip-compile).
@@ -56,6 +56,16 @@ lint: setup
 ## into a scratch PostgreSQL database, migrate it with this code, verify_ledger (POSTGRES_URL)
 upgrade-check: setup
 	$(PY) deploy/previous_release.py check
+
+## upgrade: as root on a server, in the new release's checkout (/srv/solidarity/releases/…):
+## install, check --deploy, migrate, collectstatic, switch /srv/solidarity/app, rolling restart
+## (UPGRADE_ARGS=--skip-migrate on the 2nd…Nth machine, --dry-run to print the steps)
+upgrade:
+	$(PYTHON) deploy/upgrade.py upgrade $(CURDIR) $(UPGRADE_ARGS)
+
+## rollback: as root on a server: back to /srv/solidarity/previous, rolling restart
+rollback:
+	$(PYTHON) deploy/upgrade.py rollback $(UPGRADE_ARGS)
 
 ## release-fixture: at each release, refresh tests/fixtures/previous_release/ from this commit
 release-fixture: setup
