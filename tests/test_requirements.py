@@ -98,7 +98,9 @@ def test_every_production_requirement_is_used_or_says_why() -> None:
 
 
 def test_every_import_of_the_application_is_installed_by_prod_lock() -> None:
-    third_party = imported_modules(ROOT / "solidarity") - set(sys.stdlib_module_names) - {"solidarity", "__future__"}
+    # deploy/ too: its scripts run on the servers, from the production environment.
+    imported = imported_modules(ROOT / "solidarity") | imported_modules(ROOT / "deploy")
+    third_party = imported - set(sys.stdlib_module_names) - {"solidarity", "__future__"}
     owners = packages_distributions()
     prod = locked(REQUIREMENTS / "prod.lock")
     missing = sorted(
@@ -107,7 +109,7 @@ def test_every_import_of_the_application_is_installed_by_prod_lock() -> None:
         if not any(normalise(dist) in prod for dist in owners.get(module, []))
     )
     assert missing == [], (
-        f"solidarity/ imports {missing}, which requirements/prod.lock does not install: "
+        f"solidarity/ or deploy/ imports {missing}, which requirements/prod.lock does not install: "
         "add the package to requirements/prod.in (not dev.in) and run `make lock`"
     )
 

@@ -3,6 +3,7 @@ during a rolling deploy, says what to change, and accepts a reviewed exception."
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,7 +13,9 @@ from django.db import connection, migrations, models
 from django.db.migrations.loader import MigrationLoader
 
 from solidarity.core import migration_operations
-from solidarity.core.migration_lint import Problem, lint_migration
+from solidarity.core.migration_lint import Problem, lint_migration, lint_project, read_deployed
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +32,15 @@ def lint(state: Any, app: str, *operations: Any, reviewed: dict[str, str] | None
     return lint_migration(migration, state, f"solidarity/{app}/migrations/0999_new.py")
 
 
-def test_the_projects_new_migrations_are_safe(capsys) -> None:
+def test_the_projects_new_migrations_are_safe() -> None:
+    """What `manage.py lint_migrations` checks; a failure prints what to change in each file."""
+    from solidarity.core.management.commands.lint_migrations import DEPLOYED
+
+    problems = lint_project(deployed=read_deployed(DEPLOYED), root=ROOT)
+    assert not problems, "\n" + "\n".join(map(str, problems))
+
+
+def test_the_command_passes_on_the_project(capsys) -> None:
     call_command("lint_migrations")
     assert "safe for a rolling deploy" in capsys.readouterr().out
 
