@@ -125,3 +125,38 @@ def test_every_unit_it_starts_is_shipped_in_deploy_systemd() -> None:
     units = {path.name for path in (ROOT / "deploy" / "systemd").iterdir()}
     for unit in (upgrade.APP_UNIT, upgrade.WORKERS.replace("*", ""), "solidarity-cron@.service"):
         assert unit in units
+
+
+def test_the_readiness_probe_asks_as_nginx_does_and_reads_the_status(tmp_path: Path) -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    seen: list[dict[str, str]] = []
+    statuses = iter([503, 200])
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            seen.append({"host": self.headers["Host"], "proto": self.headers["X-Forwarded-Proto"], "path": self.path})
+            self.send_response(next(statuses))
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/readyz"
+        assert upgrade.probe(url, "donate.example.org") == 503
+        assert upgrade.probe(url, "donate.example.org") == 200
+    finally:
+        server.shutdown()
+    assert seen[0] == {"host": "donate.example.org", "proto": "https", "path": "/readyz"}
+    assert upgrade.probe("http://127.0.0.1:9/readyz", "x") == 0  # nothing listening
+
+
+def test_the_probe_uses_the_first_allowed_host_of_the_environment_file(tmp_path: Path) -> None:
+    env = tmp_path / "solidarity.env"
+    env.write_text("DJANGO_DEBUG=0\nDJANGO_ALLOWED_HOSTS='donate.example.org, www.example.org'\n")
+    assert upgrade.allowed_host(env) == "donate.example.org"
+    assert upgrade.allowed_host(tmp_path / "missing.env") == "localhost"
