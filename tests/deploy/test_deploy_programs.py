@@ -1,6 +1,6 @@
 """Every program the configurations in deploy/ start — archive_command, restore_command,
 each systemd ExecStart — is in the repository (or is the app's Python or an app server
-from requirements.lock), so a literal install never meets "command not found"."""
+from requirements/prod.lock), so a literal install never meets "command not found"."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def program_in_repository(program: str) -> Path | None:
         return DEPLOY / "bin" / program.removeprefix(INSTALLED_AS)
     if program.startswith(VENV_BIN):
         name = program.removeprefix(VENV_BIN)
-        return ROOT / "requirements.lock" if name in FROM_LOCK else None
+        return ROOT / "requirements" / "prod.lock" if name in FROM_LOCK else None
     if program.startswith(APP):
         return ROOT / program.removeprefix(APP)
     return None
@@ -59,7 +59,7 @@ def test_every_program_the_configs_start_is_in_the_repository() -> None:
         if local is None or not local.is_file() or (local.parent.name == "bin" and not os.access(local, os.X_OK)):
             missing.append(f"{path.relative_to(ROOT)}: {program}")
     assert not missing, "programs not shipped: " + ", ".join(missing)
-    lock = (ROOT / "requirements.lock").read_text().lower()
+    lock = (ROOT / "requirements" / "prod.lock").read_text().lower()
     assert all(f"{name}==" in lock for name in FROM_LOCK - {"python"})
 
 

@@ -31,7 +31,7 @@ def test_every_manage_py_command_named_exists() -> None:
 
 def test_every_make_target_named_exists() -> None:
     named = set(re.findall(r"(?:^|[\s;&(])make ([a-z][\w-]*)", code(), re.MULTILINE))
-    assert {"restore-drill", "setup", "test", "prod-local"} <= named
+    assert {"restore-drill", "prod-install", "upgrade", "rollback", "test", "prod-local"} <= named
     makefile = (ROOT / "Makefile").read_text()
     targets = set(re.findall(r"^([a-z][\w-]*):", makefile, re.MULTILINE))
     assert not named - targets, f"docs/operations.md names make targets that do not exist: {sorted(named - targets)}"
