@@ -277,6 +277,8 @@ def restore_base(backup_id: str, data_dir: Path, *, target_time: str | None = No
     as a standby, to keep replaying it as it is archived (standby.signal)."""
     if standby and target_time:
         raise ArchiveError("a standby follows the archive: --target-time is for a recovery")
+    if target_time and not re.fullmatch(r"[0-9][0-9 :.+\-TZ]*", target_time):
+        raise ArchiveError(f"--target-time {target_time!r} is not a time such as '2026-12-06 18:00:00+00'")
     root = archive_root()
     backups = base_backups(root)
     if not backups:

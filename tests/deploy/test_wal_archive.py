@@ -190,3 +190,12 @@ def test_the_wrappers_work_installed_as_symlinks_as_operations_md_says(tmp_path,
     )
     assert done.returncode == 0, done.stderr
     assert (Path(archive_env["SOLIDARITY_BACKUP_DIR"]) / "wal" / f"{SEG}.age").exists()
+
+
+def test_restore_base_refuses_a_target_time_it_cannot_write_safely(tmp_path, archive_env) -> None:
+    done = run(
+        "solidarity-wal", "restore-base", "latest", str(tmp_path / "d"), "--target-time", "now'; x", env=archive_env
+    )
+    assert done.returncode == 1
+    assert "is not a time such as" in done.stderr
+    assert not (tmp_path / "d").exists()
