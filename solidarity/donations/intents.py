@@ -52,6 +52,7 @@ def create_donation_intent(
     public_name: str = "",
     message: str = "",
     private_message: str = "",
+    show_amount: bool = False,
 ) -> DonationIntent:
     """Create a pending donation (and for monthly giving a pending pledge).
 
@@ -103,6 +104,7 @@ def create_donation_intent(
             status=DonationStatus.PENDING,
             public_name=public_name.strip()[:80],
             message=message.strip()[:500],
+            show_amount=show_amount and bool(public_name.strip() or message.strip()),
             private_message_sealed=seal_text(message_key, note) if message_key else "",
             message_key=message_key,
             receipt_code_hash=hash_receipt_code(code),

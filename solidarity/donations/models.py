@@ -78,6 +78,13 @@ class Donation(models.Model):
     # Only what the donor chose to make public; blank means anonymous.
     public_name = models.CharField(_("public name"), max_length=80, blank=True)
     message = models.CharField(_("public message"), max_length=500, blank=True)
+    # The donor chose to show the amount next to their name in the public supporters list.
+    show_amount = models.BooleanField(_("amount shown publicly"), default=False)
+    # Staff took the name and message off the public pages (audited); counted as anonymous then.
+    public_hidden_at = models.DateTimeField(null=True, blank=True)
+    public_hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     # A message the donor meant for the family only: sealed under its own data key, never
     # shown publicly; erased by destroying the key.
     private_message_sealed = models.TextField(blank=True)

@@ -30,6 +30,7 @@ from solidarity.campaigns.models import Campaign
 from solidarity.core.errors import DomainError
 from solidarity.core.money import Money
 from solidarity.donations.models import Donation, DonationStatus
+from solidarity.donations.supporters import forget_campaign_pages, is_public_entry
 from solidarity.ledger.models import Account, AccountPurpose, Transaction, TransactionKind
 from solidarity.ledger.selectors import posted_sum
 from solidarity.ledger.services import find_transaction, get_account, post_transaction
@@ -145,6 +146,8 @@ def settle_donation(
             locked.received_on = settled_on
             locked.expires_at = None
             locked.save(update_fields=SETTLED_FIELDS)
+            if is_public_entry(locked):  # a named gift: its supporters list shows it at once
+                forget_campaign_pages(campaign)
     except IntegrityError:
         existing = find_transaction(key)
         if existing is None:

@@ -55,6 +55,11 @@ class DonateForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Shown on the campaign page."),
     )
+    show_amount = forms.BooleanField(
+        label=_("Show the amount next to my name or message"),
+        required=False,
+        help_text=_("Without this, the supporters list shows only your name or message and the day."),
+    )
     private_message = forms.CharField(
         label=_("Private message for the family (optional)"),
         required=False,

@@ -103,6 +103,7 @@ def donate(request: HttpRequest, slug: str) -> HttpResponse:
             public_name=data["public_name"],
             message=data["message"],
             private_message=data["private_message"],
+            show_amount=data["show_amount"],
         )
     except DomainError as exc:
         return _render_form(request, campaign, form, status=400, error=exc.message)
