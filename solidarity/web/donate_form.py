@@ -114,11 +114,4 @@ class DonateForm(forms.Form):
                 )
             else:
                 data["money"] = money
-        if data.get("recurrence") == Recurrence.MONTHLY and data.get("channel") == Channel.BANK_TRANSFER:
-            self.add_error(
-                "recurrence",
-                _(
-                    "Monthly giving is by card. For bank transfers, set up a standing order with your bank using the reference you will see."
-                ),
-            )
         return data
