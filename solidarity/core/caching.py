@@ -47,6 +47,8 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +91,19 @@ def forget_reader_pages(paths: list[str]) -> None:
             cache.incr(key)
     except Exception:  # the cache is an optimisation: the pages still age out within max_age
         logger.warning("reader page cache unavailable", exc_info=True)
+
+
+def paths_in_every_language(url_name: str, args: tuple[Any, ...] = ()) -> list[str]:
+    """The path of a reader page in each of the site's languages (what to forget when it
+    changes); none where the name is not installed (a deployment without reader pages)."""
+    paths = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            try:
+                paths.append(reverse(url_name, args=args))
+            except NoReverseMatch:
+                continue
+    return paths
 
 
 def apply_reader_cache_headers(request: HttpRequest, response: HttpResponseBase, max_age: int) -> None:

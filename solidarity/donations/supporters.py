@@ -17,11 +17,10 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
-from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from solidarity.campaigns.models import Campaign
-from solidarity.core.caching import forget_reader_pages
+from solidarity.core.caching import forget_reader_pages, paths_in_every_language
 from solidarity.core.errors import DomainError, InvalidTransition
 from solidarity.core.money import Money
 from solidarity.donations.models import Donation, DonationStatus
@@ -86,22 +85,10 @@ def campaign_supporters(campaign: Campaign, *, limit: int = SUPPORTERS_SHOWN) ->
     return SupportersList(entries=entries, named=named, anonymous=paid.count() - named)
 
 
-def campaign_page_paths(campaign: Campaign) -> list[str]:
-    """The campaign page's address in every language (what the reader-page cache keys on)."""
-    paths = []
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            try:
-                paths.append(reverse("campaigns:detail", args=[campaign.slug]))
-            except NoReverseMatch:  # the reader pages are not installed (a bare API deployment)
-                continue
-    return paths
-
-
 def forget_campaign_pages(campaign: Campaign) -> None:
     """After commit, the campaign page is rendered afresh for its next reader (in every
     language), instead of waiting for its cached copy to age out."""
-    paths = campaign_page_paths(campaign)
+    paths = paths_in_every_language("campaigns:detail", (campaign.slug,))
     transaction.on_commit(lambda: forget_reader_pages(paths))
 
 
