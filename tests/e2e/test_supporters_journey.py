@@ -8,14 +8,18 @@ the field, in the page's language.
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 import time
+import urllib.request
 
 from playwright.sync_api import Locator, Page, expect
 
+from tests.e2e.conftest import Contexts
 from tests.e2e.harness import LiveSite
 from tests.e2e.pages import ACTIVE, pay_on_hosted_page
+from tests.e2e.test_standing_order_journey import log_in_next_step
 
 HEADINGS = {"en": "Supporters", "ru": "Поддержавшие", "be": "Тыя, хто падтрымаў"}
 
@@ -71,3 +75,43 @@ def test_a_too_long_name_comes_back_with_the_error_beside_it_in_belarusian(page:
     expect(name_field).to_have_attribute("aria-invalid", "true")
     expect(name_field).to_have_value("Я" * 81)
     assert page.context.cookies() == []
+
+
+def test_a_named_cash_gift_recorded_through_the_staff_api_shows_within_seconds(
+    contexts: Contexts, live_site: LiveSite
+) -> None:
+    """Staff record cash handed over at a meeting, with the name and message the donor
+    chose; readers (JavaScript on and off) see it on the campaign page within seconds."""
+    readers = [contexts.page(js=True), contexts.page(js=False)]
+    for reader in readers:  # the page is now in the caches, without the gift
+        reader.goto(f"/ru/campaigns/{ACTIVE}/")
+    staff = contexts.page()
+    log_in_next_step(staff, live_site.staff[3])
+    staff.goto("/staff/api/apitoken/add/")
+    staff.get_by_label("Name").fill("cash gifts at meetings")
+    staff.get_by_role("button", name="Create token").click()
+    secret = staff.locator("#api-token-secret").input_value()
+    name = f"Ales {secrets.token_hex(3)}"
+    body = {
+        "campaign": ACTIVE,
+        "amount": {"amount": "30.00", "currency": "EUR"},
+        "channel": "cash",
+        "public_name": name,
+        "message": "Трымайцеся!",
+    }
+    request = urllib.request.Request(  # noqa: S310 (the live site on 127.0.0.1)
+        live_site.url + "/api/v1/staff/donations",
+        data=json.dumps(body).encode(),
+        headers={"Authorization": f"Bearer {secret}", "Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=15) as response:  # noqa: S310
+        assert response.status == 201
+    recorded = time.monotonic()
+    for reader in readers:
+        entry = reader.get_by_role("region", name=HEADINGS["ru"]).get_by_role("listitem").filter(has_text=name)
+        reload_until_shown(reader, f"/ru/campaigns/{ACTIVE}/", entry, timeout=8.0)
+        expect(entry).to_contain_text("Трымайцеся!")
+        expect(entry.locator(".supporter-amount")).to_have_count(0)  # the donor did not ask to show it
+        assert reader.context.cookies() == []
+    assert time.monotonic() - recorded < 15, "the gift took longer than seconds to show"
