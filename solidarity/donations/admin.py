@@ -204,8 +204,9 @@ class DonationAdmin(DonationSearchMixin, admin.ModelAdmin):  # type: ignore[type
 
 @admin.register(Pledge)
 class PledgeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("id", "campaign", "amount_minor", "currency", "status", "created_at", "cancelled_at")
-    list_filter = ("status", "currency")
+    list_display = ("id", "campaign", "amount_minor", "currency", "channel", "status", "created_at", "cancelled_at")
+    list_filter = ("status", "channel", "currency")
+    search_fields = ("bank_reference",)
     readonly_fields = [f.name for f in Pledge._meta.fields]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

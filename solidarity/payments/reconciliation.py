@@ -271,6 +271,8 @@ def match_line_to_donation(*, line: BankLine, reference: str, actor: Any) -> Ban
     with transaction.atomic():
         bank_line = _open_line(line.pk)
         donation = Donation.objects.filter(bank_reference=refs[0], status__in=OPEN).select_related("campaign").first()
+        if donation is None:  # a standing order's reference: the line is its next month
+            donation = settlement.standing_order_donation(references=refs[:1])
         if donation is None:
             raise DomainError(f"No pending bank transfer has the reference {refs[0]}.")
         _allocate(bank_line, [(donation, bank_line.money)])

@@ -36,7 +36,8 @@ def test_the_footer_leads_to_who_runs_the_fund_and_to_giving_safely(donor_page: 
     expect(page.locator("#openpgp-fingerprint")).to_be_visible()
     expect(page.locator("#contact-signal")).to_be_visible()
     expect(page.locator("#contact-drop")).to_be_visible()
-    expect(page.locator("#onion")).to_be_visible()
+    expect(page.locator("#onion")).to_be_visible()  # the demo has no onion address: it says so
+    expect(page.locator("#no-onion")).to_be_visible()
 
     page.get_by_role("main").get_by_role("link", name=re.compile("^" + words["safely"])).click()
     expect(page).to_have_url(re.compile(rf"/{lang}/giving-safely/$"))

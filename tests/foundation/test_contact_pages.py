@@ -31,6 +31,7 @@ def test_the_settings_name_the_foundation_until_the_back_office_says_more(settin
     html = Client().get("/en/contact/").content.decode()
     assert 'id="legal-name">Fund from settings<' in html and "mailto:a@fund.example" in html
     assert foundation_profile().registration == ""
+    assert 'id="no-onion"' in html and 'id="onion-address"' not in html
 
 
 @pytest.mark.parametrize("lang", ["en", "ru", "be"])

@@ -13,6 +13,7 @@ from solidarity.campaigns.funds import campaign_totals
 from solidarity.core.money import Money
 from solidarity.donations.models import Channel, Donation, DonationStatus, Pledge, PledgeStatus, Recurrence
 from solidarity.ledger.verification import verify_ledger
+from solidarity.payments import reconciliation
 from solidarity.payments.models import BankLine
 from tests.donations.test_donate_flow import bank_form, client  # noqa: F401  (the form client fixture)
 from tests.payments.test_reconciliation import run
@@ -111,3 +112,13 @@ def test_checking_the_first_month_before_it_arrives_says_the_reference_does_not_
     code = re.search(r'id="receipt-code">([^<]+)<', html).group(1)  # type: ignore[union-attr]
     result = client.post("/ru/receipts/", {"code": code}).content.decode()
     assert "для каждого ежемесячного перевода" in result and "действует до" not in result
+
+
+def test_the_review_queue_can_match_a_line_to_a_standing_order(client, campaign, staff_user) -> None:  # noqa: F811
+    reference, _manage = start_standing_order(client, campaign)
+    run([month(reference, "2026-09-03")], staff_user)
+    run([{"amount": "20.00", "text": "monthly gift", "day": "2026-10-03", "bank_ref": "SO-typo"}], staff_user, msg="S2")
+    line = BankLine.objects.get(state=BankLine.State.UNMATCHED)
+    reconciliation.match_line_to_donation(line=line, reference=reference, actor=staff_user)
+    assert Pledge.objects.get().donations.filter(status=DonationStatus.PAID).count() == 2
+    assert campaign_totals(campaign).collected == eur("40")
