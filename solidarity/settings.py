@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "solidarity.disbursements",
     "solidarity.transparency",
     "solidarity.publiclog",
+    "solidarity.foundation",  # who runs the fund: /<lang>/contact/ (issue 16.7)
     "ninja",
     "solidarity.api",
     "solidarity.helprequests",
@@ -325,6 +326,19 @@ OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 BANK_ACCOUNT_HOLDER = os.environ.get("BANK_ACCOUNT_HOLDER", "Solidarity Foundation")
 BANK_IBAN = os.environ.get("BANK_IBAN", "DE89370400440532013000")
 BANK_BIC = os.environ.get("BANK_BIC", "COBADEFFXXX")
+# Who runs the fund (issue 16.7): what /<lang>/contact/ shows. Each is a default that the back
+# office's "Foundation profile" (admin role) overrides; SOLIDARITY_ONION_URL above is shown there too.
+SOLIDARITY_FOUNDATION = {
+    "legal_name": os.environ.get("FOUNDATION_LEGAL_NAME", BANK_ACCOUNT_HOLDER),
+    "registration": os.environ.get("FOUNDATION_REGISTRATION", ""),
+    "address": os.environ.get("FOUNDATION_ADDRESS", ""),
+    "email": os.environ.get("FOUNDATION_EMAIL", ""),
+    "openpgp_fingerprint": os.environ.get("FOUNDATION_OPENPGP_FINGERPRINT", ""),
+    "openpgp_key": os.environ.get("FOUNDATION_OPENPGP_KEY", ""),
+    "signal": os.environ.get("FOUNDATION_SIGNAL", ""),
+    "secure_drop_url": os.environ.get("FOUNDATION_SECURE_DROP_URL", ""),
+    "onion_statement": os.environ.get("FOUNDATION_ONION_STATEMENT", ""),
+}
 # Public forms carry a signed token instead of a CSRF cookie (core/form_tokens.py); it expires
 # after this many seconds (a family may take a while to write a help request).
 SOLIDARITY_FORM_TOKEN_MAX_AGE = int(os.environ.get("SOLIDARITY_FORM_TOKEN_MAX_AGE", str(3 * 3600)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
 from django.http import Http404, HttpRequest
@@ -16,11 +17,13 @@ from solidarity.api.schemas import (
     CampaignDetailOut,
     CampaignPageOut,
     CampaignSummaryOut,
+    MoneyOut,
 )
 from solidarity.api.selectors import campaign_page
 from solidarity.campaigns.funds import campaign_totals
 from solidarity.campaigns.models import Campaign, NeedCategory
 from solidarity.campaigns.selectors import campaign_cards, public_campaign
+from solidarity.donations.supporters import SUPPORTERS_SHOWN, SupportersList, campaign_supporters
 
 router = Router(tags=["public: campaigns"], throttle=[PUBLIC_READS])
 
@@ -59,3 +62,46 @@ def get_campaign(request: HttpRequest, slug: str = Path(..., max_length=80, patt
     except Campaign.DoesNotExist as exc:
         raise Http404("No such campaign.") from exc
     return CampaignDetailOut.of(campaign, campaign_totals(campaign))
+
+
+class SupporterOut(Schema):
+    name: str = Field(description="The public name the donor chose; empty when they left only a message.")
+    message: str = Field(description="The donor's public message (plain text; escape it when showing it).")
+    day: dt.date = Field(description="The day the money arrived.")
+    amount: MoneyOut | None = Field(description="Only when the donor chose to show it.")
+
+
+class SupportersOut(Schema):
+    items: list[SupporterOut] = Field(description=f"The newest named gifts and messages, at most {SUPPORTERS_SHOWN}.")
+    named: int = Field(description="All donations with a public name or message.")
+    anonymous: int = Field(description="Paid donations without one (or whose entry staff hid).")
+
+    @staticmethod
+    def of(supporters: SupportersList) -> SupportersOut:
+        return SupportersOut(
+            items=[
+                SupporterOut(
+                    name=e.name,
+                    message=e.message,
+                    day=e.day,
+                    amount=MoneyOut.of(e.amount) if e.amount is not None else None,
+                )
+                for e in supporters.entries
+            ],
+            named=supporters.named,
+            anonymous=supporters.anonymous,
+        )
+
+
+@router.get(
+    "/{slug}/supporters", response=with_errors({200: SupportersOut}, 404, 422, 429), operation_id="get_supporters"
+)
+def get_supporters(request: HttpRequest, slug: str = Path(..., max_length=80, pattern=SLUG_PATTERN)) -> SupportersOut:
+    """The campaign's supporters list, newest first: the public names and messages donors
+    chose to show, the day, the amount only where the donor asked; everyone else counted
+    as anonymous."""
+    try:
+        campaign = public_campaign(slug)
+    except Campaign.DoesNotExist as exc:
+        raise Http404("No such campaign.") from exc
+    return SupportersOut.of(campaign_supporters(campaign))

@@ -35,6 +35,7 @@ def record_donation(request: HttpRequest, data: StaffDonationIn) -> Status:
             received_on=data.received_on,
             public_name=data.public_name,
             message=data.message,
+            show_amount=data.show_amount,
         )
         record_api_use(request, "record_staff_donation", target=recorded.donation, campaign=campaign.slug)
     return Status(201, StaffDonationOut.of(recorded))

@@ -38,6 +38,7 @@ class StaffDonationIn(Schema):
     received_on: dt.date | None = Field(None, description="Defaults to today.")
     public_name: PublicText = Field("", max_length=80, description="Only if the donor asked to be named.")
     message: PublicText = Field("", max_length=500)
+    show_amount: bool = Field(False, description="The donor asked for the amount to be shown next to the name.")
 
 
 class StaffDonationOut(Schema):

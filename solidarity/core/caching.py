@@ -13,8 +13,12 @@ anonymous reader, so
    *remaining* lifetime (`max-age` minus its age), so the two layers together never serve
    a page built from data older than N seconds.
 
-That short lifetime *is* the invalidation: a donation or an edit shows everywhere within
-`max_age` seconds, and nothing is purged (docs/deployment.md, "Caching").
+That short lifetime is the invalidation of last resort: a donation or an edit shows
+everywhere within `max_age` seconds (docs/deployment.md, "Caching"). A change a person
+expects to see at once (a named gift recorded by staff, an entry hidden) also calls
+`forget_reader_pages(paths)`: it bumps a generation number per path in the shared cache,
+so every app server renders those pages afresh on their next request (the per-process copy
+of this process is dropped too; another process's copy lives at most `max_age` seconds).
 
 What keeps it correct:
 - only anonymous requests are cached or marked `public`: a request with a session cookie
@@ -43,16 +47,20 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 
 logger = logging.getLogger(__name__)
 
 # Seconds a reader page may be served without rendering it again. Small on purpose: it
 # bounds how stale a campaign's total can be after a donation.
 DEFAULT_MAX_AGE = 5
+# How long a path's generation number is kept: far longer than any page it guards.
+GENERATION_LIFETIME = 86_400
 # Headers a view sets that must come back with a stored page (middleware adds the rest).
 _KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language")
-# (render started at, body, headers)
-Stored = tuple[float, bytes, list[tuple[str, str]]]
+# (render started at, body, headers, the path's generation when the render started)
+Stored = tuple[float, bytes, list[tuple[str, str]], int]
 
 
 def reader_max_age() -> int:
@@ -67,6 +75,35 @@ def _is_anonymous(request: HttpRequest) -> bool:
 def _cache_key(request: HttpRequest) -> str:
     digest = hashlib.sha256(f"{request.get_host()}|{request.get_full_path()}".encode()).hexdigest()
     return f"reader-page:{digest}"
+
+
+def _generation_key(path: str) -> str:
+    return "reader-generation:" + hashlib.sha256(path.encode()).hexdigest()
+
+
+def forget_reader_pages(paths: list[str]) -> None:
+    """Reader pages at these paths (any query string) are rendered afresh on their next request."""
+    _local.clear()
+    try:
+        for path in paths:
+            key = _generation_key(path)
+            cache.add(key, 0, timeout=GENERATION_LIFETIME)
+            cache.incr(key)
+    except Exception:  # the cache is an optimisation: the pages still age out within max_age
+        logger.warning("reader page cache unavailable", exc_info=True)
+
+
+def paths_in_every_language(url_name: str, args: tuple[Any, ...] = ()) -> list[str]:
+    """The path of a reader page in each of the site's languages (what to forget when it
+    changes); none where the name is not installed (a deployment without reader pages)."""
+    paths = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            try:
+                paths.append(reverse(url_name, args=args))
+            except NoReverseMatch:
+                continue
+    return paths
 
 
 def apply_reader_cache_headers(request: HttpRequest, response: HttpResponseBase, max_age: int) -> None:
@@ -129,32 +166,37 @@ def _fresh(stored: Stored | None, max_age: int) -> int:
     return max(0, math.floor(stored[0] + max_age - time.time()))
 
 
-def _from_cache(request: HttpRequest, max_age: int) -> HttpResponse | None:
+def _from_cache(request: HttpRequest, max_age: int) -> tuple[HttpResponse | None, int]:
+    """The stored page if fresh (else None), and the path's current generation."""
     key = _cache_key(request)
     stored = _local.get(key)
     remaining = _fresh(stored, max_age)
+    generation = stored[3] if stored else 0
     if remaining <= 0:
+        generation_key = _generation_key(request.path)
         try:
-            stored = cache.get(key)
+            found = cache.get_many([key, generation_key])  # one round trip for both
         except Exception:  # the cache is an optimisation: when Redis is down, render
             logger.warning("reader page cache unavailable", exc_info=True)
-            return None
+            return None, 0
+        generation = int(found.get(generation_key) or 0)
+        stored = found.get(key)
         remaining = _fresh(stored, max_age)
-        if remaining <= 0 or stored is None:
-            return None
+        if remaining <= 0 or stored is None or len(stored) != 4 or stored[3] != generation:
+            return None, generation
         _local.put(key, stored)
     assert stored is not None
-    _started, content, headers = stored
+    _started, content, headers, _generation = stored
     response = HttpResponse(content)
     for name, value in headers:
         response[name] = value
     response["Cache-Control"] = f"public, max-age={remaining}"
-    return response
+    return response, generation
 
 
-def _store(request: HttpRequest, response: HttpResponse, started: float, max_age: int) -> None:
+def _store(request: HttpRequest, response: HttpResponse, started: float, max_age: int, generation: int) -> None:
     headers = [(name, response[name]) for name in _KEPT_HEADERS if response.has_header(name)]
-    stored: Stored = (started, response.content, headers)
+    stored: Stored = (started, response.content, headers, generation)
     key = _cache_key(request)
     _local.put(key, stored)
     try:
@@ -179,14 +221,15 @@ def reader_page(view: Callable[..., Any] | None = None, *, max_age: int | None =
                 and request.method in ("GET", "HEAD")
                 and _is_anonymous(request)
             )
+            generation = 0
             if cacheable:
-                cached = _from_cache(request, lifetime)
+                cached, generation = _from_cache(request, lifetime)
                 if cached is not None:
                     return cached
             started = time.time()
             response = func(request, *args, **kwargs)
             if cacheable and _storable(response):
-                _store(request, response, started, lifetime)
+                _store(request, response, started, lifetime, generation)
             apply_reader_cache_headers(request, response, lifetime)
             return response
 

@@ -17,6 +17,7 @@ from solidarity.campaigns import services as campaign_services
 from solidarity.campaigns.models import Beneficiary, Campaign, TimelineEvent, Update
 from solidarity.core.money import Money
 from solidarity.demo import seed_story as seed
+from solidarity.demo.foundation import ensure_demo_foundation
 from solidarity.donations.services import record_staff_donation
 
 SEED_SLUG = "sergei-sakovets"
@@ -265,6 +266,7 @@ def load_demo() -> tuple[list[str], str]:
     created = []
     with transaction.atomic():
         ensure_demo_rates()
+        ensure_demo_foundation(actor)  # who runs the fund: /<lang>/contact/ (issue 16.7)
         if not Campaign.objects.filter(slug=SEED_SLUG).exists():
             created.append(_load_seed_campaign(actor).slug)
         for spec in OTHER_CAMPAIGNS:

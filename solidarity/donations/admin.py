@@ -29,6 +29,7 @@ from solidarity.donations.admin_search import DONATION_FILTERS, DonationSearchMi
 from solidarity.donations.forms import StaffDonationForm
 from solidarity.donations.models import Donation, Pledge, RefundKind
 from solidarity.donations.refund_requests import left_to_refund, request_refund
+from solidarity.donations.supporters import hide_public_entry, show_public_entry
 
 
 class RefundRequestForm(forms.Form):
@@ -45,14 +46,59 @@ class RefundRequestForm(forms.Form):
     )
 
 
+class HideEntryForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"), max_length=300, widget=forms.Textarea(attrs={"rows": 3, "cols": 60})
+    )
+
+
 @admin.register(Donation)
 class DonationAdmin(DonationSearchMixin, admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("id", "campaign", "amount_display", "channel", "status", "received_on", "public_name")
+    list_display = ("id", "campaign", "amount_display", "channel", "status", "received_on", "public_name", "hidden")
     list_filter = DONATION_FILTERS
     search_fields = ("campaign__slug", "public_name")
     readonly_fields = [f.name for f in Donation._meta.fields if f.name not in ("sealed_secret", "secret_key")]
     exclude = ("sealed_secret", "secret_key", "receipt_code_hash")
-    actions = ["request_refunds", "request_reversals"]
+    actions = ["request_refunds", "request_reversals", "hide_public_entries", "show_public_entries"]
+
+    @admin.display(description=gettext_lazy("hidden from the public"), boolean=True)
+    def hidden(self, obj: Donation) -> bool:
+        return obj.public_hidden_at is not None
+
+    @admin.action(description=gettext_lazy("Hide the name and message of the selected donations…"))
+    def hide_public_entries(self, request: HttpRequest, queryset: QuerySet[Donation]) -> HttpResponse | None:
+        """First a page asking why; on confirming, each entry is hidden (audited) through the service."""
+        donations = list(queryset.select_related("campaign"))
+        form = HideEntryForm(request.POST if "confirm" in request.POST else None)
+        if form.is_valid():
+            for donation in donations:
+                try:
+                    hide_public_entry(donation=donation, actor=request.user, reason=form.cleaned_data["reason"])
+                except DomainError as exc:
+                    self.message_user(request, f"Donation #{donation.pk}: {exc}", messages.ERROR)
+                else:
+                    self.message_user(
+                        request, _("Donation #%(id)s is now anonymous on the public pages.") % {"id": donation.pk}
+                    )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Hide names and messages"),
+            "form": form,
+            "rows": donations,
+            "action": request.POST.get("action", ""),
+            "opts": self.model._meta,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/donations/hide_entries.html", context)
+
+    @admin.action(description=gettext_lazy("Show the hidden name and message of the selected donations again"))
+    def show_public_entries(self, request: HttpRequest, queryset: QuerySet[Donation]) -> None:
+        for donation in queryset:
+            try:
+                show_public_entry(donation=donation, actor=request.user)
+            except DomainError as exc:
+                self.message_user(request, f"Donation #{donation.pk}: {exc}", messages.ERROR)
 
     @admin.display(description="amount")
     def amount_display(self, obj: Donation) -> str:
@@ -86,6 +132,7 @@ class DonationAdmin(DonationSearchMixin, admin.ModelAdmin):  # type: ignore[type
                     received_on=form.cleaned_data["received_on"],
                     public_name=form.cleaned_data["public_name"],
                     message=form.cleaned_data["message"],
+                    show_amount=form.cleaned_data["show_amount"],
                 )
             except DomainError as exc:
                 form.add_error(None, str(exc))
@@ -157,8 +204,9 @@ class DonationAdmin(DonationSearchMixin, admin.ModelAdmin):  # type: ignore[type
 
 @admin.register(Pledge)
 class PledgeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("id", "campaign", "amount_minor", "currency", "status", "created_at", "cancelled_at")
-    list_filter = ("status", "currency")
+    list_display = ("id", "campaign", "amount_minor", "currency", "channel", "status", "created_at", "cancelled_at")
+    list_filter = ("status", "channel", "currency")
+    search_fields = ("bank_reference",)
     readonly_fields = [f.name for f in Pledge._meta.fields]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -24,6 +24,7 @@ class StaffDonationForm(forms.Form):
     received_on = forms.DateField(initial=timezone.localdate, help_text="YYYY-MM-DD")
     public_name = forms.CharField(max_length=80, required=False, help_text="Only if the donor asked to be named.")
     message = forms.CharField(max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    show_amount = forms.BooleanField(required=False, help_text="Only if the donor asked for the amount to be shown.")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -52,8 +52,11 @@ def create_donation_intent(
     public_name: str = "",
     message: str = "",
     private_message: str = "",
+    show_amount: bool = False,
 ) -> DonationIntent:
-    """Create a pending donation (and for monthly giving a pending pledge).
+    """Create a pending donation (and for monthly giving a pending pledge: by card the rail
+    collects the months; by bank transfer the pledge's reference is the standing order's,
+    valid for every later transfer).
 
     Checks the campaign is open, the channel is an online one, the currency is offered and
     can be converted, and the amount is within limits. (Whether a rail is switched off is
@@ -67,8 +70,6 @@ def create_donation_intent(
         raise DomainError(f"Unknown payment channel {channel!r}.")
     if recurrence not in Recurrence.values:
         raise DomainError("Choose one-off or monthly.")
-    if recurrence == Recurrence.MONTHLY and channel != Channel.CARD:
-        raise DomainError("Monthly giving is by card; for a bank transfer, set up a standing order with your bank.")
     if amount.currency not in donor_currencies(campaign):
         raise DomainError(f"Donations to this campaign can be made in {', '.join(donor_currencies(campaign))}.")
     if amount < min_donation(amount.currency):
@@ -91,6 +92,7 @@ def create_donation_intent(
                 campaign=campaign,
                 amount_minor=amount.minor,
                 currency=amount.currency,
+                channel=channel,
                 manage_token_hash=hash_receipt_code(token),
             )
         donation = Donation.objects.create(
@@ -103,6 +105,7 @@ def create_donation_intent(
             status=DonationStatus.PENDING,
             public_name=public_name.strip()[:80],
             message=message.strip()[:500],
+            show_amount=show_amount and bool(public_name.strip() or message.strip()),
             private_message_sealed=seal_text(message_key, note) if message_key else "",
             message_key=message_key,
             receipt_code_hash=hash_receipt_code(code),
@@ -118,6 +121,9 @@ def create_donation_intent(
         if channel == Channel.BANK_TRANSFER:
             donation.bank_reference = new_creditor_reference(donation.pk)
             donation.save(update_fields=["bank_reference"])
+            if pledge is not None:  # a standing order: the first month's reference, kept for good
+                pledge.bank_reference = donation.bank_reference
+                pledge.save(update_fields=["bank_reference"])
     return DonationIntent(donation=donation, receipt_code=code, pledge=pledge, manage_token=token)
 
 
@@ -183,7 +189,7 @@ def new_pledge_donation(pledge: Pledge) -> Donation:
         campaign=pledge.campaign,
         amount_minor=pledge.amount_minor,
         currency=pledge.currency,
-        channel=Channel.CARD,
+        channel=pledge.channel,
         recurrence=Recurrence.MONTHLY,
         pledge=pledge,
         status=DonationStatus.PENDING,

@@ -42,13 +42,21 @@ class PledgeStatus(models.TextChoices):
 
 
 class Pledge(models.Model):
-    """A monthly gift. The donor manages it through a secret link; no account, no email kept."""
+    """A monthly gift. The donor manages it through a secret link; no account, no email kept.
+
+    By card the rail collects the months (`provider_subscription_id`). By bank transfer the
+    donor sets up a standing order at their own bank quoting `bank_reference`, which stays
+    valid: each transfer with it becomes this pledge's next donation (`standing_orders`).
+    """
 
     campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, related_name="pledges")
     amount_minor = models.BigIntegerField()
     currency = models.CharField(max_length=3)
     status = models.CharField(max_length=10, choices=PledgeStatus.choices, default=PledgeStatus.PENDING)
     provider_subscription_id = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.CARD)
+    # A standing order's ISO 11649 reference (bank transfer only): never expires.
+    bank_reference = models.CharField(max_length=35, null=True, blank=True, unique=True)
     manage_token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
@@ -78,6 +86,13 @@ class Donation(models.Model):
     # Only what the donor chose to make public; blank means anonymous.
     public_name = models.CharField(_("public name"), max_length=80, blank=True)
     message = models.CharField(_("public message"), max_length=500, blank=True)
+    # The donor chose to show the amount next to their name in the public supporters list.
+    show_amount = models.BooleanField(_("amount shown publicly"), default=False)
+    # Staff took the name and message off the public pages (audited); counted as anonymous then.
+    public_hidden_at = models.DateTimeField(null=True, blank=True)
+    public_hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     # A message the donor meant for the family only: sealed under its own data key, never
     # shown publicly; erased by destroying the key.
     private_message_sealed = models.TextField(blank=True)

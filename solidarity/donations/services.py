@@ -17,6 +17,7 @@ from solidarity.core.errors import CurrencyMismatch, DomainError, InvalidAmount,
 from solidarity.core.money import Money
 from solidarity.donations.models import STAFF_CHANNELS, Channel, Donation, DonationStatus
 from solidarity.donations.receipts import hash_receipt_code, new_receipt_code
+from solidarity.donations.supporters import forget_campaign_pages
 from solidarity.ledger.models import AccountPurpose, TransactionKind
 from solidarity.ledger.services import get_account, post_transaction, reverse_transaction
 from solidarity.staff.roles import Role, require_role
@@ -61,6 +62,7 @@ def record_staff_donation(
     received_on: dt.date | None = None,
     public_name: str = "",
     message: str = "",
+    show_amount: bool = False,
 ) -> RecordedDonation:
     """Record money received outside the site (cash, a transfer, another platform).
 
@@ -88,6 +90,7 @@ def record_staff_donation(
             status=DonationStatus.PAID,
             public_name=public_name.strip()[:80],
             message=message.strip()[:500],
+            show_amount=show_amount,
             receipt_code_hash=hash_receipt_code(code),
             received_on=received_on,
             recorded_by=actor,
@@ -113,6 +116,7 @@ def record_staff_donation(
             channel=channel,
             campaign=campaign.slug,
         )
+        forget_campaign_pages(campaign)  # the total, and a named gift, show at once
     return RecordedDonation(donation=donation, receipt_code=code)
 
 

@@ -29,7 +29,9 @@ from solidarity.campaigns.funds import (
 from solidarity.campaigns.models import Campaign
 from solidarity.core.errors import DomainError
 from solidarity.core.money import Money
-from solidarity.donations.models import Donation, DonationStatus
+from solidarity.donations.intents import new_pledge_donation
+from solidarity.donations.models import Channel, Donation, DonationStatus, Pledge, PledgeStatus
+from solidarity.donations.supporters import forget_campaign_pages, is_public_entry
 from solidarity.ledger.models import Account, AccountPurpose, Transaction, TransactionKind
 from solidarity.ledger.selectors import posted_sum
 from solidarity.ledger.services import find_transaction, get_account, post_transaction
@@ -145,6 +147,12 @@ def settle_donation(
             locked.received_on = settled_on
             locked.expires_at = None
             locked.save(update_fields=SETTLED_FIELDS)
+            if is_public_entry(locked):  # a named gift: its supporters list shows it at once
+                forget_campaign_pages(campaign)
+            if locked.pledge_id is not None:  # a standing order's first transfer makes it active
+                Pledge.objects.filter(
+                    pk=locked.pledge_id, status=PledgeStatus.PENDING, channel=Channel.BANK_TRANSFER
+                ).update(status=PledgeStatus.ACTIVE)
     except IntegrityError:
         existing = find_transaction(key)
         if existing is None:
@@ -153,6 +161,21 @@ def settle_donation(
     for name in SETTLED_FIELDS:  # what was just saved, without reading the row again
         setattr(donation, name, getattr(locked, name))
     return txn
+
+
+def standing_order_donation(*, references: list[str]) -> Donation | None:
+    """The next month of the standing order (a bank-transfer pledge) whose reference a
+    transfer quotes, once its earlier months are settled: a new pending donation of the
+    pledge, for the caller to settle with that transfer. None when no standing order has
+    any of these references. The reference never expires, and a pledge the donor stopped
+    here still takes what their bank keeps sending: the money is the campaign's."""
+    pledge = (
+        Pledge.objects.filter(bank_reference__in=references, channel=Channel.BANK_TRANSFER)
+        .select_related("campaign")
+        .order_by("id")
+        .first()
+    )
+    return new_pledge_donation(pledge) if pledge is not None else None
 
 
 def _rate(donation: Donation) -> Decimal | None:

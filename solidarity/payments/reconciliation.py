@@ -29,6 +29,7 @@ from solidarity.campaigns.models import Campaign
 from solidarity.core.errors import DomainError, InvalidTransition
 from solidarity.core.money import Money
 from solidarity.core.shredding import new_data_key, shred
+from solidarity.donations import settlement
 from solidarity.donations.intents import pending_transfer_donation
 from solidarity.donations.models import Channel, Donation, DonationStatus
 from solidarity.donations.outcomes import PaymentSucceeded, record_outcome
@@ -189,6 +190,11 @@ def _auto_match(bank_line: BankLine, refs: list[str]) -> bool:
                 return True
             bank_line.note = f"pays {len(open_ones)} references but the amounts do not add up"
         else:
+            # A standing order quotes the same reference every month: its next donation.
+            next_month = settlement.standing_order_donation(references=refs)
+            if next_month is not None:
+                _allocate(bank_line, [(next_month, bank_line.money)])
+                return True
             bank_line.note = "reference already paid: a second transfer?"
         bank_line.save(update_fields=["note"])
         return False
@@ -265,6 +271,8 @@ def match_line_to_donation(*, line: BankLine, reference: str, actor: Any) -> Ban
     with transaction.atomic():
         bank_line = _open_line(line.pk)
         donation = Donation.objects.filter(bank_reference=refs[0], status__in=OPEN).select_related("campaign").first()
+        if donation is None:  # a standing order's reference: the line is its next month
+            donation = settlement.standing_order_donation(references=refs[:1])
         if donation is None:
             raise DomainError(f"No pending bank transfer has the reference {refs[0]}.")
         _allocate(bank_line, [(donation, bank_line.money)])

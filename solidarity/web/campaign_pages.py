@@ -11,6 +11,7 @@ from solidarity.campaigns import selectors
 from solidarity.campaigns.models import Campaign, NeedCategory
 from solidarity.core.caching import reader_page
 from solidarity.disbursements.selectors import needs_progress
+from solidarity.donations.supporters import campaign_supporters
 from solidarity.transparency import site_figures
 
 
@@ -59,5 +60,6 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "card": card,
         "beneficiary": campaign.beneficiary,
         "needs": needs_progress(campaign),
+        "supporters": campaign_supporters(campaign),
     }
     return render(request, "campaigns/detail.html", context)

@@ -55,6 +55,11 @@ class DonateForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Shown on the campaign page."),
     )
+    show_amount = forms.BooleanField(
+        label=_("Show the amount next to my name or message"),
+        required=False,
+        help_text=_("Without this, the supporters list shows only your name or message and the day."),
+    )
     private_message = forms.CharField(
         label=_("Private message for the family (optional)"),
         required=False,
@@ -109,11 +114,4 @@ class DonateForm(forms.Form):
                 )
             else:
                 data["money"] = money
-        if data.get("recurrence") == Recurrence.MONTHLY and data.get("channel") == Channel.BANK_TRANSFER:
-            self.add_error(
-                "recurrence",
-                _(
-                    "Monthly giving is by card. For bank transfers, set up a standing order with your bank using the reference you will see."
-                ),
-            )
         return data

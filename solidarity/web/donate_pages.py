@@ -103,6 +103,7 @@ def donate(request: HttpRequest, slug: str) -> HttpResponse:
             public_name=data["public_name"],
             message=data["message"],
             private_message=data["private_message"],
+            show_amount=data["show_amount"],
         )
     except DomainError as exc:
         return _render_form(request, campaign, form, status=400, error=exc.message)
@@ -129,22 +130,29 @@ def _bank_instructions(request: HttpRequest, intent: DonationIntent) -> HttpResp
     page_token = secrets.token_urlsafe(18)
     cache.set(_transfer_page_key(page_token), intent.donation.pk, timeout=form_token_max_age())
     remember_first_result(request, reverse("donations:transfer", args=[page_token]))
-    return _render_bank_instructions(request, intent.donation, receipt_code=intent.receipt_code)
+    return _render_bank_instructions(
+        request, intent.donation, receipt_code=intent.receipt_code, manage_token=intent.manage_token
+    )
 
 
 def _transfer_page_key(page_token: str) -> str:
     return "transfer-page:" + hashlib.sha256(page_token.encode()).hexdigest()
 
 
-def _render_bank_instructions(request: HttpRequest, donation: Donation, receipt_code: str) -> HttpResponse:
+def _render_bank_instructions(
+    request: HttpRequest, donation: Donation, receipt_code: str, manage_token: str = ""
+) -> HttpResponse:
     reference = donation.bank_reference or ""
     context = {
         "donation": donation,
         "campaign": donation.campaign,
         "receipt_code": receipt_code,
+        "manage_token": manage_token,
+        "standing": donation.pledge_id is not None,
         "account": foundation_account(),
         "reference": reference,
         "reference_display": format_reference(reference),
+        "expires_on": timezone.localdate(donation.expires_at) if donation.expires_at else None,
         "qr_svg": epc_qr_svg(amount=donation.money, reference=reference),
     }
     return render(request, "donations/bank_transfer.html", context)
@@ -238,9 +246,12 @@ def receipts(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         code = request.POST.get("code", "")[:80]
         result = receipt_status(code) if code.strip() else None
-    return render(
-        request, "donations/receipts.html", {"result": result, "checked": request.method == "POST", "code": code}
-    )
+    context: dict[str, Any] = {"result": result, "checked": request.method == "POST", "code": code}
+    if result is not None and result.awaiting_transfer:
+        # A transfer not yet arrived: the same details as the transfer page, to send it now.
+        context["account"] = foundation_account()
+        context["reference_display"] = format_reference(result.reference)
+    return render(request, "donations/receipts.html", context)
 
 
 @never_cache
@@ -255,7 +266,14 @@ def manage_pledge(request: HttpRequest, token: str) -> HttpResponse:
         try:
             if request.POST.get("action") == "cancel":
                 subscriptions.cancel_monthly_gift(pledge=pledge)
-                message = _("Your monthly gift is cancelled. No further payments will be taken.")
+                message = (
+                    _(
+                        "Your monthly gift is marked as stopped. Cancel the standing order at your bank too: "
+                        "transfers that still arrive with its reference are counted for this campaign."
+                    )
+                    if pledge.channel == Channel.BANK_TRANSFER
+                    else _("Your monthly gift is cancelled. No further payments will be taken.")
+                )
             elif request.POST.get("action") == "change":
                 subscriptions.change_monthly_amount(pledge=pledge, amount_text=request.POST.get("amount", ""))
                 message = _("The monthly amount is changed from the next payment on.")
@@ -268,9 +286,8 @@ def manage_pledge(request: HttpRequest, token: str) -> HttpResponse:
         "received_on", "id"
     )
     status = 400 if error else 200
-    return render(
-        request,
-        "donations/pledge.html",
-        {"pledge": pledge, "months": months, "error": error, "message": message},
-        status=status,
-    )
+    context: dict[str, Any] = {"pledge": pledge, "months": months, "error": error, "message": message}
+    if pledge.bank_reference:  # a standing order: the details to set it up or check it
+        context["account"] = foundation_account()
+        context["reference_display"] = format_reference(pledge.bank_reference)
+    return render(request, "donations/pledge.html", context, status=status)

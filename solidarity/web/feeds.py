@@ -1,4 +1,5 @@
-"""RSS and Atom feeds: new campaigns, and each campaign's updates (letters, news).
+"""RSS and Atom feeds: new campaigns, and each campaign's updates (letters, news) and
+named gifts (the supporters list: a public name or message, never who else gave).
 
 A feed reader is how many people follow a prisoner's case without visiting the site
 (and without an account, a cookie or an e-mail address). Feeds are in the language of
@@ -8,6 +9,7 @@ their URL (`/ru/feeds/campaigns.rss`), like the pages.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -23,6 +25,7 @@ from solidarity.campaigns import selectors
 from solidarity.campaigns.models import Campaign, Update
 from solidarity.campaigns.selectors import CampaignCard
 from solidarity.core.formatting import format_money
+from solidarity.donations.supporters import Supporter, campaign_supporters
 
 FEED_LENGTH = 50
 CACHE_SECONDS = 300
@@ -95,14 +98,27 @@ class CampaignsAtomFeed(CampaignsFeed):
         return reverse("campaigns:feed_atom")
 
 
+@dataclass(frozen=True)
+class Gift:
+    """A supporters-list entry in the feed of its campaign."""
+
+    slug: str
+    entry: Supporter
+
+
+FeedItem = Update | Gift
+
+
 class CampaignUpdatesFeed(CachedFeed):
-    """One campaign's updates: news, letters from prison, reports on spending."""
+    """One campaign's updates (news, letters from prison, reports on spending) and its
+    named gifts, newest first."""
 
     def get_object(self, request: HttpRequest, slug: str) -> Campaign:
         try:
-            return selectors.public_campaign(slug)
+            campaign = selectors.public_campaign(slug)
         except Campaign.DoesNotExist as exc:
             raise Http404("No such campaign") from exc
+        return campaign
 
     def title(self, obj: Campaign) -> str:
         return obj.title
@@ -116,25 +132,42 @@ class CampaignUpdatesFeed(CachedFeed):
     def feed_url(self, obj: Campaign) -> str:
         return reverse("campaigns:updates_rss", args=[obj.slug])
 
-    def items(self, obj: Campaign) -> list[Update]:
-        return list(obj.updates.order_by("-published_on", "-id")[:FEED_LENGTH])
+    def items(self, obj: Campaign) -> list[FeedItem]:
+        updates: list[FeedItem] = list(obj.updates.order_by("-published_on", "-id")[:FEED_LENGTH])
+        gifts: list[FeedItem] = [Gift(obj.slug, e) for e in campaign_supporters(obj, limit=FEED_LENGTH).entries]
+        return sorted(updates + gifts, key=self._day, reverse=True)[:FEED_LENGTH]
 
-    def item_title(self, item: Update) -> str:
+    @staticmethod
+    def _day(item: FeedItem) -> dt.date:
+        return item.entry.day if isinstance(item, Gift) else item.published_on
+
+    def item_title(self, item: FeedItem) -> str:
+        if isinstance(item, Gift):
+            name = item.entry.name or _("Anonymous")
+            if item.entry.amount is not None:
+                return _("%(name)s gave %(amount)s") % {"name": name, "amount": format_money(item.entry.amount)}
+            return _("A gift from %(name)s") % {"name": name}
         return item.title
 
-    def item_description(self, item: Update) -> str:
+    def item_description(self, item: FeedItem) -> str:
+        if isinstance(item, Gift):
+            return item.entry.message
         return item.body
 
-    def item_link(self, item: Update) -> str:
+    def item_link(self, item: FeedItem) -> str:
+        if isinstance(item, Gift):
+            return reverse("campaigns:detail", args=[item.slug]) + f"#supporter-{item.entry.key}"
         return reverse("campaigns:detail", args=[item.campaign.slug]) + f"#update-{item.pk}"
 
-    def item_guid(self, item: Update) -> str:
+    def item_guid(self, item: FeedItem) -> str:
         return self.item_link(item)
 
-    def item_pubdate(self, item: Update) -> dt.datetime:
-        return timezone.make_aware(dt.datetime.combine(item.published_on, dt.time(12, 0)), dt.UTC)
+    def item_pubdate(self, item: FeedItem) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(self._day(item), dt.time(12, 0)), dt.UTC)
 
-    def item_categories(self, item: Update) -> list[str]:
+    def item_categories(self, item: FeedItem) -> list[str]:
+        if isinstance(item, Gift):
+            return [_("Supporters")]
         return [str(item.get_kind_display())]
 
 

@@ -21,6 +21,9 @@ campaign_urlpatterns = [
     path("feeds/campaigns.atom", feeds.CampaignsAtomFeed(), name="feed_atom"),
     path("about/", site_pages.about, name="about"),
     path("privacy/", site_pages.privacy, name="privacy"),
+    # Who runs the fund, and giving safely (issue 16.7).
+    path("contact/", site_pages.contact, name="contact"),
+    path("giving-safely/", site_pages.giving_safely, name="giving_safely"),
 ]
 campaigns = (campaign_urlpatterns, "campaigns")
 

@@ -56,7 +56,7 @@ def test_staff_operations_document_401_and_403_and_need_the_bearer_token(documen
 
 def test_public_operations_document_429_with_retry_after(document) -> None:
     public = [(m, p, op) for m, p, op in operations(document) if not p.startswith("/api/v1/staff/")]
-    assert len(public) == 7  # campaigns (2), receipt check, ledger log (4)
+    assert len(public) == 8  # campaigns (2), supporters, receipt check, ledger log (4)
     for method, path, op in public:
         assert "security" not in op, (method, path)
         assert "Retry-After" in op["responses"]["429"]["headers"], (method, path)

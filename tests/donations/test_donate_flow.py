@@ -85,7 +85,6 @@ def test_non_euro_bank_transfer_has_no_epc_qr(client, staff_user) -> None:
         ({"other_amount": "1000000"}, "cannot exceed"),
         ({"other_amount": "", "preset": ""}, "Choose or enter an amount"),
         ({"currency": "XYZ"}, "Select a valid choice"),
-        ({"recurrence": "monthly"}, "Monthly giving is by card"),
         ({"website": "http://spam.example"}, "could not be sent"),
     ],
 )

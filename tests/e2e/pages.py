@@ -97,4 +97,6 @@ PUBLIC_PAGES = [
     PageType("help-errors", help_with_errors),
     PageType("about", open_path("/en/about/")),
     PageType("privacy", open_path("/en/privacy/")),
+    PageType("contact", open_path("/en/contact/")),
+    PageType("giving-safely", open_path("/en/giving-safely/")),
 ]

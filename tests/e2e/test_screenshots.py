@@ -30,6 +30,8 @@ SHOTS = [
     PageType("thanks", thanks),
     PageType("receipts", open_path("/en/receipts/")),
     PageType("help", open_path("/en/help/")),
+    PageType("contact", open_path("/en/contact/")),
+    PageType("giving-safely", open_path("/en/giving-safely/")),
 ]
 
 

@@ -85,6 +85,15 @@ def shows_eventually(page: Page, path: str, selector: str, text: str, deadline_s
         page.reload()
 
 
+def upload_statement(page: Page, statement: bytes) -> None:
+    """Import a camt.053 file in the back office (the summary shows in #import-summary)."""
+    page.goto("/staff/payments/importedstatement/upload/")
+    page.get_by_label("File").set_input_files(
+        {"name": "statement.xml", "mimeType": "application/xml", "buffer": statement}
+    )
+    page.get_by_role("button", name="Import").click()
+
+
 def run_action(page: Page, row_text: str, action: str) -> None:
     """Tick one row of a changelist and run an admin action on it."""
     page.get_by_role("row").filter(has_text=row_text).get_by_role("checkbox").check()
@@ -115,11 +124,7 @@ def test_staff_match_a_transfer_pay_out_with_a_second_approval_and_close_the_col
         ],
         msg=f"E2E-{today}",
     )
-    anna.goto("/staff/payments/importedstatement/upload/")
-    anna.get_by_label("File").set_input_files(
-        {"name": "statement.xml", "mimeType": "application/xml", "buffer": statement}
-    )
-    anna.get_by_role("button", name="Import").click()
+    upload_statement(anna, statement)
     expect(anna.locator("#import-summary")).to_contain_text("1 matched, 1 waiting for review")
 
     anna.get_by_role("link", name="Review queue").click()
