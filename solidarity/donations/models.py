@@ -54,7 +54,7 @@ class Pledge(models.Model):
     currency = models.CharField(max_length=3)
     status = models.CharField(max_length=10, choices=PledgeStatus.choices, default=PledgeStatus.PENDING)
     provider_subscription_id = models.CharField(max_length=100, null=True, blank=True, unique=True)
-    channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.CARD)
+    channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.CARD, db_default=Channel.CARD)
     # A standing order's ISO 11649 reference (bank transfer only): never expires.
     bank_reference = models.CharField(max_length=35, null=True, blank=True, unique=True)
     manage_token_hash = models.CharField(max_length=64, unique=True)
@@ -87,11 +87,13 @@ class Donation(models.Model):
     public_name = models.CharField(_("public name"), max_length=80, blank=True)
     message = models.CharField(_("public message"), max_length=500, blank=True)
     # The donor chose to show the amount next to their name in the public supporters list.
-    show_amount = models.BooleanField(_("amount shown publicly"), default=False)
+    show_amount = models.BooleanField(_("amount shown publicly"), default=False, db_default=False)
     # Staff took the name and message off the public pages (audited); counted as anonymous then.
     public_hidden_at = models.DateTimeField(null=True, blank=True)
+    # No index: only the rare deletion of a staff account looks donations up by it, and an
+    # index built on the donations table would hold up every donation during a deploy.
     public_hidden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     # A message the donor meant for the family only: sealed under its own data key, never
     # shown publicly; erased by destroying the key.

@@ -25,12 +25,13 @@ class Migration(migrations.Migration):
                 null=True,
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="+",
+                db_index=False,
                 to=settings.AUTH_USER_MODEL,
             ),
         ),
         migrations.AddField(
             model_name="donation",
             name="show_amount",
-            field=models.BooleanField(default=False, verbose_name="amount shown publicly"),
+            field=models.BooleanField(default=False, db_default=False, verbose_name="amount shown publicly"),
         ),
     ]

@@ -8,6 +8,13 @@ class Migration(migrations.Migration):
         ("donations", "0006_donors_public_supporters"),
     ]
 
+    rolling_deploy_reviewed = {
+        "AddField index donations.pledge.bank_reference": (
+            "a new column, NULL in every existing row: the unique index is built over pledges "
+            "(one row per monthly gift, thousands at most), a lock of milliseconds"
+        ),
+    }
+
     operations = [
         migrations.AddField(
             model_name="pledge",
@@ -26,6 +33,7 @@ class Migration(migrations.Migration):
                     ("other", "Other"),
                 ],
                 default="card",
+                db_default="card",
                 max_length=16,
             ),
         ),
