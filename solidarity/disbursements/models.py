@@ -28,8 +28,15 @@ class Disbursement(models.Model):
     campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, related_name="disbursements")
     need = models.ForeignKey("campaigns.Need", on_delete=models.PROTECT, related_name="disbursements")
     payee_category = models.CharField(_("paid to"), max_length=24, choices=PayeeCategory.choices)
+    # What the fund gave, in the campaign's currency (a payout in another currency: converted).
     amount_minor = models.BigIntegerField()
     currency = models.CharField(max_length=3)
+    # A payout in another currency than the campaign's: what the payee received, and the rate
+    # (campaign currency units per payout currency unit) with its source. Blank when the same.
+    paid_amount_minor = models.BigIntegerField(null=True, blank=True)
+    paid_currency = models.CharField(max_length=3, blank=True, default="")
+    fx_rate = models.CharField(max_length=24, blank=True, default="")
+    fx_source = models.CharField(max_length=60, blank=True, default="")
     paid_on = models.DateField(_("paid on"))
     public_description = models.CharField(
         _("public description"),
@@ -71,6 +78,13 @@ class Disbursement(models.Model):
     @property
     def money(self) -> Money:
         return Money.from_minor(self.amount_minor, self.currency)
+
+    @property
+    def paid_money(self) -> Money:
+        """What the payee received: in the payout's own currency when it differed from the campaign's."""
+        if self.paid_currency and self.paid_amount_minor is not None:
+            return Money.from_minor(self.paid_amount_minor, self.paid_currency)
+        return self.money
 
 
 class DisbursementProof(models.Model):

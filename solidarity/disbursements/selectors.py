@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from django.db.models import Sum
 
-from solidarity.campaigns.funds import campaign_owner
-from solidarity.campaigns.models import Campaign, Need
+from solidarity.campaigns.funds import campaign_owner, campaigns_totals
+from solidarity.campaigns.models import Campaign, CampaignStatus, Need
+from solidarity.core.formatting import format_money
 from solidarity.core.money import Money
 from solidarity.disbursements.models import Disbursement, DisbursementStatus
 from solidarity.ledger.models import AccountPurpose, Posting
@@ -76,3 +77,39 @@ def public_disbursements(campaign: Campaign) -> list[Disbursement]:
         .select_related("need")
         .order_by("-paid_on", "-id")
     )
+
+
+# A campaign pays out while it collects and after: closed and reported campaigns still pay their needs.
+PAYING_STATUSES = (CampaignStatus.ACTIVE, CampaignStatus.CLOSED, CampaignStatus.REPORTED)
+
+
+@dataclass(frozen=True)
+class PayableCampaign:
+    campaign: Campaign
+    balance: Money
+
+
+def payable_campaigns() -> list[PayableCampaign]:
+    """Campaigns a payout can start from, with their beneficiary and their fund's balance (from the ledger)."""
+    campaigns = list(
+        Campaign.objects.filter(status__in=PAYING_STATUSES).select_related("beneficiary").order_by("title", "id")
+    )
+    totals = campaigns_totals(campaigns)
+    return [PayableCampaign(campaign=c, balance=totals[c.pk].balance) for c in campaigns]
+
+
+def need_choices(campaign: Campaign) -> list[tuple[int, str]]:
+    """The campaign's needs as (id, label) for the payout form, never two lines alike.
+
+    A label names the need, its campaign and its amount; needs that would still read the
+    same (two "Lawyer for the trial", 500 each) are told apart by their place in the list.
+    """
+    needs = list(campaign.needs.all())
+    labels = [f"{n.description} — {campaign.title} — {format_money(n.money)}" for n in needs]
+    seen: dict[str, int] = defaultdict(int)
+    for label in labels:
+        seen[label] += 1
+    return [
+        (n.pk, f"{label} (#{index})" if seen[label] > 1 else label)
+        for index, (n, label) in enumerate(zip(needs, labels, strict=True), start=1)
+    ]
