@@ -23,8 +23,11 @@ from solidarity.core.money import Money, validate_currency
 from solidarity.core.uploads import open_bytes
 from solidarity.disbursements import services
 from solidarity.disbursements.models import Disbursement, DisbursementProof, PayeeCategory
-from solidarity.disbursements.selectors import PAYING_STATUSES, need_choices, payable_campaigns
+from solidarity.disbursements.selectors import PAYING_STATUSES, monthly_needs_due, need_choices, payable_campaigns
 from solidarity.staff.services import record_audit
+
+# The monthly needs page shows what falls due this week unless asked for another span.
+MONTHLY_DUE_DAYS = 7
 
 
 class DisbursementForm(forms.Form):
@@ -124,6 +127,7 @@ class DisbursementAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 self.admin_site.admin_view(self.record_view),
                 name="disbursements_disbursement_record_for",
             ),
+            path("monthly/", self.admin_site.admin_view(self.monthly_view), name="disbursements_disbursement_monthly"),
             path(
                 "proof/<int:pk>/", self.admin_site.admin_view(self.proof_view), name="disbursements_disbursement_proof"
             ),
@@ -150,10 +154,12 @@ class DisbursementAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def record_view(self, request: HttpRequest, campaign_id: int) -> HttpResponse:
         if not self.has_add_permission(request):
             raise PermissionDenied
-        campaign = get_object_or_404(
+        campaign: Campaign = get_object_or_404(
             Campaign.objects.select_related("beneficiary").filter(status__in=PAYING_STATUSES), pk=campaign_id
         )
-        form = DisbursementForm(request.POST or None, request.FILES or None, campaign=campaign)
+        form = DisbursementForm(
+            request.POST or None, request.FILES or None, campaign=campaign, initial={"need": request.GET.get("need")}
+        )
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
@@ -184,6 +190,25 @@ class DisbursementAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             "opts": self.model._meta,
         }
         response = TemplateResponse(request, "admin/disbursements/record.html", context)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def monthly_view(self, request: HttpRequest) -> HttpResponse:
+        """Monthly needs due within the chosen days (7 unless asked) and those overdue, most urgent first."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            within = min(max(int(request.GET.get("within", MONTHLY_DUE_DAYS)), 0), 366)
+        except ValueError:
+            within = MONTHLY_DUE_DAYS
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Monthly needs due and overdue"),
+            "rows": monthly_needs_due(within),
+            "within": within,
+            "opts": self.model._meta,
+        }
+        response = TemplateResponse(request, "admin/disbursements/monthly.html", context)
         response["Cache-Control"] = "no-store"
         return response
 

@@ -27,6 +27,8 @@ from tests.factories import BeneficiaryFactory, active_campaign, staff_with_role
 from tests.staff.role_clients import verified_client
 
 pytestmark = pytest.mark.django_db
+
+
 DAY = dt.date(2026, 11, 20)
 CHOOSER = "/staff/disbursements/disbursement/record/"
 
