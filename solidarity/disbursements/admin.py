@@ -286,3 +286,6 @@ STEP_DONE = {
     "request_void": gettext_lazy("void requested; another person approves it."),
     "approve_void": gettext_lazy("voided."),
 }
+
+# Surplus moves (the surplus rule carried out by two people) have their own admin module.
+from solidarity.disbursements import admin_surplus  # noqa: E402, F401

@@ -101,3 +101,56 @@ class DisbursementProof(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SurplusTransferStatus(models.TextChoices):
+    AWAITING_APPROVAL = "awaiting", _("Awaiting a second approval")
+    POSTED = "posted", _("Moved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class SurplusTransfer(models.Model):
+    """A finished campaign's surplus moved as its rule says: to the same family's next campaign
+    (`to_campaign`) or, without one, to the foundation's general fund. One person asks, another
+    approves; only then is it posted (disbursements.surplus)."""
+
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, related_name="surplus_transfers")
+    to_campaign = models.ForeignKey(
+        "campaigns.Campaign", null=True, blank=True, on_delete=models.PROTECT, related_name="surplus_received"
+    )
+    rule = models.CharField(max_length=24)  # the campaign's surplus rule when it was asked for
+    amount_minor = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    reason = models.CharField(max_length=300)
+    status = models.CharField(max_length=10, choices=SurplusTransferStatus.choices)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    out_transaction = models.OneToOneField(
+        "ledger.Transaction", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    in_transaction = models.OneToOneField(
+        "ledger.Transaction", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("surplus transfer")
+        verbose_name_plural = _("surplus transfers")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount_minor__gt=0), name="surplus_amount_positive"),
+            # One request at a time per campaign.
+            models.UniqueConstraint(
+                fields=["campaign"], condition=models.Q(status="awaiting"), name="surplus_one_awaiting_per_campaign"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.money} ({self.get_status_display()})"
+
+    @property
+    def money(self) -> Money:
+        return Money.from_minor(self.amount_minor, self.currency)

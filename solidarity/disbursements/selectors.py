@@ -6,14 +6,14 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from solidarity.campaigns.funds import campaign_owner, campaigns_totals
 from solidarity.campaigns.models import Campaign, CampaignStatus, Need, NeedRecurrence
 from solidarity.core.formatting import format_money
 from solidarity.core.money import Money
-from solidarity.disbursements.models import Disbursement, DisbursementStatus
+from solidarity.disbursements.models import Disbursement, DisbursementStatus, SurplusTransfer, SurplusTransferStatus
 from solidarity.ledger.models import AccountPurpose, Posting
 
 # A campaign pays out while it collects and after: closed and reported campaigns still pay their needs.
@@ -221,3 +221,13 @@ def need_choices(campaign: Campaign) -> list[tuple[int, str]]:
         (n.pk, f"{label} (#{index})" if seen[label] > 1 else label)
         for index, (n, label) in enumerate(zip(needs, labels, strict=True), start=1)
     ]
+
+
+def public_surplus_moves(campaign: Campaign) -> list[SurplusTransfer]:
+    """Surplus moved out of or into the campaign under a surplus rule (posted only), oldest first."""
+    return list(
+        SurplusTransfer.objects.filter(status=SurplusTransferStatus.POSTED)
+        .filter(Q(campaign=campaign) | Q(to_campaign=campaign))
+        .select_related("campaign", "to_campaign")
+        .order_by("decided_at", "id")
+    )
