@@ -171,3 +171,22 @@ def test_the_staff_api_records_a_foreign_payout_with_its_rate() -> None:
     no_rate = Client().post("/api/v1/staff/disbursements", no_rate_form, headers=finance.headers)
     assert no_rate.status_code == 400 and no_rate.json()["error"]["code"] == "no_exchange_rate"
     assert Disbursement.objects.count() == 1
+
+
+def test_the_accountant_s_payouts_file_shows_what_the_payee_received_and_at_which_rate(tmp_path) -> None:
+    import csv
+
+    from solidarity.books.export import write_books
+    from solidarity.books.period import Period
+
+    campaign = family("Help for the K. family", "Aliaksandr K.")
+    pay(campaign, Money(Decimal("220"), "BYN"), fx_rate=Decimal("0.28"), fx_source="Bank confirmation 4711")
+    pay(campaign, eur("50"))
+    write_books(period=Period(DAY, DAY), directory=tmp_path)
+    with (tmp_path / "payouts.csv").open(newline="", encoding="utf-8") as f:
+        rows = sorted(csv.DictReader(f), key=lambda r: r["amount"])
+    assert [(r["amount"], r["currency"], r["paid_amount"], r["paid_currency"], r["fx_rate"]) for r in rows] == [
+        ("50.00", "EUR", "", "", ""),
+        ("61.60", "EUR", "220.00", "BYN", "0.28"),
+    ]
+    assert rows[1]["fx_source"] == "Bank confirmation 4711"
