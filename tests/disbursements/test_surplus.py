@@ -193,3 +193,18 @@ def test_closing_offers_the_rule_s_action_and_two_people_carry_it_out_in_the_bac
     transfer.refresh_from_db()
     assert transfer.status == SurplusTransferStatus.POSTED
     assert campaign_totals(campaign).balance == eur("0")
+
+
+@pytest.mark.parametrize(("role", "status"), [("finance", 200), ("admin", 403), ("editor", 403), ("reviewer", 403)])
+def test_only_finance_opens_the_payout_and_surplus_pages(anna, role, status) -> None:
+    campaign = closed_with_surplus("general_fund", anna)
+    client = verified_client(role)
+    for url in (
+        reverse("admin:disbursements_disbursement_record"),
+        reverse("admin:disbursements_disbursement_record_for", args=[campaign.pk]),
+        reverse("admin:disbursements_surplustransfer_choose"),
+        reverse("admin:disbursements_surplustransfer_request", args=[campaign.pk]),
+    ):
+        assert client.get(url).status_code == status, (role, url)
+    monthly = client.get(reverse("admin:disbursements_disbursement_monthly")).status_code
+    assert monthly == (200 if role in ("finance", "admin") else 403), role
