@@ -43,10 +43,36 @@ class DecisionForm(forms.Form):
 
 @admin.register(SurplusTransfer)
 class SurplusTransferAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("requested_at", "campaign", "to_campaign_display", "money", "status", "requested_by", "decided_by")
+    list_display = (
+        "requested_at",
+        "campaign",
+        "to_campaign_display",
+        "amount_display",
+        "status",
+        "requested_by",
+        "decided_by",
+    )
     list_filter = ("status",)
-    readonly_fields = [f.name for f in SurplusTransfer._meta.fields]
+    # Money as money, never as storage fields (minor units).
+    fields = readonly_fields = (
+        "campaign",
+        "to_campaign",
+        "rule",
+        "amount_display",
+        "reason",
+        "status",
+        "requested_by",
+        "requested_at",
+        "decided_by",
+        "decided_at",
+        "out_transaction",
+        "in_transaction",
+    )
     actions = ["approve_selected", "reject_selected"]
+
+    @admin.display(description=gettext_lazy("amount"))
+    def amount_display(self, obj: SurplusTransfer) -> str:
+        return format_money(obj.money)
 
     @admin.display(description=gettext_lazy("moved to"))
     def to_campaign_display(self, obj: SurplusTransfer) -> str:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from solidarity.campaigns.models import SurplusRule
 from solidarity.core.money import Money
 
 
@@ -34,9 +35,9 @@ class Disbursement(models.Model):
     # A payout in another currency than the campaign's: what the payee received, and the rate
     # (campaign currency units per payout currency unit) with its source. Blank when the same.
     paid_amount_minor = models.BigIntegerField(null=True, blank=True)
-    paid_currency = models.CharField(max_length=3, blank=True, default="")
-    fx_rate = models.CharField(max_length=24, blank=True, default="")
-    fx_source = models.CharField(max_length=60, blank=True, default="")
+    paid_currency = models.CharField(_("paid in currency"), max_length=3, blank=True, default="")
+    fx_rate = models.CharField(_("exchange rate"), max_length=24, blank=True, default="")
+    fx_source = models.CharField(_("source of the rate"), max_length=60, blank=True, default="")
     paid_on = models.DateField(_("paid on"))
     public_description = models.CharField(
         _("public description"),
@@ -114,26 +115,51 @@ class SurplusTransfer(models.Model):
     (`to_campaign`) or, without one, to the foundation's general fund. One person asks, another
     approves; only then is it posted (disbursements.surplus)."""
 
-    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, related_name="surplus_transfers")
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="surplus_transfers"
+    )
     to_campaign = models.ForeignKey(
-        "campaigns.Campaign", null=True, blank=True, on_delete=models.PROTECT, related_name="surplus_received"
+        "campaigns.Campaign",
+        verbose_name=_("the family's next campaign"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="surplus_received",
     )
-    rule = models.CharField(max_length=24)  # the campaign's surplus rule when it was asked for
+    # The campaign's surplus rule when the move was asked for.
+    rule = models.CharField(_("surplus rule"), max_length=24, choices=SurplusRule.choices)
     amount_minor = models.BigIntegerField()
-    currency = models.CharField(max_length=3)
-    reason = models.CharField(max_length=300)
-    status = models.CharField(max_length=10, choices=SurplusTransferStatus.choices)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    requested_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    currency = models.CharField(_("currency"), max_length=3)
+    reason = models.CharField(_("reason"), max_length=300)
+    status = models.CharField(_("status"), max_length=10, choices=SurplusTransferStatus.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("asked for by"), on_delete=models.PROTECT, related_name="+"
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    requested_at = models.DateTimeField(_("asked for at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     out_transaction = models.OneToOneField(
-        "ledger.Transaction", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "ledger.Transaction",
+        verbose_name=_("ledger transaction out"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     in_transaction = models.OneToOneField(
-        "ledger.Transaction", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "ledger.Transaction",
+        verbose_name=_("ledger transaction in"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     class Meta:

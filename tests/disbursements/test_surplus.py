@@ -193,6 +193,8 @@ def test_closing_offers_the_rule_s_action_and_two_people_carry_it_out_in_the_bac
     transfer.refresh_from_db()
     assert transfer.status == SurplusTransferStatus.POSTED
     assert campaign_totals(campaign).balance == eur("0")
+    shown = second.get(reverse("admin:disbursements_surplustransfer_change", args=[transfer.pk])).content.decode()
+    assert "€65" in shown and "6500" not in shown and "Moved to the foundation" in shown
 
 
 @pytest.mark.parametrize(("role", "status"), [("finance", 200), ("admin", 403), ("editor", 403), ("reviewer", 403)])
