@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -43,6 +45,8 @@ def record(request: HttpRequest, data: Form[DisbursementIn], proofs: list[Upload
             public_description=data.public_description,
             actor=actor,
             proofs=[proof.read() for proof in proofs or []],
+            fx_rate=Decimal(data.fx_rate) if data.fx_rate else None,
+            fx_source=data.fx_source,
         )
         record_api_use(request, "record_disbursement", target=disbursement, amount=str(disbursement.money))
     return Status(201, DisbursementOut.of(disbursement))

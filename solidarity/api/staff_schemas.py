@@ -161,6 +161,13 @@ class DisbursementIn(Schema):
     public_description: RequiredPublicText = Field(
         min_length=1, max_length=300, description="Public; name no private person."
     )
+    fx_rate: Text | None = Field(
+        None,
+        pattern=r"^[0-9]{1,10}(\.[0-9]{1,10})?$",
+        description="Only for a payout in another currency than the campaign's: campaign currency per one unit "
+        "of `currency`. Omitted: the ECB reference rate of `paid_on`.",
+    )
+    fx_source: Text = Field("", max_length=60, description="Where `fx_rate` comes from (required with it).")
 
     def money(self) -> MoneyIn:
         return MoneyIn(amount=self.amount, currency=self.currency)
@@ -171,7 +178,10 @@ class DisbursementOut(Schema):
     campaign: str
     need: int
     payee_category: str
-    amount: MoneyOut
+    amount: MoneyOut = Field(description="What the fund gave, in the campaign's currency.")
+    paid: MoneyOut = Field(description="What the payee received (another currency: converted at `fx_rate`).")
+    fx_rate: str = Field(description="Campaign currency per unit of the paid currency; empty when the same.")
+    fx_source: str
     paid_on: dt.date
     public_description: str
     status: str = Field(description="awaiting (a second approval), posted, voided or reversed.")
@@ -187,6 +197,9 @@ class DisbursementOut(Schema):
             need=d.need_id,
             payee_category=d.payee_category,
             amount=MoneyOut.of(d.money),
+            paid=MoneyOut.of(d.paid_money),
+            fx_rate=d.fx_rate,
+            fx_source=d.fx_source,
             paid_on=d.paid_on,
             public_description=d.public_description,
             status=d.status,

@@ -68,6 +68,11 @@ PAYOUT_COLUMNS = [
     "recorded_by",
     "approved_by",
     "status",
+    # A payout in another currency: what the payee received (the FX posting in that currency), the rate, its source.
+    "paid_amount",
+    "paid_currency",
+    "fx_rate",
+    "fx_source",
 ]
 FEE_COLUMNS = ["date", "transaction", "kind", "campaign", "donation", "amount", "currency"]
 
@@ -248,6 +253,8 @@ def payout_rows(period: Period, slugs: dict[str, str]) -> Iterator[list[str]]:
             fund, fund_currency = b.on(AccountPurpose.CAMPAIGN_FUND)
             payout_id = _ref_id(t["ref"], "disbursement")
             payout = payouts.get(payout_id or 0, {})
+            paid, paid_currency = b.donor_side(fund_currency)
+            converted = paid_currency != fund_currency
             yield [
                 t["occurred_on"].isoformat(),
                 str(t["id"]),
@@ -261,6 +268,10 @@ def payout_rows(period: Period, slugs: dict[str, str]) -> Iterator[list[str]]:
                 payout.get("created_by__username") or "",
                 payout.get("approved_by__username") or "",
                 payout.get("status") or "",
+                decimal(paid, paid_currency) if converted else "",
+                paid_currency if converted else "",
+                t["fx_rate"] if converted else "",
+                t["fx_source"] if converted else "",
             ]
 
 

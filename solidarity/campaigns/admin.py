@@ -9,12 +9,25 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
 from solidarity.campaigns import services
 from solidarity.campaigns.forms import NeedAdminForm
-from solidarity.campaigns.models import Beneficiary, Campaign, CampaignTransition, Need, TimelineEvent, Update
+from solidarity.campaigns.funds import fund_balance
+from solidarity.campaigns.models import (
+    Beneficiary,
+    Campaign,
+    CampaignTransition,
+    Need,
+    SurplusRule,
+    TimelineEvent,
+    Update,
+)
 from solidarity.core.errors import DomainError
+from solidarity.core.formatting import format_money
 
 
 class TimelineInline(TranslationTabularInline):
@@ -82,6 +95,30 @@ class TransitionInline(admin.TabularInline):
         return False
 
 
+def _offer_surplus(modeladmin: admin.ModelAdmin[Campaign], request: HttpRequest, campaign: Campaign) -> None:
+    """A campaign closed with money left: say what its surplus rule does and link to the move."""
+    surplus = fund_balance(campaign)
+    if not surplus.is_positive():
+        return
+    if campaign.surplus_rule == SurplusRule.REFUND_ON_REQUEST:
+        text = gettext("%(campaign)s holds a surplus of %(amount)s; its rule refunds donors who ask within 30 days.")
+        modeladmin.message_user(
+            request, text % {"campaign": campaign, "amount": format_money(surplus)}, messages.WARNING
+        )
+        return
+    modeladmin.message_user(
+        request,
+        format_html(
+            '{} <a href="{}">{}</a>',
+            gettext("%(campaign)s holds a surplus of %(amount)s. Its rule: %(rule)s.")
+            % {"campaign": campaign, "amount": format_money(surplus), "rule": campaign.get_surplus_rule_display()},
+            reverse("admin:disbursements_surplustransfer_request", args=[campaign.pk]),
+            gettext("Move the surplus as the rule says"),
+        ),
+        messages.WARNING,
+    )
+
+
 def _transition_action(name: str, label: str, service: Callable[..., Campaign]) -> Any:
     def action(modeladmin: admin.ModelAdmin[Campaign], request: HttpRequest, queryset: QuerySet[Campaign]) -> None:
         for campaign in queryset:
@@ -91,6 +128,8 @@ def _transition_action(name: str, label: str, service: Callable[..., Campaign]) 
                 modeladmin.message_user(request, f"{campaign}: {exc}", messages.ERROR)
             else:
                 modeladmin.message_user(request, f"{campaign}: {label.lower()}.", messages.SUCCESS)
+                if name == "close":
+                    _offer_surplus(modeladmin, request, campaign)
 
     action.__name__ = name
     return admin.action(description=label)(action)

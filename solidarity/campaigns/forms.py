@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from solidarity.campaigns.models import Need
+from solidarity.campaigns.services import check_monthly_schedule
 from solidarity.core.errors import DomainError
 from solidarity.core.money import Money, validate_currency
 
@@ -16,7 +17,17 @@ class NeedAdminForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = Need
-        fields = ("category", "description", "amount", "currency", "recurrence", "position")
+        fields = (
+            "category",
+            "description",
+            "amount",
+            "currency",
+            "recurrence",
+            "months",
+            "first_month",
+            "due_day",
+            "position",
+        )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -35,6 +46,15 @@ class NeedAdminForm(forms.ModelForm):  # type: ignore[type-arg]
         campaign = getattr(self.instance, "campaign", None) if self.instance.campaign_id else None
         if campaign is not None and money is not None and money.currency != campaign.currency:
             raise forms.ValidationError(f"This campaign collects in {campaign.currency}.")
+        try:
+            data["first_month"] = check_monthly_schedule(
+                recurrence=data.get("recurrence") or "",
+                months=data.get("months"),
+                first_month=data.get("first_month"),
+                due_day=data.get("due_day") or 1,
+            )
+        except DomainError as exc:
+            raise forms.ValidationError(str(exc)) from exc
         if money is not None:
             data["currency"] = money.currency
             self.instance.amount_minor = money.minor

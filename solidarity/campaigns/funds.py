@@ -26,7 +26,9 @@ class CampaignTotals:
     collected: Money
     donations: int
     balance: Money
-    spent: Money
+    spent: Money  # paid out (and returned) from what was collected, not what the surplus rule moved
+    # Surplus moved by the surplus rule: in from the family's earlier campaign (positive) or out (negative).
+    moved: Money
 
 
 def campaign_owner(campaign: Campaign | int) -> str:
@@ -105,10 +107,12 @@ def campaigns_totals(campaigns: Iterable[Campaign]) -> dict[int, CampaignTotals]
         summary = summaries.get((campaign_owner(campaign), campaign.currency))
         balance = summary.balance if summary else 0
         collected = summary.inflow if summary else 0
+        moved = summary.moved if summary else 0
         result[campaign.pk] = CampaignTotals(
             collected=Money.from_minor(collected, campaign.currency),
             donations=summary.counted if summary else 0,
             balance=Money.from_minor(balance, campaign.currency),
-            spent=Money.from_minor(collected - balance, campaign.currency),
+            spent=Money.from_minor(collected + moved - balance, campaign.currency),
+            moved=Money.from_minor(moved, campaign.currency),
         )
     return result

@@ -6,6 +6,8 @@ with django-modeltranslation: see translation.py.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -192,12 +194,30 @@ class Need(models.Model):
         _("recurrence"), max_length=8, choices=NeedRecurrence.choices, default=NeedRecurrence.ONE_OFF
     )
     position = models.PositiveSmallIntegerField(default=0)
+    # A monthly need: `amount` each month from `first_month` for `months` months (empty: until
+    # further notice), due on `due_day` of each month. What is paid comes from the ledger
+    # (disbursements.selectors.monthly_schedule), never from a counter here.
+    months = models.PositiveSmallIntegerField(
+        _("for how many months"), null=True, blank=True, help_text=_("Monthly needs only. Empty: until further notice.")
+    )
+    first_month = models.DateField(
+        _("first month"), null=True, blank=True, help_text=_("Monthly needs only: any day of the first month.")
+    )
+    due_day = models.PositiveSmallIntegerField(
+        _("due day"), default=1, help_text=_("Monthly needs only: the day of the month the payment is due (1–28).")
+    )
 
     class Meta:
         verbose_name = _("need")
         verbose_name_plural = _("needs")
         ordering = ["position", "id"]
-        constraints = [models.CheckConstraint(condition=models.Q(amount_minor__gt=0), name="need_amount_positive")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount_minor__gt=0), name="need_amount_positive"),
+            models.CheckConstraint(condition=models.Q(due_day__gte=1, due_day__lte=28), name="need_due_day_in_month"),
+            models.CheckConstraint(
+                condition=models.Q(months__isnull=True) | models.Q(months__gt=0), name="need_months_positive"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.description} ({self.money})"
@@ -205,6 +225,24 @@ class Need(models.Model):
     @property
     def money(self) -> Money:
         return Money.from_minor(self.amount_minor, self.currency)
+
+    @property
+    def is_monthly(self) -> bool:
+        return self.recurrence == NeedRecurrence.MONTHLY
+
+    def month(self, index: int) -> dt.date:
+        """The first day of the schedule's month `index` (0: the first month).
+
+        A monthly need without a first month (recorded before there was one) starts in the
+        month its campaign was published, or created.
+        """
+        start = self.first_month or (self.campaign.published_at or self.campaign.created_at).date()
+        total = start.year * 12 + start.month - 1 + index
+        return dt.date(total // 12, total % 12 + 1, 1)
+
+    def due_on(self, index: int) -> dt.date:
+        """The day the payment for the schedule's month `index` is due."""
+        return self.month(index).replace(day=self.due_day)
 
 
 class UpdateKind(models.TextChoices):

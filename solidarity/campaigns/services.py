@@ -6,10 +6,12 @@ sent back to draft. Every transition records who made it and when, and is audite
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from solidarity.campaigns.models import (
     Beneficiary,
@@ -19,7 +21,7 @@ from solidarity.campaigns.models import (
     Need,
     NeedRecurrence,
 )
-from solidarity.core.errors import CurrencyMismatch, InvalidAmount, InvalidTransition
+from solidarity.core.errors import CurrencyMismatch, DomainError, InvalidAmount, InvalidTransition
 from solidarity.core.money import Money
 from solidarity.core.shredding import new_data_key, seal_text, shred
 from solidarity.staff.roles import Role, require_role
@@ -36,6 +38,27 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
 }
 
 
+def check_monthly_schedule(
+    *, recurrence: str, months: int | None, first_month: dt.date | None, due_day: int
+) -> dt.date | None:
+    """Refuse (DomainError) a schedule that does not fit the recurrence; return the first month's first day.
+
+    A monthly need runs from a first month for a number of months (none: until further
+    notice) and is due on a day 1–28 (every month has it); a one-off need has no schedule.
+    A monthly need without a first month starts in the month its campaign is published.
+    """
+    if not 1 <= due_day <= 28:
+        raise DomainError(_("The due day is a day of the month from 1 to 28."))
+    if months is not None and months < 1:
+        raise DomainError(_("A monthly need runs for at least one month (or leave it empty: until further notice)."))
+    if recurrence != NeedRecurrence.MONTHLY:
+        if months is not None or first_month is not None:
+            raise DomainError(_("Only a monthly need has a first month and a number of months."))
+        return None
+    # Without a first month the schedule starts in the month the campaign is published.
+    return first_month.replace(day=1) if first_month is not None else None
+
+
 def add_need(
     *,
     campaign: Campaign,
@@ -44,10 +67,17 @@ def add_need(
     amount: Money,
     recurrence: str = NeedRecurrence.ONE_OFF,
     actor: Any = None,
+    months: int | None = None,
+    first_month: dt.date | None = None,
+    due_day: int = 1,
     **translations: str,
 ) -> Need:
-    """Add an itemized need. Its currency must be the campaign's; the amount must be positive."""
+    """Add an itemized need. Its currency must be the campaign's; the amount must be positive.
+
+    A monthly need is `amount` a month from `first_month` for `months` months (None: until
+    further notice), due on `due_day`."""
     require_role(actor, Role.EDITOR)
+    first_month = check_monthly_schedule(recurrence=recurrence, months=months, first_month=first_month, due_day=due_day)
     if amount.currency != campaign.currency:
         raise CurrencyMismatch(f"This campaign collects in {campaign.currency}; the need is in {amount.currency}.")
     if not amount.is_positive():
@@ -62,6 +92,9 @@ def add_need(
             amount_minor=amount.minor,
             currency=amount.currency,
             recurrence=recurrence,
+            months=months,
+            first_month=first_month,
+            due_day=due_day,
             position=campaign.needs.count(),
             **translations,
         )

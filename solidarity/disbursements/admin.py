@@ -15,28 +15,74 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
-from solidarity.campaigns.models import Need
+from solidarity.campaigns.models import Campaign, Need
 from solidarity.core.errors import DomainError
-from solidarity.core.money import Money
+from solidarity.core.money import Money, validate_currency
 from solidarity.core.uploads import open_bytes
 from solidarity.disbursements import services
 from solidarity.disbursements.models import Disbursement, DisbursementProof, PayeeCategory
+from solidarity.disbursements.selectors import PAYING_STATUSES, monthly_needs_due, need_choices, payable_campaigns
 from solidarity.staff.services import record_audit
+
+# The monthly needs page shows what falls due this week unless asked for another span.
+MONTHLY_DUE_DAYS = 7
 
 
 class DisbursementForm(forms.Form):
-    need: forms.ModelChoiceField[Need] = forms.ModelChoiceField(
-        queryset=Need.objects.select_related("campaign").filter(campaign__status__in=["active", "closed", "reported"])
+    """A payout of one campaign: only its needs, in its currency or another one with the rate."""
+
+    need = forms.TypedChoiceField(label=gettext_lazy("Need"), coerce=int)
+    payee_category = forms.ChoiceField(label=gettext_lazy("Payee category"), choices=PayeeCategory.choices)
+    amount = forms.DecimalField(
+        label=gettext_lazy("Amount"),
+        max_digits=14,
+        decimal_places=3,
+        help_text=gettext_lazy("What the payee receives."),
     )
-    payee_category = forms.ChoiceField(choices=PayeeCategory.choices)
-    amount = forms.DecimalField(max_digits=14, decimal_places=3, help_text="In the campaign's currency.")
-    paid_on = forms.DateField(initial=timezone.localdate, help_text="YYYY-MM-DD")
-    public_description = forms.CharField(max_length=300, help_text="Shown publicly. Name no private person.")
+    currency = forms.CharField(
+        label=gettext_lazy("Currency"),
+        max_length=3,
+        help_text=gettext_lazy("ISO code; another currency than the campaign's is converted into it."),
+    )
+    fx_rate = forms.DecimalField(
+        label=gettext_lazy("Exchange rate"),
+        required=False,
+        max_digits=20,
+        decimal_places=10,
+        help_text=gettext_lazy(
+            "Campaign currency per one unit of the payout's currency. Empty: the ECB reference rate of the day."
+        ),
+    )
+    fx_source = forms.CharField(
+        label=gettext_lazy("Source of the rate"),
+        required=False,
+        max_length=60,
+        help_text=gettext_lazy("With a rate: where it comes from (the bank's confirmation, a central bank)."),
+    )
+    paid_on = forms.DateField(label=gettext_lazy("Paid on"), initial=timezone.localdate, help_text="YYYY-MM-DD")
+    public_description = forms.CharField(
+        label=gettext_lazy("Public description"),
+        max_length=300,
+        help_text=gettext_lazy("Shown publicly. Name no private person."),
+    )
     proof = forms.FileField(
-        required=False, help_text="Receipt or transfer confirmation (PDF, JPEG, PNG, WebP); kept encrypted."
+        label=gettext_lazy("Proof"),
+        required=False,
+        help_text=gettext_lazy("Receipt or transfer confirmation (PDF, JPEG, PNG, WebP); kept encrypted."),
     )
+
+    def __init__(self, *args: Any, campaign: Campaign, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["need"].choices = need_choices(campaign)  # type: ignore[attr-defined]
+        self.fields["currency"].initial = campaign.currency
+
+    def clean_currency(self) -> str:
+        try:
+            return validate_currency(self.cleaned_data["currency"].strip().upper())
+        except DomainError as exc:
+            raise forms.ValidationError(str(exc)) from exc
 
 
 class ProofInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -75,7 +121,13 @@ class DisbursementAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def get_urls(self) -> list[URLPattern]:
         return [
-            path("record/", self.admin_site.admin_view(self.record_view), name="disbursements_disbursement_record"),
+            path("record/", self.admin_site.admin_view(self.choose_view), name="disbursements_disbursement_record"),
+            path(
+                "record/<int:campaign_id>/",
+                self.admin_site.admin_view(self.record_view),
+                name="disbursements_disbursement_record_for",
+            ),
+            path("monthly/", self.admin_site.admin_view(self.monthly_view), name="disbursements_disbursement_monthly"),
             path(
                 "proof/<int:pk>/", self.admin_site.admin_view(self.proof_view), name="disbursements_disbursement_proof"
             ),
@@ -85,35 +137,78 @@ class DisbursementAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def add_view(self, request: HttpRequest, form_url: str = "", extra_context: Any = None) -> HttpResponse:
         return redirect("admin:disbursements_disbursement_record")
 
-    def record_view(self, request: HttpRequest) -> HttpResponse:
+    def choose_view(self, request: HttpRequest) -> HttpResponse:
+        """A payout starts from the campaign: its name, the beneficiary's pseudonym and its balance."""
         if not self.has_add_permission(request):
             raise PermissionDenied
-        form = DisbursementForm(request.POST or None, request.FILES or None)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Record a payout: choose the campaign"),
+            "rows": payable_campaigns(),
+            "opts": self.model._meta,
+        }
+        response = TemplateResponse(request, "admin/disbursements/record_choose.html", context)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def record_view(self, request: HttpRequest, campaign_id: int) -> HttpResponse:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        campaign: Campaign = get_object_or_404(
+            Campaign.objects.select_related("beneficiary").filter(status__in=PAYING_STATUSES), pk=campaign_id
+        )
+        form = DisbursementForm(
+            request.POST or None, request.FILES or None, campaign=campaign, initial={"need": request.GET.get("need")}
+        )
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
-                need = data["need"]
                 disbursement = services.record_disbursement(
-                    need=need,
+                    need=get_object_or_404(Need, pk=data["need"], campaign=campaign),
                     payee_category=data["payee_category"],
-                    amount=Money(data["amount"], need.campaign.currency),
+                    amount=Money(data["amount"], data["currency"]),
                     paid_on=data["paid_on"],
                     public_description=data["public_description"],
                     actor=request.user,
                     proofs=[data["proof"].read()] if data["proof"] else [],
+                    fx_rate=data["fx_rate"],
+                    fx_source=data["fx_source"],
                 )
             except DomainError as exc:
                 form.add_error(None, str(exc))
             else:
-                self.message_user(request, f"Payout recorded: {disbursement}.", messages.SUCCESS)
+                self.message_user(
+                    request, gettext("Payout recorded: %(payout)s.") % {"payout": disbursement}, messages.SUCCESS
+                )
                 return redirect("admin:disbursements_disbursement_changelist")
         context = {
             **self.admin_site.each_context(request),
-            "title": "Record a payout",
+            "title": gettext("Record a payout"),
+            "campaign": campaign,
+            "balance": services.available_balance(campaign),
             "form": form,
             "opts": self.model._meta,
         }
         response = TemplateResponse(request, "admin/disbursements/record.html", context)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def monthly_view(self, request: HttpRequest) -> HttpResponse:
+        """Monthly needs due within the chosen days (7 unless asked) and those overdue, most urgent first."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            within = min(max(int(request.GET.get("within", MONTHLY_DUE_DAYS)), 0), 366)
+        except ValueError:
+            within = MONTHLY_DUE_DAYS
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Monthly needs due and overdue"),
+            "rows": monthly_needs_due(within),
+            "within": within,
+            "opts": self.model._meta,
+        }
+        response = TemplateResponse(request, "admin/disbursements/monthly.html", context)
         response["Cache-Control"] = "no-store"
         return response
 
@@ -191,3 +286,6 @@ STEP_DONE = {
     "request_void": gettext_lazy("void requested; another person approves it."),
     "approve_void": gettext_lazy("voided."),
 }
+
+# Surplus moves (the surplus rule carried out by two people) have their own admin module.
+from solidarity.disbursements import admin_surplus  # noqa: E402, F401

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from solidarity.campaigns.models import SurplusRule
 from solidarity.core.money import Money
 
 
@@ -28,8 +29,15 @@ class Disbursement(models.Model):
     campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, related_name="disbursements")
     need = models.ForeignKey("campaigns.Need", on_delete=models.PROTECT, related_name="disbursements")
     payee_category = models.CharField(_("paid to"), max_length=24, choices=PayeeCategory.choices)
+    # What the fund gave, in the campaign's currency (a payout in another currency: converted).
     amount_minor = models.BigIntegerField()
     currency = models.CharField(max_length=3)
+    # A payout in another currency than the campaign's: what the payee received, and the rate
+    # (campaign currency units per payout currency unit) with its source. Blank when the same.
+    paid_amount_minor = models.BigIntegerField(null=True, blank=True)
+    paid_currency = models.CharField(_("paid in currency"), max_length=3, blank=True, default="")
+    fx_rate = models.CharField(_("exchange rate"), max_length=24, blank=True, default="")
+    fx_source = models.CharField(_("source of the rate"), max_length=60, blank=True, default="")
     paid_on = models.DateField(_("paid on"))
     public_description = models.CharField(
         _("public description"),
@@ -72,6 +80,13 @@ class Disbursement(models.Model):
     def money(self) -> Money:
         return Money.from_minor(self.amount_minor, self.currency)
 
+    @property
+    def paid_money(self) -> Money:
+        """What the payee received: in the payout's own currency when it differed from the campaign's."""
+        if self.paid_currency and self.paid_amount_minor is not None:
+            return Money.from_minor(self.paid_amount_minor, self.paid_currency)
+        return self.money
+
 
 class DisbursementProof(models.Model):
     """A receipt, invoice or transfer confirmation: encrypted, never public."""
@@ -87,3 +102,81 @@ class DisbursementProof(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SurplusTransferStatus(models.TextChoices):
+    AWAITING_APPROVAL = "awaiting", _("Awaiting a second approval")
+    POSTED = "posted", _("Moved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class SurplusTransfer(models.Model):
+    """A finished campaign's surplus moved as its rule says: to the same family's next campaign
+    (`to_campaign`) or, without one, to the foundation's general fund. One person asks, another
+    approves; only then is it posted (disbursements.surplus)."""
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="surplus_transfers"
+    )
+    to_campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        verbose_name=_("the family's next campaign"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="surplus_received",
+    )
+    # The campaign's surplus rule when the move was asked for.
+    rule = models.CharField(_("surplus rule"), max_length=24, choices=SurplusRule.choices)
+    amount_minor = models.BigIntegerField()
+    currency = models.CharField(_("currency"), max_length=3)
+    reason = models.CharField(_("reason"), max_length=300)
+    status = models.CharField(_("status"), max_length=10, choices=SurplusTransferStatus.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("asked for by"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("asked for at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    out_transaction = models.OneToOneField(
+        "ledger.Transaction",
+        verbose_name=_("ledger transaction out"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    in_transaction = models.OneToOneField(
+        "ledger.Transaction",
+        verbose_name=_("ledger transaction in"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("surplus transfer")
+        verbose_name_plural = _("surplus transfers")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount_minor__gt=0), name="surplus_amount_positive"),
+            # One request at a time per campaign.
+            models.UniqueConstraint(
+                fields=["campaign"], condition=models.Q(status="awaiting"), name="surplus_one_awaiting_per_campaign"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.money} ({self.get_status_display()})"
+
+    @property
+    def money(self) -> Money:
+        return Money.from_minor(self.amount_minor, self.currency)

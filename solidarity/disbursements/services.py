@@ -28,17 +28,18 @@ from solidarity.campaigns.funds import (
     lock_campaign,
     require_fund_covers,
 )
-from solidarity.campaigns.models import Campaign, CampaignStatus, Need
+from solidarity.campaigns.models import Campaign, Need
 from solidarity.core.errors import CurrencyMismatch, DomainError, InvalidAmount, InvalidTransition, NotAllowed
 from solidarity.core.money import Money
 from solidarity.core.uploads import clean_upload, seal_bytes
 from solidarity.disbursements.models import Disbursement, DisbursementProof, DisbursementStatus, PayeeCategory
-from solidarity.ledger.models import AccountPurpose, TransactionKind
+from solidarity.disbursements.selectors import PAYING_STATUSES
+from solidarity.ledger.models import Account, AccountPurpose, TransactionKind
 from solidarity.ledger.services import get_account, post_transaction, reverse_transaction
+from solidarity.rates.exchange import Conversion, NoExchangeRate, convert
 from solidarity.staff.roles import Role, require_role
 from solidarity.staff.services import record_audit
 
-PAYING_STATUSES = (CampaignStatus.ACTIVE, CampaignStatus.CLOSED, CampaignStatus.REPORTED)
 MAX_PROOF_BYTES = 10 * 1024 * 1024
 
 
@@ -52,6 +53,25 @@ def available_balance(campaign: Campaign) -> Money:
     return fund_balance(campaign)
 
 
+def _payout_lines(disbursement: Disbursement) -> list[tuple[Account, Money]]:
+    """Fund → bank; a payout in another currency goes through the FX accounts (balanced per currency)."""
+    campaign = disbursement.campaign
+    money = disbursement.money
+    paid = disbursement.paid_money
+    # The fund owes the beneficiary less; the money has left the foundation's bank account.
+    if paid.currency == money.currency:
+        return [
+            (campaign_fund(campaign), money),
+            (get_account(purpose=AccountPurpose.BANK, currency=money.currency), -money),
+        ]
+    return [
+        (campaign_fund(campaign), money),
+        (get_account(purpose=AccountPurpose.FX, currency=money.currency), -money),
+        (get_account(purpose=AccountPurpose.FX, currency=paid.currency), paid),
+        (get_account(purpose=AccountPurpose.BANK, currency=paid.currency), -paid),
+    ]
+
+
 def _post(disbursement: Disbursement, actor: Any) -> None:
     campaign = disbursement.campaign
     money = disbursement.money
@@ -63,11 +83,9 @@ def _post(disbursement: Disbursement, actor: Any) -> None:
         created_by=actor,
         memo=f"Paid out: {disbursement.get_payee_category_display()}",
         ref=f"disbursement:{disbursement.pk}",
-        # The fund owes the beneficiary less; the money has left the foundation's bank account.
-        lines=[
-            (campaign_fund(campaign), money),
-            (get_account(purpose=AccountPurpose.BANK, currency=money.currency), -money),
-        ],
+        lines=_payout_lines(disbursement),
+        fx_rate=disbursement.fx_rate,
+        fx_source=disbursement.fx_source,
     )
     disbursement.ledger_transaction = txn
     disbursement.status = DisbursementStatus.POSTED
@@ -83,10 +101,18 @@ def record_disbursement(
     public_description: str,
     actor: Any,
     proofs: Sequence[bytes] = (),
+    fx_rate: Decimal | None = None,
+    fx_source: str = "",
 ) -> Disbursement:
     """Record a payout against a need. At or below the threshold it posts at once; above it,
     it waits for a second person's approval. More than the fund holds is refused
-    (InsufficientFunds) now and again at approval."""
+    (InsufficientFunds) now and again at approval.
+
+    A payout in another currency than the campaign's (a lawyer paid in BYN from a euro fund)
+    is converted at `fx_rate` (campaign currency units per payout currency unit) with its
+    `fx_source` (the bank's confirmation, a central bank), or without a rate at the ECB
+    reference rate of `paid_on`; the rate and its source stay on the payout and its ledger
+    transaction, and the threshold and the balance check apply to the converted amount."""
     require_role(actor, Role.FINANCE)
     if actor is None:
         raise NotAllowed("A payout is recorded by a person.")
@@ -95,13 +121,14 @@ def record_disbursement(
         raise InvalidTransition(f"A campaign that is {campaign.get_status_display().lower()} cannot pay out.")
     if payee_category not in PayeeCategory.values:
         raise DomainError(f"Unknown payee category {payee_category!r}.")
-    if amount.currency != campaign.currency:
-        raise CurrencyMismatch(f"Pay out in the campaign's currency, {campaign.currency}.")
     if not amount.is_positive():
-        raise InvalidAmount("A payout must be more than zero.")
+        raise InvalidAmount(_("A payout must be more than zero."))
     if not public_description.strip():
-        raise DomainError("Give a public description (without naming private people).")
+        raise DomainError(_("Give a public description (without naming private people)."))
+    conversion = _conversion(amount, campaign, paid_on=paid_on, fx_rate=fx_rate, fx_source=fx_source)
     cleaned = [clean_upload(data, limit=MAX_PROOF_BYTES, name=f"proof-{i}") for i, data in enumerate(proofs, start=1)]
+    paid = amount
+    amount = conversion.target if conversion else amount
     needs_approval = amount > approval_threshold(amount.currency)
     with transaction.atomic():
         lock_campaign(campaign)  # one outflow decision at a time per campaign
@@ -112,6 +139,10 @@ def record_disbursement(
             payee_category=payee_category,
             amount_minor=amount.minor,
             currency=amount.currency,
+            paid_amount_minor=paid.minor if conversion else None,
+            paid_currency=paid.currency if conversion else "",
+            fx_rate=str(conversion.rate) if conversion else "",
+            fx_source=_rate_source(conversion, fx_rate, fx_source),
             paid_on=paid_on,
             public_description=public_description.strip()[:300],
             status=DisbursementStatus.AWAITING_APPROVAL,
@@ -131,11 +162,53 @@ def record_disbursement(
             action="disbursement.record",
             target=disbursement,
             amount=str(amount),
+            paid=str(paid),
+            fx_rate=disbursement.fx_rate,
+            fx_source=disbursement.fx_source,
             need=need.pk,
             status=disbursement.status,
             proofs=len(cleaned),
         )
     return disbursement
+
+
+def _conversion(
+    amount: Money, campaign: Campaign, *, paid_on: dt.date, fx_rate: Decimal | None, fx_source: str
+) -> Conversion | None:
+    """The payout's conversion into the campaign's currency, or None when it is paid in that currency."""
+    if amount.currency == campaign.currency:
+        if fx_rate is not None:
+            raise CurrencyMismatch(
+                _("A rate is only given for a payout in another currency than the campaign's (%(currency)s).")
+                % {"currency": campaign.currency}
+            )
+        return None
+    if fx_rate is not None:
+        if fx_rate <= 0:
+            raise InvalidAmount(_("An exchange rate must be more than zero."))
+        if not fx_source.strip():
+            raise DomainError(_("Say where the exchange rate comes from (the bank's confirmation, a central bank)."))
+    try:
+        conversion = convert(amount, campaign.currency, day=paid_on, rate=fx_rate)
+    except NoExchangeRate as exc:
+        raise NoExchangeRate(
+            _(
+                "There is no reference rate for %(currency)s on %(day)s: give the rate the payout was made at "
+                "and its source."
+            )
+            % {"currency": amount.currency, "day": paid_on.isoformat()}
+        ) from exc
+    if not conversion.target.is_positive():
+        raise InvalidAmount(_("A payout must be more than zero."))
+    return conversion
+
+
+def _rate_source(conversion: Conversion | None, fx_rate: Decimal | None, fx_source: str) -> str:
+    if conversion is None:
+        return ""
+    if fx_rate is not None:
+        return fx_source.strip()[:60]
+    return f"{conversion.rate_source} {conversion.rate_day.isoformat()}"
 
 
 def approve_disbursement(*, disbursement: Disbursement, actor: Any) -> Disbursement:

@@ -37,6 +37,8 @@ class AccountPurpose(models.TextChoices):
     FX = "fx", _("Currency exchange")
     DISBURSED = "disbursed", _("Paid out to needs")
     RESERVE = "reserve", _("Foundation reserve")
+    # Surplus of finished campaigns whose rule gives it to other prisoners (owner "").
+    GENERAL_FUND = "general_fund", _("General fund for other prisoners")
 
 
 # Accounts of these purposes never go into debit balance: a campaign fund holds what it
@@ -85,6 +87,8 @@ class TransactionKind(models.TextChoices):
     FX = "fx", _("Currency exchange")
     DISBURSEMENT = "disbursement", _("Disbursement")
     ADJUSTMENT = "adjustment", _("Adjustment")
+    # A finished campaign's surplus moved as its rule says (to the family's next campaign or the general fund).
+    SURPLUS = "surplus", _("Surplus moved")
 
 
 class Transaction(AppendOnlyModel):

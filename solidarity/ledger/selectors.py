@@ -29,6 +29,7 @@ class OwnerSummary:
     balance: int  # credit balance (what the account holds for its owner)
     inflow: int  # credited by inflow kinds, less what was returned or reversed
     counted: int  # donation transactions not reversed
+    moved: int = 0  # surplus moved in (positive) or out (negative) by a campaign's surplus rule
 
 
 def account_balance(account: Account) -> Money:
@@ -52,6 +53,7 @@ def summaries_by_owner(*, owners: Iterable[str], purpose: str) -> dict[tuple[str
             balance=Sum("amount_minor"),
             inflow=Sum("amount_minor", filter=INFLOW),
             donations=Count("transaction_id", distinct=True, filter=COUNTED_DONATION),
+            moved=Sum("amount_minor", filter=Q(transaction__kind=TransactionKind.SURPLUS)),
         )
     )
     return {
@@ -61,6 +63,7 @@ def summaries_by_owner(*, owners: Iterable[str], purpose: str) -> dict[tuple[str
             balance=-int(r["balance"] or 0),
             inflow=-int(r["inflow"] or 0),
             counted=int(r["donations"] or 0),
+            moved=-int(r["moved"] or 0),
         )
         for r in rows
     }

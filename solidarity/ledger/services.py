@@ -43,6 +43,8 @@ ACCOUNT_KINDS: dict[str, str] = {
     AccountPurpose.DISBURSED: AccountKind.EXPENSE,
     # The foundation's own money, spent when it covers what a fund could not (a lost dispute).
     AccountPurpose.RESERVE: AccountKind.EQUITY,
+    # What finished campaigns' surplus gave to other prisoners: held by the foundation for them.
+    AccountPurpose.GENERAL_FUND: AccountKind.LIABILITY,
 }
 
 

@@ -56,7 +56,8 @@ def exchange_rate(source: str, target: str, day: dt.date) -> tuple[Decimal, dt.d
     src_rate, src_day, name = _per_euro(source, day)
     dst_rate, dst_day, _ = _per_euro(target, day)
     rate = (dst_rate / src_rate).quantize(Decimal("0.0000000001"), rounding=ROUND_HALF_EVEN)
-    return rate, min(src_day, dst_day) if source != "EUR" and target != "EUR" else max(src_day, dst_day), name
+    # The day of the older of the two rates (the euro's own "rate" is the asked day itself).
+    return rate, min(src_day, dst_day), name
 
 
 def convert(money: Money, target_currency: str, *, day: dt.date, rate: Decimal | None = None) -> Conversion:

@@ -48,6 +48,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "ledger.view_transaction",
         # Payouts: finance records them and approves others' (and their voids) — four eyes in the services.
         *[f"disbursements.{a}_disbursement" for a in ("view", "add", "change")],
+        # Surplus moves under a campaign's surplus rule: one finance user asks, another approves.
+        *[f"disbursements.{a}_surplustransfer" for a in ("view", "add", "change")],
     ],
     Role.ADMIN: [
         *[f"auth.{a}_{m}" for m in ("user", "group") for a in ("view", "add", "change")],
@@ -55,6 +57,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "staff.view_auditentry",
         "disbursements.view_disbursement",
         "disbursements.change_disbursement",
+        "disbursements.view_surplustransfer",
+        "disbursements.change_surplustransfer",
         "otp_totp.view_totpdevice",
         "otp_totp.delete_totpdevice",
     ],

@@ -17,8 +17,8 @@ from django.db.models.functions import TruncMonth
 from solidarity.campaigns.funds import CampaignTotals, campaign_owner, campaign_totals
 from solidarity.campaigns.models import FINISHED_STATUSES, Campaign, CampaignStatus
 from solidarity.core.money import Money
-from solidarity.disbursements.models import Disbursement
-from solidarity.disbursements.selectors import public_disbursements, spent_by_category
+from solidarity.disbursements.models import Disbursement, SurplusTransfer
+from solidarity.disbursements.selectors import public_disbursements, public_surplus_moves, spent_by_category
 from solidarity.ledger.models import AccountPurpose, Posting, TransactionKind
 from solidarity.ledger.selectors import INFLOW
 
@@ -48,6 +48,8 @@ class CampaignReport:
     covered_by_reserve: Money
     spent_by_category: list[tuple[str, str, Money]]
     disbursements: list[Disbursement]
+    # Surplus moved by the campaign's rule: out (to the family's next campaign or the general fund) or in.
+    surplus_moves: list[SurplusTransfer] = field(default_factory=list)
 
 
 def campaign_report(campaign: Campaign) -> CampaignReport:
@@ -117,6 +119,7 @@ def campaign_report(campaign: Campaign) -> CampaignReport:
         covered_by_reserve=Money.from_minor(int(covered), campaign.currency),
         spent_by_category=spent_by_category(campaign),
         disbursements=public_disbursements(campaign),
+        surplus_moves=public_surplus_moves(campaign),
     )
 
 
@@ -142,6 +145,8 @@ class SiteReport:
     spent: list[Money]
     balance: list[Money]
     covered_by_reserve: list[Money]  # paid by the foundation's reserve where funds could not
+    # Surplus of finished campaigns given to the general fund for other prisoners (what it holds).
+    general_fund: list[Money]
     spent_by_category: list[tuple[str, str, Money]]
     campaigns_open: int
     campaigns_finished: int
@@ -212,6 +217,7 @@ def site_report() -> SiteReport:
         spent=spent,
         balance=balance,
         covered_by_reserve=per_currency(Posting.objects.filter(account__purpose=AccountPurpose.RESERVE)),
+        general_fund=[-m for m in per_currency(Posting.objects.filter(account__purpose=AccountPurpose.GENERAL_FUND))],
         spent_by_category=by_category,
         campaigns_open=counts["open"],
         campaigns_finished=counts["finished"],

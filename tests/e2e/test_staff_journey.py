@@ -2,7 +2,8 @@
 
 A donor gives €400 by bank transfer; Anna (password and authenticator) imports the bank
 statement that carries the transfer, resolves a second line without a reference in the
-review queue, and records a €350 payout to the lawyer; the payout is above the approval
+review queue, and records a €350 payout to the lawyer, starting from the campaign (its
+beneficiary's pseudonym and balance in view, only its needs listed); the payout is above the approval
 threshold, so Boris approves it — his password alone opens nothing, so he first enrols an
 authenticator through the one-time link Anna sends him from the users page; Anna closes the
 collection. The receipt check, the transparency page and the campaign page
@@ -134,9 +135,19 @@ def test_staff_match_a_transfer_pay_out_with_a_second_approval_and_close_the_col
     anna.get_by_role("button", name="Resolve").click()
     expect(anna.locator(".messagelist")).to_contain_text("resolved")
 
+    # A payout starts from the campaign: the chooser shows its beneficiary's pseudonym and balance.
     anna.goto("/staff/disbursements/disbursement/record/")
-    need = anna.locator("#id_need option", has_text="Lawyer for the trial (")
-    anna.get_by_label("Need").select_option(need.get_attribute("value") or "")
+    row = anna.get_by_role("row").filter(has_text=TITLE)
+    expect(row).to_contain_text("€415")
+    row.get_by_role("link", name=TITLE).click()
+    expect(anna.locator("#payout-campaign")).to_contain_text(TITLE)
+    expect(anna.locator("#payout-balance")).to_have_text("€415")
+    # Only this campaign's needs, each line naming the need, the campaign and the amount.
+    options = anna.locator("#id_need option")
+    labels = options.all_inner_texts()
+    assert labels and all(TITLE in label for label in labels) and len(set(labels)) == len(labels)
+    need = anna.locator("#id_need option", has_text="Lawyer for the trial")
+    anna.get_by_label("Need").select_option(need.first.get_attribute("value") or "")
     anna.get_by_label("Payee category").select_option(label="Lawyer")
     anna.get_by_label("Amount").fill("350")
     anna.get_by_label("Public description").fill("Lawyer's fee for the first hearing")
