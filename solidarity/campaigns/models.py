@@ -204,7 +204,10 @@ class Need(models.Model):
         _("first month"), null=True, blank=True, help_text=_("Monthly needs only: any day of the first month.")
     )
     due_day = models.PositiveSmallIntegerField(
-        _("due day"), default=1, help_text=_("Monthly needs only: the day of the month the payment is due (1–28).")
+        _("due day"),
+        default=1,
+        db_default=1,
+        help_text=_("Monthly needs only: the day of the month the payment is due (1–28)."),
     )
 
     class Meta:

@@ -35,9 +35,9 @@ class Disbursement(models.Model):
     # A payout in another currency than the campaign's: what the payee received, and the rate
     # (campaign currency units per payout currency unit) with its source. Blank when the same.
     paid_amount_minor = models.BigIntegerField(null=True, blank=True)
-    paid_currency = models.CharField(_("paid in currency"), max_length=3, blank=True, default="")
-    fx_rate = models.CharField(_("exchange rate"), max_length=24, blank=True, default="")
-    fx_source = models.CharField(_("source of the rate"), max_length=60, blank=True, default="")
+    paid_currency = models.CharField(_("paid in currency"), max_length=3, blank=True, default="", db_default="")
+    fx_rate = models.CharField(_("exchange rate"), max_length=24, blank=True, default="", db_default="")
+    fx_source = models.CharField(_("source of the rate"), max_length=60, blank=True, default="", db_default="")
     paid_on = models.DateField(_("paid on"))
     public_description = models.CharField(
         _("public description"),

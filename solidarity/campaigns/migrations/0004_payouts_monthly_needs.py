@@ -14,6 +14,7 @@ class Migration(migrations.Migration):
             name="due_day",
             field=models.PositiveSmallIntegerField(
                 default=1,
+                db_default=1,
                 help_text="Monthly needs only: the day of the month the payment is due (1–28).",
                 verbose_name="due day",
             ),

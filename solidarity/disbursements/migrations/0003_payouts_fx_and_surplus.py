@@ -17,12 +17,14 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="disbursement",
             name="fx_rate",
-            field=models.CharField(blank=True, default="", max_length=24, verbose_name="exchange rate"),
+            field=models.CharField(blank=True, default="", db_default="", max_length=24, verbose_name="exchange rate"),
         ),
         migrations.AddField(
             model_name="disbursement",
             name="fx_source",
-            field=models.CharField(blank=True, default="", max_length=60, verbose_name="source of the rate"),
+            field=models.CharField(
+                blank=True, default="", db_default="", max_length=60, verbose_name="source of the rate"
+            ),
         ),
         migrations.AddField(
             model_name="disbursement",
@@ -32,7 +34,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="disbursement",
             name="paid_currency",
-            field=models.CharField(blank=True, default="", max_length=3, verbose_name="paid in currency"),
+            field=models.CharField(
+                blank=True, default="", db_default="", max_length=3, verbose_name="paid in currency"
+            ),
         ),
         migrations.CreateModel(
             name="SurplusTransfer",
