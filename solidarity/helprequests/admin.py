@@ -1,7 +1,7 @@
 """Back office for help requests: metadata for anyone with access, content for few.
 
-The list never shows decrypted content. The detail page decrypts it only for superusers
-and users holding `helprequests.view_helprequest`, and each such view or attachment
+Only caseworkers (and superusers) open these pages at all (staff/page_access.py). The list
+never shows decrypted content. The detail page decrypts it, and each such view or attachment
 download writes an audit entry, so reading a family's data leaves a trace. State changes
 are actions that call the services. Nothing here edits or deletes a request by hand:
 the content is immutable and deletion is the retention purge's job.
@@ -31,14 +31,13 @@ from solidarity.core.formatting import format_money
 from solidarity.helprequests import services
 from solidarity.helprequests.forms import RejectForm
 from solidarity.helprequests.models import HelpRequest, HelpRequestAttachment
+from solidarity.staff.roles import Role, has_role
 from solidarity.staff.services import record_audit
-
-CONTENT_PERMISSION = "helprequests.view_helprequest"
 
 
 def may_read_content(request: HttpRequest) -> bool:
-    user = request.user
-    return bool(user.is_active and (user.is_superuser or user.has_perm(CONTENT_PERMISSION)))
+    """Caseworkers read what families wrote; nobody else (superusers own the installation)."""
+    return has_role(request.user, Role.CASEWORKER)
 
 
 class AttachmentInline(admin.TabularInline):  # type: ignore[type-arg]

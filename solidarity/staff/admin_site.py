@@ -41,6 +41,7 @@ from solidarity.staff.enrolment import (
     pending_authenticator,
 )
 from solidarity.staff.login_guard import is_locked_out
+from solidarity.staff.page_access import guard_page
 from solidarity.staff.two_factor import (
     confirmed_authenticators,
     confirmed_passkeys,
@@ -92,6 +93,10 @@ class StaffAdminSite(admin.AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user
         return bool(user.is_active and user.is_staff and _verified(user))
+
+    def admin_view(self, view: Any, cacheable: bool = False) -> Any:
+        """Every back-office page: password, second factor, then the role table (page_access)."""
+        return super().admin_view(guard_page(view), cacheable)
 
     def get_urls(self) -> list[URLResolver | URLPattern]:
         return [
