@@ -89,6 +89,7 @@ BACK_OFFICE_PAGES: dict[str, frozenset[Role]] = {
     # Content: editors write, reviewers publish; finance and caseworkers read.
     **_model("campaigns", "campaign", view=[R.EDITOR, R.REVIEWER, R.FINANCE, R.CASEWORKER], add=[R.EDITOR]),
     **_model("campaigns", "beneficiary", view=[R.EDITOR, R.REVIEWER, R.CASEWORKER], add=[R.EDITOR]),
+    "campaigns_beneficiary_note": frozenset([R.CASEWORKER]),  # case notes: caseworkers alone
     # Money: finance.
     **_model("donations", "donation", view=[R.FINANCE]),
     "donations_donation_record": frozenset([R.FINANCE]),
@@ -113,6 +114,7 @@ BACK_OFFICE_PAGES: dict[str, frozenset[Role]] = {
     # Families' help requests and case notes: caseworkers alone.
     **_model("helprequests", "helprequest", view=[R.CASEWORKER]),
     "helprequests_helprequest_attachment": frozenset([R.CASEWORKER]),
+    "helprequests_helprequest_note": frozenset([R.CASEWORKER]),
 }
 
 

@@ -22,7 +22,7 @@ from solidarity.helprequests import services
 from solidarity.helprequests.content import open_content
 from solidarity.helprequests.models import HelpRequest, HelpRequestAttachment, HelpRequestState
 from solidarity.staff.models import AuditEntry
-from tests.helprequests.samples import PDF, PLAIN, jpeg_with_metadata, submission
+from tests.helprequests.samples import APPROVAL, PDF, PLAIN, jpeg_with_metadata, submission
 
 pytestmark = pytest.mark.django_db
 
@@ -38,14 +38,14 @@ def _rejected(actor) -> HelpRequest:
 def _finished(actor) -> HelpRequest:
     help_request = _new()
     services.start_verification(help_request=help_request, actor=actor)
-    services.approve_help_request(help_request=help_request, actor=actor)
+    services.approve_help_request(help_request=help_request, actor=actor, **APPROVAL)
     return services.finish_help_request(help_request=help_request, actor=actor)
 
 
 def _approved(actor) -> HelpRequest:
     help_request = _new()
     services.start_verification(help_request=help_request, actor=actor)
-    return services.approve_help_request(help_request=help_request, actor=actor)
+    return services.approve_help_request(help_request=help_request, actor=actor, **APPROVAL)
 
 
 def test_purge_deletes_expired_rejected_and_finished_requests_and_keeps_the_rest(staff_user) -> None:
