@@ -72,6 +72,7 @@ BACK_OFFICE_PAGES: dict[str, frozenset[Role]] = {
     "password_change": EVERY_ROLE,
     "password_change_done": EVERY_ROLE,
     "jsi18n": EVERY_ROLE,
+    "work_email": EVERY_ROLE,  # one's own choice of the "work is waiting" e-mail
     "autocomplete": EVERY_ROLE,  # answers only for models the role may view
     "view_on_site": EVERY_ROLE,  # a redirect to the public page
     # People and settings: admin.

@@ -18,6 +18,7 @@ NOT_200 = {
     "donations_refundrequest_approve": 405,  # decisions are POSTs behind the detail page
     "donations_refundrequest_reject": 405,
     "disbursements_disbursement_add": 302,  # the add page is the record page
+    "work_email": 302,  # the switch is a POST from the first page; a GET goes back there
 }
 # Pages the test cannot open meaningfully as an allowed role; denied roles are still checked.
 UNSAMPLED = {
