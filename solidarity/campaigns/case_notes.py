@@ -14,6 +14,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.defaultfilters import linebreaks_filter
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -44,12 +45,12 @@ def render_notes(notes: Iterable[Any], add_url: str) -> SafeString:
     rows = [
         (
             f"{date_format(timezone.localtime(note.created_at), 'DATETIME_FORMAT')} · {note.author.get_username() if note.author else '—'}",
-            note.text,
+            linebreaks_filter(note.text),
         )
         for note in notes
     ]
     listed = (
-        format_html_join("", '<li><p class="help">{}</p><p style="white-space: pre-wrap">{}</p></li>', rows)
+        format_html_join("", '<li><p class="help">{}</p>{}</li>', rows)
         if rows
         else format_html("<li>{}</li>", _("No notes yet."))
     )

@@ -27,13 +27,13 @@ UNSAMPLED = {
 }
 
 
-def _role_member(role: str) -> dict[str, Any]:
+def _role_member(role: str, username: str = "") -> dict[str, Any]:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     password = secrets.token_urlsafe(18)
-    user = get_user_model().objects.create_user(username=f"role-{role}", password=password, is_staff=True)
+    user = get_user_model().objects.create_user(username=username or f"role-{role}", password=password, is_staff=True)
     user.groups.add(Group.objects.get(name=role))
     device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
     return {"username": user.username, "password": password, "totp_key_hex": device.key}
@@ -157,6 +157,9 @@ def role_pages() -> dict[str, Any]:
 
     _things_the_demo_lacks()
     members = {str(role): _role_member(str(role)) for role in Role}
+    # A second caseworker for the case-work journey (test_caseworker_journey.py): a TOTP code
+    # is accepted once, so two tests logging in one account within 30 s would collide.
+    members["caseworker-journey"] = _role_member("caseworker", username="case-journey")
     own_token: dict[str, dict[str, str]] = {}
     for role, member in members.items():
         user = get_user_model().objects.get(username=member["username"])
