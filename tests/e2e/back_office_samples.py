@@ -42,6 +42,7 @@ def _role_member(role: str, username: str = "") -> dict[str, Any]:
 def _things_the_demo_lacks() -> None:
     from django.contrib.auth import get_user_model
 
+    from solidarity.core.errors import DomainError
     from solidarity.core.uploads import seal_bytes
     from solidarity.disbursements.models import Disbursement, DisbursementProof
     from solidarity.donations.models import Donation, Pledge
@@ -71,9 +72,13 @@ def _things_the_demo_lacks() -> None:
         DisbursementProof.objects.create(
             disbursement=payout, name="proof-1.pdf", content_type="application/pdf", sealed_data=seal_bytes(b"%PDF-")
         )
-    paid = Donation.objects.filter(status="paid").order_by("-amount_minor").first()
-    if paid is not None:
-        request_refund(donation=paid, actor=actor, reason="sample for the role pages", amount=None)
+    # One refund request awaiting a second person, on a donation whose fund covers it.
+    for paid in Donation.objects.filter(status="paid").order_by("-amount_minor"):
+        try:
+            request_refund(donation=paid, actor=actor, reason="sample for the role pages", amount=None)
+        except DomainError:
+            continue
+        break
     ProviderEvent.objects.create(provider="stripe", event_id="evt_roles_sample", type="charge.refunded", state="failed")
     donation = Donation.objects.order_by("pk").first()
     if donation is not None and not CardPayment.objects.exists():
