@@ -291,6 +291,20 @@ SOLIDARITY_WEBHOOK_APPLY = os.environ.get("SOLIDARITY_WEBHOOK_APPLY", "request")
 if SOLIDARITY_WEBHOOK_APPLY not in ("request", "worker"):
     raise RuntimeError("SOLIDARITY_WEBHOOK_APPLY must be 'request' or 'worker'")
 SOLIDARITY_PUBLIC_URL = os.environ.get("SOLIDARITY_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# E-mail (casework: the "work is waiting" notice, notify_waiting_work). SMTP when
+# DJANGO_EMAIL_HOST is set (production); otherwise printed to the console (development).
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", bool(EMAIL_HOST) and EMAIL_PORT == 587)
+EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", bool(EMAIL_HOST) and EMAIL_PORT == 465)
+EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "20"))
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend",
+)
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "solidarity@localhost")
 # A staff member enrols a second factor only through a one-time link an admin creates
 # (`manage.py invite_staff` or the users page); the link stops working after this long.
 SOLIDARITY_ENROLMENT_LINK_HOURS = int(os.environ.get("SOLIDARITY_ENROLMENT_LINK_HOURS", "72"))

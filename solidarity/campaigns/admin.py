@@ -8,13 +8,17 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest
-from django.urls import reverse
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
 from solidarity.campaigns import services
+from solidarity.campaigns.case_notes import may_read_notes, note_page, render_notes
 from solidarity.campaigns.forms import NeedAdminForm
 from solidarity.campaigns.funds import fund_balance
 from solidarity.campaigns.models import (
@@ -27,7 +31,7 @@ from solidarity.campaigns.models import (
     Update,
 )
 from solidarity.core.errors import DomainError
-from solidarity.core.formatting import format_money
+from solidarity.core.formatting import format_date, format_money
 
 
 class TimelineInline(TranslationTabularInline):
@@ -72,6 +76,49 @@ class BeneficiaryAdmin(TranslationAdmin):
     list_filter = ("status",)
     search_fields = ("public_name",)
     inlines = [TimelineInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        shown = [*super().get_readonly_fields(request, obj), "consent"]
+        return [*shown, "case_notes"] if obj is not None and may_read_notes(request) else shown
+
+    @admin.display(description=gettext_lazy("consent to publish"))
+    def consent(self, obj: Beneficiary) -> str:
+        if not obj.consent_given_on:
+            return _("Not recorded.")
+        recorded_by = obj.consent_recorded_by.get_username() if obj.consent_recorded_by else "—"
+        return _("%(scope)s — given by %(giver)s on %(day)s; recorded by %(user)s") % {
+            "scope": ", ".join(obj.consent_scope_labels),
+            "giver": obj.get_consent_given_by_display(),
+            "day": format_date(obj.consent_given_on),
+            "user": recorded_by,
+        }
+
+    @admin.display(description=gettext_lazy("case notes"))
+    def case_notes(self, obj: Beneficiary) -> SafeString:
+        # Only in the fields of a caseworker (get_readonly_fields).
+        return render_notes(
+            obj.case_notes.select_related("author"), reverse("admin:campaigns_beneficiary_note", args=[obj.pk])
+        )
+
+    def get_urls(self) -> list[URLPattern]:
+        custom = [
+            path(
+                "<int:object_id>/notes/add/",
+                self.admin_site.admin_view(self.add_note_view),
+                name="campaigns_beneficiary_note",
+            )
+        ]
+        return custom + super().get_urls()
+
+    def add_note_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        beneficiary = get_object_or_404(Beneficiary, pk=object_id)
+        return note_page(
+            request,
+            self.admin_site,
+            subject=beneficiary.public_name,
+            back_url=reverse("admin:campaigns_beneficiary_change", args=[beneficiary.pk]),
+            add_note=lambda text: services.add_beneficiary_note(beneficiary=beneficiary, text=text, actor=request.user),
+        )
 
 
 class NeedInline(TranslationTabularInline):

@@ -10,6 +10,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from solidarity.core.money import Money
@@ -22,6 +23,26 @@ class BeneficiaryStatus(models.TextChoices):
     RELEASED = "released", _("Released")
     IN_EXILE = "in_exile", _("In exile")
     AT_RISK = "at_risk", _("At risk of prosecution")
+
+
+class ConsentScope(models.TextChoices):
+    """What the family agreed may be published about the person (the pseudonym always)."""
+
+    PSEUDONYM = "pseudonym", _("The pseudonym")
+    CHARGES = "charges", _("The charges")
+    TIMELINE = "timeline", _("The detention timeline")
+    STORY = "story", _("The story of what happened")
+    PHOTO = "photo", _("A photo")
+    CITY = "city", _("The city or region")
+
+
+class ConsentGiver(models.TextChoices):
+    """Who gave the consent: a relation, never a name."""
+
+    PERSON = "person", _("The person in detention")
+    FAMILY = "family", _("A family member")
+    LAWYER = "lawyer", _("Their lawyer")
+    REPRESENTATIVE = "representative", _("Another representative")
 
 
 class Beneficiary(models.Model):
@@ -43,6 +64,23 @@ class Beneficiary(models.Model):
         "core.DataKey", null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # What the family agreed to publish, recorded when a caseworker approved their request
+    # (campaigns.services.record_consent): comma-separated ConsentScope values, who, when.
+    consent_scope = models.CharField(_("consent to publish"), max_length=200, blank=True, editable=False, db_default="")
+    consent_given_by = models.CharField(
+        _("consent given by"), max_length=16, choices=ConsentGiver.choices, blank=True, editable=False, db_default=""
+    )
+    consent_given_on = models.DateField(_("consent given on"), null=True, blank=True, editable=False)
+    consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("consent recorded by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    consent_recorded_at = models.DateTimeField(_("consent recorded at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("beneficiary")
@@ -59,6 +97,47 @@ class Beneficiary(models.Model):
     @property
     def payout_details(self) -> str:
         return open_text(self.data_key, self.payout_details_sealed) if self.data_key_id else ""
+
+    @property
+    def consent_scope_labels(self) -> list[str]:
+        return [str(ConsentScope(v).label) for v in self.consent_scope.split(",") if v in ConsentScope.values]
+
+
+class CaseNote(models.Model):
+    """A caseworker's note, sealed; the concrete notes say under which data key."""
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    sealed_text = models.TextField(editable=False)
+
+    class Meta:
+        abstract = True
+        verbose_name = _("case note")
+        verbose_name_plural = _("case notes")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"
+
+
+class BeneficiaryNote(CaseNote):
+    """A note on a beneficiary, sealed under a data key of its own, read by caseworkers only."""
+
+    SHREDDED_FIELDS = {"data_key": ("sealed_text",)}
+
+    beneficiary = models.ForeignKey(Beneficiary, on_delete=models.CASCADE, related_name="case_notes")
+    data_key = models.ForeignKey(
+        "core.DataKey", null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta(CaseNote.Meta):
+        pass
+
+    @property
+    def text(self) -> str:
+        return open_text(self.data_key, self.sealed_text)
 
 
 class TimelineEventKind(models.TextChoices):

@@ -1,4 +1,4 @@
-"""Writes for campaigns: needs and the guarded life cycle.
+"""Writes for campaigns: needs and the guarded life cycle; beneficiaries' consent and case notes.
 
 draft → in review → active → closed → reported → archived; a campaign in review can be
 sent back to draft. Every transition records who made it and when, and is audited.
@@ -7,6 +7,8 @@ sent back to draft. Every transition records who made it and when, and is audite
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.db import transaction
@@ -15,9 +17,12 @@ from django.utils.translation import gettext as _
 
 from solidarity.campaigns.models import (
     Beneficiary,
+    BeneficiaryNote,
     Campaign,
     CampaignStatus,
     CampaignTransition,
+    ConsentGiver,
+    ConsentScope,
     Need,
     NeedRecurrence,
 )
@@ -28,6 +33,13 @@ from solidarity.staff.roles import Role, require_role
 from solidarity.staff.services import record_audit
 
 S = CampaignStatus
+NOTE_LIMIT = 5000
+
+
+class InvalidConsent(DomainError):
+    code = "invalid_consent"
+
+
 ALLOWED_TRANSITIONS: dict[str, set[str]] = {
     S.DRAFT: {S.IN_REVIEW},
     S.IN_REVIEW: {S.DRAFT, S.ACTIVE},
@@ -205,3 +217,78 @@ def set_private_details(*, beneficiary: Beneficiary, private_contact: str, payou
             )
         shred([previous])
     return beneficiary
+
+
+@dataclass(frozen=True, slots=True)
+class PublishingConsent:
+    """What the family agreed may be published (ConsentScope values), who agreed (a
+    ConsentGiver, never a name) and on which day."""
+
+    scope: tuple[str, ...]
+    given_by: str
+    given_on: date
+
+
+def checked_consent(consent: PublishingConsent) -> PublishingConsent:
+    """The consent with the pseudonym always in scope; InvalidConsent on anything else."""
+    unknown = set(consent.scope) - set(ConsentScope.values)
+    if unknown:
+        raise InvalidConsent(_("Unknown consent scope: %(names)s.") % {"names": ", ".join(sorted(unknown))})
+    if consent.given_by not in ConsentGiver.values:
+        raise InvalidConsent(_("Say who gave the consent."), code="consent_giver_missing")
+    if consent.given_on is None or consent.given_on > timezone.localdate():
+        raise InvalidConsent(_("Give the day the consent was given (not in the future)."), code="consent_date")
+    scope = tuple(v for v in ConsentScope.values if v in {*consent.scope, ConsentScope.PSEUDONYM})
+    return PublishingConsent(scope=scope, given_by=consent.given_by, given_on=consent.given_on)
+
+
+def create_beneficiary_with_consent(
+    *, pseudonym: str, status: str, consent: PublishingConsent, actor: Any
+) -> Beneficiary:
+    """A beneficiary known to the public only by `pseudonym`, with the family's consent recorded."""
+    consent = checked_consent(consent)
+    with transaction.atomic():
+        beneficiary = Beneficiary.objects.create(
+            public_name=pseudonym,
+            status=status,
+            consent_scope=",".join(consent.scope),
+            consent_given_by=consent.given_by,
+            consent_given_on=consent.given_on,
+            consent_recorded_by=actor if getattr(actor, "pk", None) else None,
+            consent_recorded_at=timezone.now(),
+        )
+        record_audit(
+            actor=actor,
+            action="beneficiary.consent",
+            target=beneficiary,
+            scope=beneficiary.consent_scope,
+            given_by=consent.given_by,
+            given_on=consent.given_on.isoformat(),
+        )
+    return beneficiary
+
+
+def checked_note_text(text: str) -> str:
+    """A case note's text, stripped; DomainError when empty or longer than NOTE_LIMIT."""
+    text = (text or "").strip()
+    if not text:
+        raise DomainError(_("Write the note first."), code="note_empty")
+    if len(text) > NOTE_LIMIT:
+        raise DomainError(_("A note holds at most %(limit)d characters.") % {"limit": NOTE_LIMIT}, code="note_long")
+    return text
+
+
+def add_beneficiary_note(*, beneficiary: Beneficiary, text: str, actor: Any) -> BeneficiaryNote:
+    """A caseworker's note, sealed under a data key of its own; the audit entry names no content."""
+    require_role(actor, Role.CASEWORKER)
+    text = checked_note_text(text)
+    with transaction.atomic():
+        key = new_data_key()
+        note = BeneficiaryNote.objects.create(
+            beneficiary=beneficiary,
+            author=actor if getattr(actor, "pk", None) else None,
+            sealed_text=seal_text(key, text),
+            data_key=key,
+        )
+        record_audit(actor=actor, action="beneficiary.note", target=beneficiary, note=note.pk)
+    return note

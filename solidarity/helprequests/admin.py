@@ -1,7 +1,7 @@
 """Back office for help requests: metadata for anyone with access, content for few.
 
-The list never shows decrypted content. The detail page decrypts it only for superusers
-and users holding `helprequests.view_helprequest`, and each such view or attachment
+Only caseworkers (and superusers) open these pages at all (staff/page_access.py). The list
+never shows decrypted content. The detail page decrypts it, and each such view or attachment
 download writes an audit entry, so reading a family's data leaves a trace. State changes
 are actions that call the services. Nothing here edits or deletes a request by hand:
 the content is immutable and deletion is the retention purge's job.
@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import linebreaks_filter
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
@@ -26,19 +27,19 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from solidarity.campaigns.case_notes import note_page, render_notes
 from solidarity.core.errors import DomainError
 from solidarity.core.formatting import format_money
 from solidarity.helprequests import services
-from solidarity.helprequests.forms import RejectForm
+from solidarity.helprequests.forms import ApproveForm, RejectForm
 from solidarity.helprequests.models import HelpRequest, HelpRequestAttachment
+from solidarity.staff.roles import Role, has_role
 from solidarity.staff.services import record_audit
-
-CONTENT_PERMISSION = "helprequests.view_helprequest"
 
 
 def may_read_content(request: HttpRequest) -> bool:
-    user = request.user
-    return bool(user.is_active and (user.is_superuser or user.has_perm(CONTENT_PERMISSION)))
+    """Caseworkers read what families wrote; nobody else (superusers own the installation)."""
+    return has_role(request.user, Role.CASEWORKER)
 
 
 class AttachmentInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -57,11 +58,8 @@ class AttachmentInline(admin.TabularInline):  # type: ignore[type-arg]
         return format_html('<a href="{}">{}</a>', url, _("Download (decrypted)"))
 
 
-def _service_action(name: str, label: str, service: Callable[..., HelpRequest], *, needs_content: bool = False) -> Any:
+def _service_action(name: str, label: str, service: Callable[..., HelpRequest]) -> Any:
     def action(modeladmin: HelpRequestAdmin, request: HttpRequest, queryset: QuerySet[HelpRequest]) -> None:
-        if needs_content and not may_read_content(request):
-            modeladmin.message_user(request, _("This needs permission to read help requests."), messages.ERROR)
-            return
         for help_request in queryset:
             try:
                 service(help_request=help_request, actor=request.user)
@@ -83,9 +81,7 @@ class HelpRequestAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     inlines = [AttachmentInline]
     actions = [
         _service_action("start_verification", "Start verification", services.start_verification),
-        _service_action(
-            "approve", "Approve and create a draft campaign", services.approve_help_request, needs_content=True
-        ),
+        "approve_selected",
         "reject_selected",
         _service_action("finish", "Mark finished", services.finish_help_request),
     ]
@@ -96,7 +92,15 @@ class HelpRequestAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return obj.display_reference
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        return (*self.metadata, "content" if may_read_content(request) else "content_hidden")
+        if not may_read_content(request):
+            return (*self.metadata, "content_hidden")
+        return (*self.metadata, "content", "case_notes")
+
+    @admin.display(description=gettext_lazy("case notes"))
+    def case_notes(self, obj: HelpRequest) -> SafeString:
+        # Only in a caseworker's fields (get_fields).
+        add_url = reverse("admin:helprequests_helprequest_note", args=[obj.pk])
+        return render_notes(obj.case_notes.select_related("author", "help_request__data_key"), add_url)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return self.get_fields(request, obj)
@@ -151,9 +155,26 @@ class HelpRequestAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 "<int:object_id>/attachments/<int:attachment_id>/",
                 self.admin_site.admin_view(self.download_attachment),
                 name="helprequests_helprequest_attachment",
-            )
+            ),
+            path(
+                "<int:object_id>/notes/add/",
+                self.admin_site.admin_view(self.add_note_view),
+                name="helprequests_helprequest_note",
+            ),
         ]
         return custom + super().get_urls()
+
+    def add_note_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        if not may_read_content(request):
+            raise PermissionDenied
+        help_request = get_object_or_404(HelpRequest, pk=object_id)
+        return note_page(
+            request,
+            self.admin_site,
+            subject=help_request.display_reference,
+            back_url=reverse("admin:helprequests_helprequest_change", args=[help_request.pk]),
+            add_note=lambda text: services.add_request_note(help_request=help_request, text=text, actor=request.user),
+        )
 
     def download_attachment(self, request: HttpRequest, object_id: int, attachment_id: int) -> HttpResponse:
         """The decrypted file, as a download that no cache keeps and no browser renders inline."""
@@ -174,6 +195,44 @@ class HelpRequestAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         response["Content-Disposition"] = f'attachment; filename="{attachment.name}"'
         response["Cache-Control"] = "no-store"
         response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    @admin.action(description=gettext_lazy("Approve and create a draft campaign…"), permissions=["change"])
+    def approve_selected(self, request: HttpRequest, queryset: QuerySet[HelpRequest]) -> HttpResponse | None:
+        """Asks for the pseudonym and the family's consent on an intermediate page, for one request."""
+        if not may_read_content(request):
+            raise PermissionDenied
+        if queryset.count() != 1:
+            self.message_user(request, _("Approve one request at a time."), messages.ERROR)
+            return None
+        help_request = queryset.get()
+        form = ApproveForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            try:
+                services.approve_help_request(
+                    help_request=help_request,
+                    actor=request.user,
+                    pseudonym=form.cleaned_data["pseudonym"],
+                    consent=form.consent(),
+                    beneficiary_status=form.cleaned_data["beneficiary_status"],
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                self.message_user(
+                    request, _("%(request)s: approved; a draft campaign was created.") % {"request": help_request}
+                )
+                return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Approve a help request"),
+            "form": form,
+            "help_request": help_request,
+            "opts": self.model._meta,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        response = TemplateResponse(request, "helprequests/admin/approve.html", context)
+        response["Cache-Control"] = "no-store"
         return response
 
     @admin.action(description=gettext_lazy("Reject…"), permissions=["change"])

@@ -14,6 +14,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from solidarity.campaigns.models import BeneficiaryStatus, ConsentGiver, ConsentScope
+from solidarity.campaigns.services import PublishingConsent
 from solidarity.core.amount_input import parse_amount
 from solidarity.core.errors import DomainError
 from solidarity.core.text_input import clean_public_text
@@ -146,3 +148,33 @@ class RejectForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Stored encrypted with the request and deleted with it. Not written to the audit log."),
     )
+
+
+class ApproveForm(forms.Form):
+    """Back office: what the campaign may say about the person, and the family's consent."""
+
+    pseudonym = forms.CharField(
+        label=_("Public pseudonym"),
+        max_length=120,
+        help_text=_(
+            "The only name the campaign, the beneficiary and the public will see. Never the real name "
+            "unless the family asked for it."
+        ),
+    )
+    beneficiary_status = forms.ChoiceField(label=_("Situation"), choices=BeneficiaryStatus.choices)
+    consent_scope = forms.MultipleChoiceField(
+        label=_("The family agreed to publish"),
+        choices=ConsentScope.choices,
+        initial=[ConsentScope.PSEUDONYM],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    consent_given_by = forms.ChoiceField(label=_("Consent given by"), choices=ConsentGiver.choices)
+    consent_given_on = forms.DateField(
+        label=_("Consent given on"), widget=forms.DateInput(attrs={"type": "date"}), help_text=_("YYYY-MM-DD")
+    )
+
+    def consent(self) -> PublishingConsent:
+        data = self.cleaned_data
+        return PublishingConsent(
+            scope=tuple(data["consent_scope"]), given_by=data["consent_given_by"], given_on=data["consent_given_on"]
+        )

@@ -19,8 +19,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from solidarity.campaigns.models import Campaign
-from solidarity.core.shredding import open_bytes
+from solidarity.campaigns.models import Campaign, CaseNote
+from solidarity.core.shredding import open_bytes, open_text
 from solidarity.helprequests.content import HelpRequestContent, open_content
 
 
@@ -112,3 +112,19 @@ class HelpRequestAttachment(models.Model):
     def open_bytes(self) -> bytes:
         """The cleaned file, decrypted (DecryptionFailed without the keys)."""
         return open_bytes(self.help_request.data_key, self.sealed_bytes)
+
+
+class HelpRequestNote(CaseNote):
+    """A caseworker's note on a request: sealed under the request's data key, so the purge
+    that destroys the request's key erases the notes too."""
+
+    SHREDDED_FIELDS = {"help_request__data_key": ("sealed_text",)}
+
+    help_request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="case_notes")
+
+    class Meta(CaseNote.Meta):
+        pass
+
+    @property
+    def text(self) -> str:
+        return open_text(self.help_request.data_key, self.sealed_text)

@@ -4,9 +4,12 @@ new → verifying → approved → finished, or new/verifying → rejected. Each
 locks the row, checks the move, and writes an audit entry in the same transaction. Audit
 entries and log lines carry ids, states and counts only, never what the family wrote.
 
-Approval copies the prisoner's name and the situation into a DRAFT campaign in plain
-text: a campaign exists to become public, and staff edit (or pseudonymize) it there
-before review. The request itself stays encrypted and is deleted after retention.
+Only caseworkers work requests (a person without the role is refused here, whatever page
+or script calls). Approval asks for the public pseudonym and the family's consent to
+publish, and creates a DRAFT campaign and its beneficiary under that pseudonym: nothing
+the family typed (name, contact, situation, needs) is copied out of the encrypted request;
+editors write the story. Case notes are sealed under the request's data key, so the
+purge erases them with it.
 """
 
 from __future__ import annotations
@@ -22,12 +25,14 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from solidarity.campaigns.models import Beneficiary, BeneficiaryStatus, Campaign, CampaignStatus
+from solidarity.campaigns.models import BeneficiaryStatus, Campaign, CampaignStatus
+from solidarity.campaigns.services import PublishingConsent, checked_note_text, create_beneficiary_with_consent
 from solidarity.core.errors import DomainError, InvalidAmount, InvalidTransition
 from solidarity.core.models import DataKey
 from solidarity.core.money import Money
-from solidarity.core.shredding import Shredded, new_data_key, shred
+from solidarity.core.shredding import Shredded, new_data_key, seal_text, shred
 from solidarity.helprequests.attachments import (
     MAX_ATTACHMENTS,
     AttachmentRefused,
@@ -35,7 +40,14 @@ from solidarity.helprequests.attachments import (
     seal_bytes,
 )
 from solidarity.helprequests.content import HelpRequestContent, seal_content
-from solidarity.helprequests.models import CLOSED_STATES, HelpRequest, HelpRequestAttachment, HelpRequestState
+from solidarity.helprequests.models import (
+    CLOSED_STATES,
+    HelpRequest,
+    HelpRequestAttachment,
+    HelpRequestNote,
+    HelpRequestState,
+)
+from solidarity.staff.roles import Role, require_role
 from solidarity.staff.services import record_audit
 
 logger = logging.getLogger(__name__)
@@ -50,6 +62,7 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
 }
 FIELD_LIMITS = {"contact": 1000, "prisoner_name": 200, "situation": 10000, "needs": 5000}
 DEFAULT_RETENTION_DAYS = 90
+PSEUDONYM_LIMIT = 120
 # Crockford's base32 without look-alikes: easy to read out over a bad phone line.
 REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 REFERENCE_LENGTH = 8  # 40 random bits
@@ -165,33 +178,55 @@ def _staff(actor: Any) -> Any:
 
 
 def start_verification(*, help_request: HelpRequest, actor: Any) -> HelpRequest:
-    """New → verifying: a staff member takes the request and starts checking it."""
+    """New → verifying: a caseworker takes the request and starts checking it."""
+    require_role(actor, Role.CASEWORKER)
     with transaction.atomic():
         return _move(_locked_for(help_request, S.VERIFYING), S.VERIFYING, actor)
+
+
+def _checked_pseudonym(pseudonym: str, real_name: str) -> str:
+    name = " ".join((pseudonym or "").split())
+    if not name:
+        raise IncompleteHelpRequest(_("Give the public pseudonym the campaign will use."), code="pseudonym_missing")
+    if len(name) > PSEUDONYM_LIMIT:
+        raise IncompleteHelpRequest(
+            _("A pseudonym has at most %(limit)d characters.") % {"limit": PSEUDONYM_LIMIT}, code="pseudonym_too_long"
+        )
+    real = " ".join(real_name.casefold().split())
+    if real and real in name.casefold():
+        raise IncompleteHelpRequest(
+            _("The pseudonym contains the person's real name; choose one that does not."), code="pseudonym_is_name"
+        )
+    return name
 
 
 def approve_help_request(
     *,
     help_request: HelpRequest,
     actor: Any,
-    public_name: str = "",
+    pseudonym: str,
+    consent: PublishingConsent,
     beneficiary_status: str = BeneficiaryStatus.PRE_TRIAL,
 ) -> HelpRequest:
-    """Verifying → approved; creates a DRAFT campaign and its beneficiary from the request.
+    """Verifying → approved; creates a DRAFT campaign and its beneficiary under `pseudonym`.
 
-    The campaign gets a random slug, the title "Help for <name>" (or `public_name`, for a
-    pseudonym), the situation as its story, and no needs: staff itemize them.
+    The beneficiary records the family's consent (scope, who, when) and the campaign gets a
+    random slug, the title "Help for <pseudonym>", an empty story and no needs: editors
+    write and itemize them. Nothing the family typed leaves the encrypted request.
     """
+    require_role(actor, Role.CASEWORKER)
     with transaction.atomic():
         locked = _locked_for(help_request, S.APPROVED)
         content = locked.open_content()
-        name = (public_name.strip() or content.prisoner_name)[:120]
+        name = _checked_pseudonym(pseudonym, content.prisoner_name)
         donor_currencies = getattr(settings, "SOLIDARITY_DONOR_CURRENCIES", ["EUR"])
-        beneficiary = Beneficiary.objects.create(public_name=name, status=beneficiary_status)
+        beneficiary = create_beneficiary_with_consent(
+            pseudonym=name, status=beneficiary_status, consent=consent, actor=actor
+        )
         campaign = Campaign.objects.create(
             slug=secrets.token_hex(6),
             title_en=f"Help for {name}"[:200],
-            story_en=content.situation,
+            story_en="",
             beneficiary=beneficiary,
             currency=content.currency if content.currency in donor_currencies else "EUR",
             status=CampaignStatus.DRAFT,
@@ -199,8 +234,24 @@ def approve_help_request(
         return _move(locked, S.APPROVED, actor, campaign=campaign, decided_by=_staff(actor))
 
 
+def add_request_note(*, help_request: HelpRequest, text: str, actor: Any) -> HelpRequestNote:
+    """A caseworker's note on a request, sealed under the request's data key (erased with it)."""
+    require_role(actor, Role.CASEWORKER)
+    text = checked_note_text(text)
+    with transaction.atomic():
+        locked = HelpRequest.objects.select_for_update().get(pk=help_request.pk)
+        if locked.data_key is None:
+            raise Shredded(_("This help request was erased."))
+        note = HelpRequestNote.objects.create(
+            help_request=locked, author=_staff(actor), sealed_text=seal_text(locked.data_key, text)
+        )
+        record_audit(actor=actor, action="helprequest.note", target=locked, note=note.pk)
+    return note
+
+
 def reject_help_request(*, help_request: HelpRequest, actor: Any, reason: str) -> HelpRequest:
     """New or verifying → rejected. The reason is kept encrypted with the request, not audited."""
+    require_role(actor, Role.CASEWORKER)
     reason = (reason or "").strip()
     if not reason:
         raise IncompleteHelpRequest("A rejection needs a reason.", code="reason_missing")
@@ -215,6 +266,7 @@ def reject_help_request(*, help_request: HelpRequest, actor: Any, reason: str) -
 
 def finish_help_request(*, help_request: HelpRequest, actor: Any = None) -> HelpRequest:
     """Approved → finished: nothing more to do; the retention clock starts."""
+    require_role(actor, Role.CASEWORKER)
     with transaction.atomic():
         return _move(_locked_for(help_request, S.FINISHED), S.FINISHED, actor)
 

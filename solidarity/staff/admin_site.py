@@ -14,7 +14,7 @@ from typing import Any
 
 import segno
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -41,6 +41,8 @@ from solidarity.staff.enrolment import (
     pending_authenticator,
 )
 from solidarity.staff.login_guard import is_locked_out
+from solidarity.staff.models import WorkEmail
+from solidarity.staff.page_access import guard_page
 from solidarity.staff.two_factor import (
     confirmed_authenticators,
     confirmed_passkeys,
@@ -48,6 +50,7 @@ from solidarity.staff.two_factor import (
     is_session_verified,
     verify_second_factor,
 )
+from solidarity.staff.waiting_work import set_work_email, waiting_work_for
 
 _verified = is_session_verified
 
@@ -88,15 +91,21 @@ class StaffAdminSite(admin.AdminSite):
     site_title = "Solidarity staff"
     index_title = "Back office"
     login_form = ThrottledAuthenticationForm
+    index_template = "admin/staff_index.html"  # Django's index with the work that waits above it
 
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user
         return bool(user.is_active and user.is_staff and _verified(user))
 
+    def admin_view(self, view: Any, cacheable: bool = False) -> Any:
+        """Every back-office page: password, second factor, then the role table (page_access)."""
+        return super().admin_view(guard_page(view), cacheable)
+
     def get_urls(self) -> list[URLResolver | URLPattern]:
         return [
             path("two-factor/", self.two_factor, name="two_factor"),
             path("enrol/<str:token>/", self.enrol, name="enrol"),
+            path("work-email/", self.admin_view(self.work_email), name="work_email"),
             # The passkey ceremonies (django-otp-webauthn, behind our gates) and their strings.
             path(
                 "passkeys/registration/begin/",
@@ -125,6 +134,31 @@ class StaffAdminSite(admin.AdminSite):
             ),
             *super().get_urls(),
         ]
+
+    def index(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> TemplateResponse:
+        """The first page: what waits that this person's role may open, then the apps."""
+        choice = WorkEmail.objects.filter(user_id=request.user.pk or 0).first()
+        context = {
+            "waiting_work": waiting_work_for(request.user),
+            "work_email_wanted": bool(choice and choice.wanted),
+            **(extra_context or {}),
+        }
+        return super().index(request, context)
+
+    def work_email(self, request: HttpRequest) -> HttpResponse:
+        """Switch the "work is waiting" e-mail on or off (POST); it goes to the account's address."""
+        if request.method != "POST":
+            return HttpResponseRedirect(reverse(f"{self.name}:index"))
+        wanted = request.POST.get("wanted") == "1"
+        if wanted and not getattr(request.user, "email", ""):
+            messages.error(request, _("Your account has no e-mail address; ask an administrator to add one."))
+        else:
+            set_work_email(user=request.user, wanted=wanted)
+            messages.success(
+                request,
+                _("You will get an e-mail when work is waiting.") if wanted else _("You will get no such e-mails."),
+            )
+        return HttpResponseRedirect(reverse(f"{self.name}:index"))
 
     def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
         user = request.user

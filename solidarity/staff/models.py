@@ -112,3 +112,14 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"recovery code #{self.pk}"
+
+
+class WorkEmail(models.Model):
+    """A staff member's choice to get the short "work is waiting" e-mail (notify_waiting_work)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="work_email")
+    wanted = models.BooleanField(default=False)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {'on' if self.wanted else 'off'}"

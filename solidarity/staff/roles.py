@@ -3,7 +3,12 @@
 - editor: writes campaigns, beneficiaries, needs and updates;
 - reviewer: moves campaigns through their life cycle (publish, close, report, archive);
 - finance: donations, statements, exchange rates, disbursements;
-- admin: users, roles, channel switches and other settings; reads the audit log.
+- admin: users, roles, channel switches and other settings; reads the audit log;
+- caseworker: reads and works the families' help requests and keeps the case notes.
+
+Which back-office page each role may open is one table, `BACK_OFFICE_PAGES` (page URL name →
+roles); the admin site enforces it on every page (`admin_site.StaffAdminSite.admin_view`) and
+docs/security.md shows it, rendered from it (`render_pages_table`, checked by a test).
 
 A service given `actor=None` is being run by the system itself (a webhook, a scheduled
 task), not by a person.
@@ -22,6 +27,7 @@ class Role(StrEnum):
     REVIEWER = "reviewer"
     FINANCE = "finance"
     ADMIN = "admin"
+    CASEWORKER = "caseworker"
 
 
 # Django model permissions each role's group gets (app_label.codename).
@@ -43,7 +49,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         *[f"payments.{a}_{m}" for m in ("importedstatement", "bankline") for a in ("view", "add", "change")],
         "payments.view_cardpayment",
         "payments.view_providerevent",
-        "payments.view_exchangerate",
+        "rates.view_exchangerate",
         "ledger.view_account",
         "ledger.view_transaction",
         # Payouts: finance records them and approves others' (and their voids) — four eyes in the services.
@@ -61,6 +67,13 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "disbursements.change_surplustransfer",
         "otp_totp.view_totpdevice",
         "otp_totp.delete_totpdevice",
+    ],
+    # Help requests and case notes: nobody else reads what a family wrote.
+    Role.CASEWORKER: [
+        "helprequests.view_helprequest",
+        "helprequests.change_helprequest",
+        "campaigns.view_campaign",
+        "campaigns.view_beneficiary",
     ],
 }
 

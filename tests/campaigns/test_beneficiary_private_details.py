@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.db import connection
 
 from solidarity.campaigns.models import Beneficiary
 from solidarity.core.models import DataKey
-from tests.factories import UserFactory
+from tests.factories import staff_with_role
 from tests.helprequests.conftest import back_office_client
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_back_office_stores_the_contact_sealed_and_rekeys_it_on_change() -> None:
-    editor = UserFactory(username="editor", is_staff=True)
-    editor.user_permissions.set(Permission.objects.filter(content_type__app_label="campaigns"))
+    editor = staff_with_role("editor")
     client = back_office_client(editor)
     form = {
         "public_name": "Maryja",

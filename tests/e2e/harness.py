@@ -199,6 +199,7 @@ class LiveSite:
     staff: list[StaffMember]
     staff_journey_slug: str
     database_url: str
+    role_pages: dict[str, Any]  # staff by role and the back-office pages to try (back_office_samples.py)
     tmp: Path
     _processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
     _front: FrontServer | None = None
@@ -329,6 +330,7 @@ def start_site() -> LiveSite:
         staff=[StaffMember(**member) for member in facts["staff"]],
         staff_journey_slug=facts["staff_journey_slug"],
         database_url=database_url,
+        role_pages=facts["role_pages"],
         tmp=tmp,
         _processes=[gunicorn],
         _front=front,

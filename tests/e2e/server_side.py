@@ -14,6 +14,8 @@ import sys
 from decimal import Decimal
 from typing import Any
 
+from tests.e2e.back_office_samples import role_pages
+
 STAFF_JOURNEY_SLUG = "e2e-lawyer-for-aliaksandr-k"
 
 
@@ -79,6 +81,8 @@ def prepare() -> dict[str, Any]:
             _staff_member("dora", with_device=True),  # the admin who invites clara
         ],
         "staff_journey_slug": _staff_journey_campaign(),
+        # One member per role and every back-office page to try (test_role_pages.py).
+        "role_pages": role_pages(),
     }
 
 

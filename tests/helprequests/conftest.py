@@ -4,13 +4,11 @@ from typing import Any
 
 import pytest
 from django.apps import apps
-from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.test import Client
 
 from solidarity.helprequests.models import HelpRequest
 from solidarity.helprequests.services import submit_help_request
-from tests.factories import UserFactory
 from tests.helprequests.samples import submission
 from tests.public_forms import FormClient
 
@@ -39,9 +37,3 @@ def back_office_client(user: Any) -> Client:
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
     return client
-
-
-def staff_with(*codenames: str, username: str) -> Any:
-    user = UserFactory(username=username)
-    user.user_permissions.set(Permission.objects.filter(content_type__app_label="helprequests", codename__in=codenames))
-    return user

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import pikepdf
 from PIL import ExifTags, Image, ImageCms, PngImagePlugin
 
+from solidarity.campaigns.services import PublishingConsent
 from solidarity.core.money import Money
 
 # Each value is distinctive enough that finding it anywhere means it leaked.
@@ -21,6 +23,9 @@ PLAIN = {
 AMOUNT = Money(Decimal("87654.32"), "EUR")
 AMOUNT_TEXTS = ["8765432", "87654.32", "87654,32"]
 GPS_TEXT = b"SpyCam Industries"
+# What a caseworker gives when approving: the public pseudonym and the family's consent.
+CONSENT = PublishingConsent(scope=("pseudonym", "charges"), given_by="family", given_on=date(2026, 11, 2))
+APPROVAL: dict[str, Any] = {"pseudonym": "Ales M.", "consent": CONSENT}
 
 
 def submission(**overrides: Any) -> dict[str, Any]:

@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import pytest
 
-from solidarity.helprequests.models import HelpRequest, HelpRequestState
+from solidarity.campaigns.models import Beneficiary, BeneficiaryNote, Campaign
+from solidarity.helprequests.models import HelpRequest, HelpRequestNote, HelpRequestState
 from solidarity.helprequests.services import submit_help_request
 from solidarity.staff.models import AuditEntry
-from tests.helprequests.conftest import back_office_client, staff_with
+from tests.factories import staff_with_role
+from tests.helprequests.conftest import back_office_client
 from tests.helprequests.samples import PLAIN, jpeg_with_metadata, submission
 
 pytestmark = pytest.mark.django_db
 LIST = "/staff/helprequests/helprequest/"
+APPROVE_FORM = {
+    "apply": "1",
+    "pseudonym": "Ales M.",
+    "beneficiary_status": "pre_trial",
+    "consent_scope": ["pseudonym", "charges"],
+    "consent_given_by": "family",
+    "consent_given_on": "2026-11-02",
+}
 
 
 @pytest.fixture
@@ -21,6 +31,10 @@ def with_file(db) -> HelpRequest:
 
 def _detail(help_request: HelpRequest) -> str:
     return f"{LIST}{help_request.pk}/change/"
+
+
+def _beneficiary(beneficiary: Beneficiary) -> str:
+    return f"/staff/campaigns/beneficiary/{beneficiary.pk}/change/"
 
 
 def _download(help_request: HelpRequest) -> str:
@@ -54,18 +68,19 @@ def test_superusers_see_the_decrypted_content_and_the_view_is_audited(help_reque
     assert entry.actor == staff_user and entry.target_id == str(help_request.pk)
 
 
-def test_the_view_permission_unlocks_the_content(help_request) -> None:
-    reader = staff_with("view_helprequest", username="reader")
-    html = back_office_client(reader).get(_detail(help_request)).content.decode()
+def test_the_caseworker_role_unlocks_the_content(help_request) -> None:
+    caseworker = staff_with_role("caseworker")
+    html = back_office_client(caseworker).get(_detail(help_request)).content.decode()
     assert PLAIN["situation"] in html
 
 
-def test_without_the_view_permission_the_content_stays_hidden(help_request) -> None:
-    clerk = staff_with("change_helprequest", username="clerk")
-    response = back_office_client(clerk).get(_detail(help_request))
-    html = response.content.decode()
-    assert response.status_code == 200 and "Only staff allowed to read help requests" in html
-    assert not any(value in html for value in PLAIN.values())
+@pytest.mark.parametrize("role", ["editor", "reviewer", "finance", "admin"])
+def test_no_other_role_opens_a_help_request(help_request, role: str) -> None:
+    client = back_office_client(staff_with_role(role))
+    for path in (LIST, _detail(help_request)):
+        response = client.get(path)
+        assert response.status_code == 403
+        assert not any(value in response.content.decode() for value in PLAIN.values())
     assert not AuditEntry.objects.filter(action="helprequest.view_content").exists()
 
 
@@ -77,7 +92,9 @@ def test_actions_run_the_workflow(help_request, staff_user) -> None:
     client = back_office_client(staff_user)
     _act(client, "start_verification", help_request)
     assert HelpRequest.objects.get().state == HelpRequestState.VERIFYING
-    _act(client, "approve", help_request)
+    form = _act(client, "approve_selected", help_request)
+    assert form.status_code == 200 and 'name="pseudonym"' in form.content.decode()
+    _act(client, "approve_selected", help_request, **APPROVE_FORM)
     approved = HelpRequest.objects.get()
     assert approved.state == HelpRequestState.APPROVED and approved.campaign is not None
     assert approved.decided_by == staff_user
@@ -86,16 +103,53 @@ def test_actions_run_the_workflow(help_request, staff_user) -> None:
 
 
 def test_an_invalid_action_is_reported_not_applied(help_request, staff_user) -> None:
-    response = _act(back_office_client(staff_user), "approve", help_request)
-    assert response.status_code == 302 and HelpRequest.objects.get().state == HelpRequestState.NEW
+    response = _act(back_office_client(staff_user), "approve_selected", help_request, **APPROVE_FORM)
+    assert response.status_code == 200 and "cannot become approved" in response.content.decode()
+    assert HelpRequest.objects.get().state == HelpRequestState.NEW and not Campaign.objects.exists()
 
 
-def test_approval_needs_permission_to_read_the_content(help_request) -> None:
-    clerk = staff_with("change_helprequest", username="clerk")
-    client = back_office_client(clerk)
+def test_approval_shows_the_consent_on_the_beneficiary_page(help_request) -> None:
+    caseworker = staff_with_role("caseworker")
+    client = back_office_client(caseworker)
     _act(client, "start_verification", help_request)
-    _act(client, "approve", help_request)
-    assert HelpRequest.objects.get().state == HelpRequestState.VERIFYING
+    _act(client, "approve_selected", help_request, **APPROVE_FORM)
+    beneficiary = Beneficiary.objects.get()
+    assert beneficiary.public_name == "Ales M." and beneficiary.consent_recorded_by == caseworker
+    html = back_office_client(staff_with_role("editor")).get(_beneficiary(beneficiary)).content.decode()
+    assert "The pseudonym, The charges" in html and "A family member" in html and caseworker.username in html
+
+
+def test_case_notes_are_sealed_and_read_by_caseworkers_only(help_request) -> None:
+    caseworker = staff_with_role("caseworker")
+    client = back_office_client(caseworker)
+    note = "Called the mother, she confirms the trial date"
+    added = client.post(f"{LIST}{help_request.pk}/notes/add/", {"text": note})
+    assert added.status_code == 302
+    assert note in client.get(_detail(help_request)).content.decode()
+    assert note not in repr(list(HelpRequestNote.objects.values())) + repr(list(AuditEntry.objects.values()))
+    _act(client, "start_verification", help_request)
+    _act(client, "approve_selected", help_request, **APPROVE_FORM)
+    beneficiary = Beneficiary.objects.get()
+    assert client.post(f"/staff/campaigns/beneficiary/{beneficiary.pk}/notes/add/", {"text": note}).status_code == 302
+    assert note in client.get(_beneficiary(beneficiary)).content.decode()
+    assert note not in repr(list(BeneficiaryNote.objects.values()))
+    editor = back_office_client(staff_with_role("editor"))
+    page = editor.get(_beneficiary(beneficiary))
+    assert page.status_code == 200 and note not in page.content.decode()
+    assert editor.post(f"/staff/campaigns/beneficiary/{beneficiary.pk}/notes/add/", {"text": "x"}).status_code == 403
+    assert BeneficiaryNote.objects.count() == 1
+
+
+def test_an_empty_note_is_refused_with_a_message(help_request) -> None:
+    client = back_office_client(staff_with_role("caseworker"))
+    response = client.post(f"{LIST}{help_request.pk}/notes/add/", {"text": "   "})
+    assert response.status_code == 200 and "This field is required" in response.content.decode()
+    assert not HelpRequestNote.objects.exists()
+
+
+def test_another_role_cannot_work_a_request(help_request) -> None:
+    response = _act(back_office_client(staff_with_role("finance")), "start_verification", help_request)
+    assert response.status_code == 403 and HelpRequest.objects.get().state == HelpRequestState.NEW
 
 
 def test_rejection_asks_for_a_reason_first(help_request, staff_user) -> None:
@@ -119,9 +173,9 @@ def test_attachments_download_decrypted_as_attachments_never_cached(with_file, s
     assert AuditEntry.objects.filter(action="helprequest.download_attachment").count() == 1
 
 
-def test_attachments_need_the_view_permission(with_file) -> None:
-    clerk = staff_with("change_helprequest", username="clerk")
-    assert back_office_client(clerk).get(_download(with_file)).status_code == 403
+def test_attachments_are_for_caseworkers_only(with_file) -> None:
+    assert back_office_client(staff_with_role("editor")).get(_download(with_file)).status_code == 403
+    assert back_office_client(staff_with_role("caseworker")).get(_download(with_file)).status_code == 200
 
 
 def test_anonymous_visitors_get_no_attachment(with_file, client) -> None:

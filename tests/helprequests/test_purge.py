@@ -17,12 +17,12 @@ from django.utils import timezone
 from solidarity.campaigns.models import Campaign
 from solidarity.core.crypto import fernet
 from solidarity.core.models import DataKey
-from solidarity.core.shredding import Shredded
+from solidarity.core.shredding import Shredded, open_text
 from solidarity.helprequests import services
 from solidarity.helprequests.content import open_content
-from solidarity.helprequests.models import HelpRequest, HelpRequestAttachment, HelpRequestState
+from solidarity.helprequests.models import HelpRequest, HelpRequestAttachment, HelpRequestNote, HelpRequestState
 from solidarity.staff.models import AuditEntry
-from tests.helprequests.samples import PDF, PLAIN, jpeg_with_metadata, submission
+from tests.helprequests.samples import APPROVAL, PDF, PLAIN, jpeg_with_metadata, submission
 
 pytestmark = pytest.mark.django_db
 
@@ -38,14 +38,14 @@ def _rejected(actor) -> HelpRequest:
 def _finished(actor) -> HelpRequest:
     help_request = _new()
     services.start_verification(help_request=help_request, actor=actor)
-    services.approve_help_request(help_request=help_request, actor=actor)
+    services.approve_help_request(help_request=help_request, actor=actor, **APPROVAL)
     return services.finish_help_request(help_request=help_request, actor=actor)
 
 
 def _approved(actor) -> HelpRequest:
     help_request = _new()
     services.start_verification(help_request=help_request, actor=actor)
-    return services.approve_help_request(help_request=help_request, actor=actor)
+    return services.approve_help_request(help_request=help_request, actor=actor, **APPROVAL)
 
 
 def test_purge_deletes_expired_rejected_and_finished_requests_and_keeps_the_rest(staff_user) -> None:
@@ -134,3 +134,13 @@ def test_the_purge_destroys_the_data_key_so_no_old_copy_opens(staff_user) -> Non
         open_content(None, token)
     with pytest.raises(InvalidToken):
         fernet().decrypt(attachment.sealed_bytes.encode())
+
+
+def test_the_purge_erases_a_requests_case_notes_with_its_key(staff_user) -> None:
+    rejected = _rejected(staff_user)
+    note = services.add_request_note(help_request=rejected, text="Sister says Kvietkouski moved", actor=staff_user)
+    sealed, key_id = note.sealed_text, rejected.data_key_id
+    services.purge_expired_help_requests(now=timezone.now() + timedelta(days=365))
+    assert not HelpRequestNote.objects.exists() and not DataKey.objects.filter(pk=key_id).exists()
+    with pytest.raises(Shredded):
+        open_text(None, sealed)

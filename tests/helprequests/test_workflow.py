@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
 
-from solidarity.campaigns.models import CampaignStatus
+from solidarity.campaigns.models import Beneficiary, Campaign, CampaignStatus
 from solidarity.campaigns.services import (
+    InvalidConsent,
+    PublishingConsent,
     add_need,
     archive_campaign,
     close_campaign,
@@ -15,12 +18,14 @@ from solidarity.campaigns.services import (
     publish_campaign,
     submit_for_review,
 )
-from solidarity.core.errors import InvalidAmount, InvalidTransition
+from solidarity.core.errors import InvalidAmount, InvalidTransition, NotAllowed
 from solidarity.core.money import Money
 from solidarity.helprequests import services
 from solidarity.helprequests.models import HelpRequest, HelpRequestState
+from solidarity.helprequests.services import IncompleteHelpRequest
 from solidarity.staff.models import AuditEntry
-from tests.helprequests.samples import PLAIN, submission
+from tests.factories import staff_with_role
+from tests.helprequests.samples import APPROVAL, CONSENT, PLAIN, submission
 
 pytestmark = pytest.mark.django_db
 S = HelpRequestState
@@ -42,13 +47,14 @@ def test_submission_keeps_every_field_and_the_amount(help_request) -> None:
 
 def test_full_workflow_ends_in_a_finished_request(help_request, staff_user) -> None:
     services.start_verification(help_request=help_request, actor=staff_user)
-    approved = services.approve_help_request(help_request=help_request, actor=staff_user)
+    approved = services.approve_help_request(help_request=help_request, actor=staff_user, **APPROVAL)
     assert approved.state == S.APPROVED and approved.decided_by == staff_user
     campaign = approved.campaign
     assert campaign is not None and campaign.status == CampaignStatus.DRAFT
-    assert campaign.title_en == f"Help for {PLAIN['prisoner_name']}"
-    assert campaign.story_en == PLAIN["situation"]
-    assert campaign.beneficiary.public_name == PLAIN["prisoner_name"]
+    assert campaign.title_en == "Help for Ales M." and campaign.story_en == ""
+    assert campaign.beneficiary.public_name == "Ales M."
+    assert campaign.beneficiary.consent_scope == "pseudonym,charges"
+    assert campaign.beneficiary.consent_given_by == "family" and campaign.beneficiary.consent_recorded_by == staff_user
     assert not campaign.needs.exists()
     assert not campaign.slug.isdigit() and str(help_request.pk) != campaign.slug
     add_need(campaign=campaign, category="legal_aid", description="Lawyer", amount=Money("500", "EUR"))
@@ -63,11 +69,47 @@ def test_full_workflow_ends_in_a_finished_request(help_request, staff_user) -> N
     archive_campaign(campaign=campaign, actor=staff_user)
 
 
-def test_approval_can_use_a_pseudonym(help_request, staff_user) -> None:
+@pytest.mark.parametrize(
+    ("pseudonym", "code"),
+    [
+        ("", "pseudonym_missing"),
+        ("   ", "pseudonym_missing"),
+        (f"Our {PLAIN['prisoner_name'].upper()}", "pseudonym_is_name"),
+        ("x" * 121, "pseudonym_too_long"),
+    ],
+)
+def test_approval_refuses_a_missing_or_real_name_as_pseudonym(help_request, staff_user, pseudonym, code) -> None:
     services.start_verification(help_request=help_request, actor=staff_user)
-    approved = services.approve_help_request(help_request=help_request, actor=staff_user, public_name="Ales M.")
-    assert approved.campaign is not None
-    assert approved.campaign.beneficiary.public_name == "Ales M." and "Kvietkouski" not in approved.campaign.title_en
+    with pytest.raises(IncompleteHelpRequest) as refused:
+        services.approve_help_request(help_request=help_request, actor=staff_user, pseudonym=pseudonym, consent=CONSENT)
+    assert refused.value.code == code
+    assert HelpRequest.objects.get().state == S.VERIFYING and not Campaign.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "consent",
+    [
+        PublishingConsent(scope=("pseudonym", "home_address"), given_by="family", given_on=dt.date(2026, 1, 1)),
+        PublishingConsent(scope=("pseudonym",), given_by="", given_on=dt.date(2026, 1, 1)),
+        PublishingConsent(scope=("pseudonym",), given_by="family", given_on=dt.date.today() + dt.timedelta(days=2)),
+    ],
+    ids=["unknown-scope", "no-giver", "future-date"],
+)
+def test_approval_refuses_an_incomplete_consent(help_request, staff_user, consent) -> None:
+    services.start_verification(help_request=help_request, actor=staff_user)
+    with pytest.raises(InvalidConsent):
+        services.approve_help_request(help_request=help_request, actor=staff_user, pseudonym="Ales M.", consent=consent)
+    assert HelpRequest.objects.get().state == S.VERIFYING and not Beneficiary.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["editor", "reviewer", "finance", "admin"])
+def test_only_a_caseworker_works_a_request(help_request, role) -> None:
+    with pytest.raises(NotAllowed, match="caseworker"):
+        services.start_verification(help_request=help_request, actor=staff_with_role(role))
+    caseworker = staff_with_role("caseworker")
+    services.start_verification(help_request=help_request, actor=caseworker)
+    approved = services.approve_help_request(help_request=help_request, actor=caseworker, **APPROVAL)
+    assert approved.state == S.APPROVED and approved.decided_by == caseworker
 
 
 def test_rejection_keeps_the_reason_encrypted_and_sets_a_purge_date(help_request, staff_user) -> None:
@@ -79,7 +121,7 @@ def test_rejection_keeps_the_reason_encrypted_and_sets_a_purge_date(help_request
 
 def test_every_staff_step_is_audited_without_content(help_request, staff_user) -> None:
     services.start_verification(help_request=help_request, actor=staff_user)
-    services.approve_help_request(help_request=help_request, actor=staff_user)
+    services.approve_help_request(help_request=help_request, actor=staff_user, **APPROVAL)
     services.finish_help_request(help_request=help_request, actor=staff_user)
     entries = list(AuditEntry.objects.filter(target_type="helprequests.HelpRequest").order_by("id"))
     assert [e.action for e in entries] == ["helprequest.verifying", "helprequest.approved", "helprequest.finished"]
@@ -106,7 +148,7 @@ def test_every_staff_step_is_audited_without_content(help_request, staff_user) -
 def test_invalid_transitions_are_refused(help_request, staff_user, steps, move) -> None:
     calls = {
         "start": lambda: services.start_verification(help_request=help_request, actor=staff_user),
-        "approve": lambda: services.approve_help_request(help_request=help_request, actor=staff_user),
+        "approve": lambda: services.approve_help_request(help_request=help_request, actor=staff_user, **APPROVAL),
         "reject": lambda: services.reject_help_request(help_request=help_request, actor=staff_user, reason="no"),
         "finish": lambda: services.finish_help_request(help_request=help_request, actor=staff_user),
     }
@@ -124,7 +166,7 @@ def test_refused_approval_creates_no_campaign(help_request, staff_user) -> None:
     from solidarity.campaigns.models import Campaign
 
     with pytest.raises(InvalidTransition):
-        services.approve_help_request(help_request=help_request, actor=staff_user)
+        services.approve_help_request(help_request=help_request, actor=staff_user, **APPROVAL)
     assert not Campaign.objects.exists()
 
 
