@@ -322,6 +322,11 @@ OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 BANK_ACCOUNT_HOLDER = os.environ.get("BANK_ACCOUNT_HOLDER", "Solidarity Foundation")
 BANK_IBAN = os.environ.get("BANK_IBAN", "DE89370400440532013000")
 BANK_BIC = os.environ.get("BANK_BIC", "COBADEFFXXX")
+# Statements (issue 14.5): only statements of these accounts are imported, comma-separated IBANs or
+# account numbers as the bank writes them; BANK_IBAN must be among them (system check).
+SOLIDARITY_OWN_ACCOUNTS = [
+    a.strip() for a in os.environ.get("SOLIDARITY_OWN_ACCOUNTS", BANK_IBAN).split(",") if a.strip()
+]
 # Public forms carry a signed token instead of a CSRF cookie (core/form_tokens.py); it expires
 # after this many seconds (a family may take a while to write a help request).
 SOLIDARITY_FORM_TOKEN_MAX_AGE = int(os.environ.get("SOLIDARITY_FORM_TOKEN_MAX_AGE", str(3 * 3600)))

@@ -33,6 +33,7 @@ from solidarity.donations.intents import pending_transfer_donation
 from solidarity.donations.models import Channel, Donation, DonationStatus
 from solidarity.donations.outcomes import PaymentSucceeded, record_outcome
 from solidarity.payments.models import BankLine, BankLineAllocation, ImportedStatement
+from solidarity.payments.own_accounts import require_own_accounts
 from solidarity.payments.payer_details import PayerDetails, seal_payer_details
 from solidarity.payments.statements import CsvMapping, parse_statement
 from solidarity.payments.statements.lines import StatementLine
@@ -83,6 +84,8 @@ def import_statement(
     """
     require_role(actor, Role.FINANCE)
     parsed = parse_statement(data, filename=filename, csv_mapping=csv_mapping)
+    # Another account's statement (a member's, a partner's) must not book anything here.
+    require_own_accounts([line.statement_account for line in parsed.lines] or [parsed.account])
     with transaction.atomic():
         statement = ImportedStatement.objects.create(
             file_sha256=hashlib.sha256(data).hexdigest(),

@@ -22,6 +22,7 @@ from solidarity.payments import reconciliation
 from solidarity.payments.models import BankLine, ImportedStatement
 from solidarity.payments.statements import StatementError
 from tests.payments.camt_builder import camt
+from tests.payments.statement_files import accounts_of
 
 pytestmark = pytest.mark.django_db
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "statements"
@@ -156,10 +157,11 @@ def test_foreign_currency_transfer_is_converted(campaign, staff_user) -> None:
 
 
 @pytest.mark.skipif(not SHARED.exists(), reason="../shared/fixtures is not beside the project")
-def test_every_shared_statement_imports_and_a_second_import_is_all_duplicates(staff_user, capsys) -> None:
+def test_every_shared_statement_imports_and_a_second_import_is_all_duplicates(staff_user, capsys, settings) -> None:
     files = sorted(str(p) for p in (SHARED / "camt053").iterdir()) + sorted(
         str(p) for p in (SHARED / "mt940").iterdir()
     )
+    settings.SOLIDARITY_OWN_ACCOUNTS = accounts_of([Path(f) for f in files])  # as if they were all ours
     call_command("import_statement", *files)
     first = capsys.readouterr().out
     total = sum(s.lines_total for s in ImportedStatement.objects.all())
@@ -176,8 +178,9 @@ def test_every_shared_statement_imports_and_a_second_import_is_all_duplicates(st
 
 
 @pytest.mark.skipif(not SHARED.exists(), reason="../shared/fixtures is not beside the project")
-def test_a_folder_imports_its_statements_and_skips_other_files(staff_user, capsys) -> None:
+def test_a_folder_imports_its_statements_and_skips_other_files(staff_user, capsys, settings) -> None:
     statements = [p for kind in ("camt053", "mt940") for p in (SHARED / kind).iterdir() if p.is_file()]
+    settings.SOLIDARITY_OWN_ACCOUNTS = accounts_of(statements)  # as if they were all ours
     call_command("import_statement", str(SHARED))
     out = capsys.readouterr().out
     skipped = {line.split(": ")[0] for line in out.splitlines() if line.endswith("skipped, not a bank statement")}

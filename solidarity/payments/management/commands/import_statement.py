@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
@@ -30,6 +31,9 @@ class Command(BaseCommand):
         parser.add_argument("--csv-payer-account", help="CSV: column holding the payer's IBAN or account")
         parser.add_argument("--csv-date-format", default="%Y-%m-%d", help="CSV: strptime format of dates")
         parser.add_argument("--csv-decimal-comma", action="store_true", help="CSV: amounts use a decimal comma")
+        parser.add_argument(
+            "--csv-account", help="CSV: the foundation's account the export is of (default: BANK_IBAN, shown to donors)"
+        )
 
     def _mapping(self, options: dict[str, Any]) -> CsvMapping | None:
         if not options.get("csv_date"):
@@ -45,6 +49,7 @@ class Command(BaseCommand):
                 payer_account=options["csv_payer_account"] or "",
                 date_format=options["csv_date_format"],
                 decimal_comma=options["csv_decimal_comma"],
+                account=options["csv_account"] or settings.BANK_IBAN,
             )
         except (TypeError, ValueError, DomainError) as exc:
             raise CommandError(f"Bad CSV mapping: {exc}") from exc
