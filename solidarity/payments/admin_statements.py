@@ -5,19 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, path, reverse
+from django.urls import URLPattern, path
 
-from solidarity.campaigns.models import Campaign, CampaignStatus
 from solidarity.core.errors import DomainError
 from solidarity.ledger.admin import ReadOnlyAdmin
 from solidarity.payments import reconciliation
-from solidarity.payments.admin_search import BANK_LINE_FILTERS, BankLineSearchMixin
-from solidarity.payments.models import BankLine, ImportedStatement
+from solidarity.payments.models import ImportedStatement
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
@@ -26,21 +23,7 @@ class StatementUploadForm(forms.Form):
     file = forms.FileField(help_text="camt.053 (XML) or MT940. At most 20 MB.")
 
 
-class ResolveLineForm(forms.Form):
-    reference = forms.CharField(
-        required=False, help_text="The RF reference of the pending donation this transfer pays."
-    )
-    campaign: forms.ModelChoiceField[Campaign] = forms.ModelChoiceField(
-        required=False,
-        queryset=Campaign.objects.filter(
-            status__in=[CampaignStatus.ACTIVE, CampaignStatus.CLOSED, CampaignStatus.REPORTED]
-        ),
-        help_text="Or: record it as a new anonymous donation to this campaign.",
-    )
-    ignore_note = forms.CharField(required=False, help_text="Or: not a donation — say what it is.")
-
-
-def _page(request: HttpRequest, admin_site: admin.AdminSite, template: str, **context: Any) -> HttpResponse:
+def page(request: HttpRequest, admin_site: admin.AdminSite, template: str, **context: Any) -> HttpResponse:
     response = TemplateResponse(request, template, {**admin_site.each_context(request), **context})
     response["Cache-Control"] = "no-store"
     return response
@@ -82,73 +65,12 @@ class ImportedStatementAdmin(ReadOnlyAdmin):
                     )
                 except DomainError as exc:
                     form.add_error("file", str(exc))
-        return _page(
+        return page(
             request,
             self.admin_site,
             "admin/payments/upload_statement.html",
             title="Import a bank statement",
             form=form,
             summary=summary,
-            opts=self.model._meta,
-        )
-
-
-@admin.register(BankLine)
-class BankLineAdmin(BankLineSearchMixin, ReadOnlyAdmin):
-    list_display = ("booking_date", "amount_display", "state", "note", "payer_name", "remittance_short")
-    list_select_related = ("data_key",)
-    list_filter = BANK_LINE_FILTERS
-    date_hierarchy = "booking_date"
-
-    @admin.display(description="amount")
-    def amount_display(self, obj: BankLine) -> str:
-        return str(obj.money)
-
-    @admin.display(description="remittance")
-    def remittance_short(self, obj: BankLine) -> str:
-        return obj.remittance[:80]
-
-    def get_urls(self) -> list[URLPattern]:
-        custom = [
-            path("<int:pk>/resolve/", self.admin_site.admin_view(self.resolve_view), name="payments_bankline_resolve")
-        ]
-        return custom + super().get_urls()
-
-    def change_view(
-        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
-    ) -> HttpResponse:
-        line = get_object_or_404(BankLine, pk=object_id)
-        if line.state == BankLine.State.UNMATCHED:
-            return redirect("admin:payments_bankline_resolve", pk=line.pk)
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def resolve_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        if not request.user.has_perm("payments.change_bankline"):
-            raise PermissionDenied
-        line = get_object_or_404(BankLine, pk=pk)
-        form = ResolveLineForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            try:
-                if data["reference"]:
-                    reconciliation.match_line_to_donation(line=line, reference=data["reference"], actor=request.user)
-                elif data["campaign"]:
-                    reconciliation.record_line_as_donation(line=line, campaign=data["campaign"], actor=request.user)
-                elif data["ignore_note"]:
-                    reconciliation.ignore_line(line=line, actor=request.user, note=data["ignore_note"])
-                else:
-                    raise DomainError("Give a reference, a campaign, or why the line is not a donation.")
-            except DomainError as exc:
-                form.add_error(None, str(exc))
-            else:
-                self.message_user(request, f"Line of {line.booking_date} resolved.", messages.SUCCESS)
-                return redirect(reverse("admin:payments_bankline_changelist") + "?state__exact=unmatched")
-        return _page(
-            request,
-            self.admin_site,
-            "admin/payments/resolve_line.html",
-            title="Resolve a statement line",
-            form=form,
-            line=line,
             opts=self.model._meta,
         )

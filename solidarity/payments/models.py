@@ -179,6 +179,10 @@ class BankLineAllocation(models.Model):
     donation = models.ForeignKey("donations.Donation", on_delete=models.PROTECT, related_name="bank_allocations")
     amount_minor = models.BigIntegerField()
     ledger_transaction = models.OneToOneField("ledger.Transaction", on_delete=models.PROTECT, related_name="+")
+    # A wrong match undone (payments.review.undo_line_match): the reversing transaction.
+    undone_by = models.OneToOneField(
+        "ledger.Transaction", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     def __str__(self) -> str:
-        return f"line {self.line_id} → donation {self.donation_id}"
+        return f"line {self.line_id} → donation {self.donation_id}{' (undone)' if self.undone_by_id else ''}"

@@ -5,7 +5,9 @@ importing the same file again, or an overlapping one, changes nothing. A file is
 in one database transaction: a file that fails (or a process killed) halfway leaves no
 line, posting or statement behind. Credits are matched to pending bank-transfer
 donations by RF reference (anywhere in the text, however spaced, cased or prefixed),
-then by amount and a date window; matched lines post ledger transactions.
+and matched lines post ledger transactions. An amount alone never settles a donation: a
+line without a reference of ours waits in the review queue, where a person confirms one
+of its ranked candidates (payments.review).
 
 The payer's name, account and text are sealed under the line's own data key before the
 line is written (solidarity.core.shredding); matching or dismissing a line destroys the
@@ -24,6 +26,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from solidarity.campaigns.models import Campaign
 from solidarity.core.errors import DomainError, InvalidTransition
@@ -41,9 +44,6 @@ from solidarity.payments.statements.references import find_rf_references
 from solidarity.staff.roles import Role, require_role
 from solidarity.staff.services import record_audit
 
-# A transfer without a usable reference may match a pending donation of the same amount
-# created at most this many days before the booking.
-AMOUNT_MATCH_WINDOW_DAYS = 30
 DEFAULT_RETENTION_DAYS = 60
 OPEN = (DonationStatus.PENDING, DonationStatus.EXPIRED)
 Progress = Callable[[int, int], None]
@@ -183,45 +183,33 @@ def _auto_match(bank_line: BankLine, refs: list[str]) -> bool:
     if donations:
         open_ones = [d for d in donations if d.status in OPEN]
         if len(open_ones) == 1:
-            _allocate(bank_line, [(open_ones[0], bank_line.money)])
+            allocate_line(bank_line, [(open_ones[0], bank_line.money)])
             return True
         if open_ones:
             total = sum(d.amount_minor for d in open_ones)
             if all(d.currency == bank_line.currency for d in open_ones) and total == bank_line.amount_minor:
-                _allocate(bank_line, [(d, d.money) for d in open_ones])
+                allocate_line(bank_line, [(d, d.money) for d in open_ones])
                 return True
             bank_line.note = f"pays {len(open_ones)} references but the amounts do not add up"
         else:
             bank_line.note = "reference already paid: a second transfer?"
         bank_line.save(update_fields=["note"])
         return False
-    # No reference of ours (none at all, or only look-alikes): try the amount.
-    window_start = bank_line.booking_date - dt.timedelta(days=AMOUNT_MATCH_WINDOW_DAYS)
-    candidates = list(
-        Donation.objects.filter(
-            channel=Channel.BANK_TRANSFER,
-            status__in=OPEN,
-            amount_minor=bank_line.amount_minor,
-            currency=bank_line.currency,
-            created_at__date__gte=window_start,
-            created_at__date__lte=bank_line.booking_date,
-        ).select_related("campaign")[:2]
-    )
-    if len(candidates) == 1:
-        _allocate(bank_line, [(candidates[0], bank_line.money)])
-        bank_line.note = "matched by amount and date"
-        bank_line.save(update_fields=["note"])
-        return True
-    if candidates:
-        bank_line.note = "no reference of ours; several pending transfers have this amount"
-    else:
-        bank_line.note = "reference not issued by us" if refs else "no reference found"
+    # No reference of ours (none at all, or only look-alikes). An amount alone never settles
+    # a donation: a person confirms one of the ranked candidates (payments.review).
+    bank_line.note = "reference not issued by us" if refs else "no reference found"
     bank_line.save(update_fields=["note"])
     return False
 
 
-def _allocate(bank_line: BankLine, parts: list[tuple[Donation, Money]]) -> None:
-    """Settle each donation with its part of the line, then forget who paid."""
+def allocate_line(bank_line: BankLine, parts: list[tuple[Donation, Money]]) -> None:
+    """Settle each donation with its part of the line, then forget who paid.
+
+    A line whose earlier match was undone (payments.review) settles under a new key, so
+    the ledger does not hand back the reversed transaction.
+    """
+    undone = BankLineAllocation.objects.filter(line=bank_line, undone_by__isnull=False).count()
+    attempt = f":{undone}" if undone else ""
     for donation, part in parts:
         txn = record_outcome(
             PaymentSucceeded(
@@ -229,18 +217,18 @@ def _allocate(bank_line: BankLine, parts: list[tuple[Donation, Money]]) -> None:
                 received=part,
                 on=bank_line.booking_date,
                 channel=Channel.BANK_TRANSFER,
-                key=f"bank:{bank_line.checksum}:{donation.pk}",
+                key=f"bank:{bank_line.checksum}:{donation.pk}{attempt}",
             )
         )
         BankLineAllocation.objects.create(
             line=bank_line, donation=donation, amount_minor=part.minor, ledger_transaction=txn
         )
     bank_line.state = BankLine.State.MATCHED
-    _erase_payer(bank_line)
+    erase_payer(bank_line)
     bank_line.save(update_fields=["state", "data_key", "payer_sealed", "reference"])
 
 
-def _erase_payer(bank_line: BankLine) -> None:
+def erase_payer(bank_line: BankLine) -> None:
     """Destroy the line's data key: its sealed payer details can no longer be opened by anyone.
 
     The caller saves the line; blanking the columns only tidies the live row, the
@@ -252,10 +240,10 @@ def _erase_payer(bank_line: BankLine) -> None:
     shred([key_id])
 
 
-def _open_line(line_id: int) -> BankLine:
+def open_line_for_review(line_id: int) -> BankLine:
     bank_line = BankLine.objects.select_for_update().get(pk=line_id)
     if bank_line.state != BankLine.State.UNMATCHED:
-        raise InvalidTransition("This statement line is not waiting for review.")
+        raise InvalidTransition(_("This statement line is not waiting for review: it was decided already."))
     return bank_line
 
 
@@ -264,13 +252,13 @@ def match_line_to_donation(*, line: BankLine, reference: str, actor: Any) -> Ban
     require_role(actor, Role.FINANCE)
     refs = find_rf_references(reference, accept_missing_prefix=True)
     if not refs:
-        raise DomainError("That is not a valid RF reference.")
+        raise DomainError(_("That is not a valid RF reference."))
     with transaction.atomic():
-        bank_line = _open_line(line.pk)
+        bank_line = open_line_for_review(line.pk)
         donation = Donation.objects.filter(bank_reference=refs[0], status__in=OPEN).select_related("campaign").first()
         if donation is None:
-            raise DomainError(f"No pending bank transfer has the reference {refs[0]}.")
-        _allocate(bank_line, [(donation, bank_line.money)])
+            raise DomainError(_("No pending bank transfer has the reference %(reference)s.") % {"reference": refs[0]})
+        allocate_line(bank_line, [(donation, bank_line.money)])
         record_audit(
             actor=actor,
             action="payments.match_line",
@@ -285,9 +273,9 @@ def record_line_as_donation(*, line: BankLine, campaign: Campaign, actor: Any) -
     """Review queue: a transfer that quoted no reference becomes a new anonymous donation to a campaign."""
     require_role(actor, Role.FINANCE)
     with transaction.atomic():
-        bank_line = _open_line(line.pk)
+        bank_line = open_line_for_review(line.pk)
         donation = pending_transfer_donation(campaign=campaign, amount=bank_line.money, actor=actor)
-        _allocate(bank_line, [(donation, bank_line.money)])
+        allocate_line(bank_line, [(donation, bank_line.money)])
         record_audit(
             actor=actor,
             action="payments.line_to_campaign",
@@ -302,12 +290,12 @@ def ignore_line(*, line: BankLine, actor: Any, note: str) -> BankLine:
     """Review queue: not a donation (a grant, an internal transfer); payer details are erased."""
     require_role(actor, Role.FINANCE)
     if not note.strip():
-        raise DomainError("Say why this line is not a donation.")
+        raise DomainError(_("Say why this line is not a donation."))
     with transaction.atomic():
-        bank_line = _open_line(line.pk)
+        bank_line = open_line_for_review(line.pk)
         bank_line.state = BankLine.State.IGNORED
         bank_line.note = note.strip()[:300]
-        _erase_payer(bank_line)
+        erase_payer(bank_line)
         bank_line.save()
         record_audit(actor=actor, action="payments.ignore_line", target=bank_line, note=bank_line.note)
     return bank_line
@@ -332,7 +320,7 @@ def erase_stale_payer_details(*, now: dt.datetime | None = None) -> int:
             .order_by("pk")
         )
         for bank_line in stale:
-            _erase_payer(bank_line)
+            erase_payer(bank_line)
             bank_line.note = (bank_line.note + "; " if bank_line.note else "") + "payer details erased after retention"
             bank_line.note = bank_line.note[:300]
             bank_line.save(update_fields=["data_key", "payer_sealed", "note"])

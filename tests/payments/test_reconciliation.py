@@ -20,6 +20,7 @@ from solidarity.ledger.models import Transaction
 from solidarity.ledger.verification import verify_ledger
 from solidarity.payments import reconciliation
 from solidarity.payments.models import BankLine, ImportedStatement
+from solidarity.payments.review import line_candidates
 from solidarity.payments.statements import StatementError
 from tests.payments.camt_builder import camt
 from tests.payments.statement_files import accounts_of
@@ -93,12 +94,13 @@ def test_two_references_that_do_not_add_up_wait_for_review(campaign, staff_user)
     assert summary.unmatched == 1 and "do not add up" in BankLine.objects.get().note
 
 
-def test_without_reference_a_single_pending_amount_in_the_window_matches(campaign, staff_user) -> None:
+def test_without_reference_an_amount_alone_never_settles_a_donation(campaign, staff_user) -> None:
     donation = pending(campaign, "37.50")
     summary = run([{"amount": "37.50", "text": "for the prisoners", "day": TODAY}], staff_user)
-    assert summary.matched == 1
+    assert summary.matched == 0 and summary.unmatched == 1
     donation.refresh_from_db()
-    assert donation.status == DonationStatus.PAID
+    assert donation.status == DonationStatus.PENDING
+    assert [c.donation for c in line_candidates(BankLine.objects.get())] == [donation]
 
 
 def test_ambiguous_amount_waits_for_review_and_staff_match_it(campaign, staff_user) -> None:
