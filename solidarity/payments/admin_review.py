@@ -80,7 +80,7 @@ class BankLineAdmin(BankLineSearchMixin, ReadOnlyAdmin):
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
     ) -> HttpResponse:
         line = get_object_or_404(BankLine, pk=object_id)
-        if line.state == BankLine.State.UNMATCHED:
+        if line.state in (BankLine.State.UNMATCHED, BankLine.State.DUPLICATE):
             return redirect("admin:payments_bankline_resolve", pk=line.pk)
         extra = {**(extra_context or {}), "may_undo": line.state == BankLine.State.MATCHED}
         return super().change_view(request, object_id, form_url, extra)

@@ -124,6 +124,7 @@ class BankLine(models.Model):
         UNMATCHED = "unmatched", _("Waiting for review")
         MATCHED = "matched", _("Matched")
         IGNORED = "ignored", _("Not a donation")
+        DUPLICATE = "duplicate", _("Same movement as a line of another statement")
 
     checksum = models.CharField(max_length=64, unique=True)
     statement = models.ForeignKey(ImportedStatement, on_delete=models.PROTECT, related_name="lines")
@@ -137,10 +138,19 @@ class BankLine(models.Model):
     payer_sealed = models.TextField(blank=True, editable=False)
     state = models.CharField(max_length=10, choices=State.choices, default=State.UNMATCHED)
     note = models.CharField(max_length=300, blank=True)
+    # The foundation's account the line is on, and keyed hashes of what identifies the
+    # movement (references, counterparty, text: payments.movements), so the same movement
+    # in an MT940 and a camt.053 of that account is recognised.
+    account = models.CharField(max_length=64, blank=True, default="")
+    movement_tags = models.CharField(max_length=200, blank=True, default="")
+    duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates")
 
     class Meta:
         ordering = ["booking_date", "id"]
-        indexes = [models.Index(fields=["state", "booking_date"])]
+        indexes = [
+            models.Index(fields=["state", "booking_date"]),
+            models.Index(fields=["account", "booking_date", "amount_minor"], name="bank_line_movement"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.booking_date} {self.money} ({self.state})"

@@ -36,6 +36,7 @@ from solidarity.donations.intents import pending_transfer_donation
 from solidarity.donations.models import Channel, Donation, DonationStatus
 from solidarity.donations.outcomes import PaymentSucceeded, record_outcome
 from solidarity.payments.models import BankLine, BankLineAllocation, ImportedStatement
+from solidarity.payments.movements import movement_tags, same_movement, without_personal_tags
 from solidarity.payments.own_accounts import require_own_accounts
 from solidarity.payments.payer_details import PayerDetails, seal_payer_details
 from solidarity.payments.statements import CsvMapping, parse_statement
@@ -58,6 +59,7 @@ class ImportSummary:
     matched: int = 0
     unmatched: int = 0
     not_donations: int = 0
+    same_movement: int = 0  # already imported from another statement of the account (MT940 / camt)
     skipped: int = 0  # informational entries without an amount, reported by the parser
     warnings: list[str] = field(default_factory=list)
 
@@ -66,6 +68,7 @@ class ImportSummary:
         return (
             f"{self.total} lines{skipped}: {self.new} new ({self.matched} matched, {self.unmatched} waiting for review, "
             f"{self.not_donations} outgoing or zero), {self.duplicate} already imported"
+            + (f", {self.same_movement} the same movement as a line of another statement" if self.same_movement else "")
         )
 
 
@@ -106,7 +109,7 @@ def import_statement(
         ImportedStatement.objects.filter(pk=statement.pk).update(
             lines_total=summary.total,
             lines_new=summary.new,
-            lines_duplicate=summary.duplicate,
+            lines_duplicate=summary.duplicate + summary.same_movement,
             lines_matched=summary.matched,
             lines_unmatched=summary.unmatched,
         )
@@ -118,6 +121,7 @@ def import_statement(
             total=summary.total,
             new=summary.new,
             duplicate=summary.duplicate,
+            same_movement=summary.same_movement,
             matched=summary.matched,
             unmatched=summary.unmatched,
         )
@@ -131,6 +135,11 @@ def _import_line(statement: ImportedStatement, line: StatementLine) -> str:
         return "duplicate"
     credit = line.amount.is_positive() and not line.is_reversal
     refs = _references(line) if credit else []
+    account = line.statement_account[:64]
+    tags = movement_tags(line, refs)
+    twin = same_movement(statement=statement, line=line, account=account, tags=tags)
+    if twin is not None:
+        return _store_same_movement(statement, line, twin, account, tags)
     payer = (
         PayerDetails(name=line.payer_name[:140], account=line.payer_account[:64], text=line.remittance[:2000])
         if credit
@@ -150,6 +159,8 @@ def _import_line(statement: ImportedStatement, line: StatementLine) -> str:
                 payer_sealed=seal_payer_details(key, payer) if key else "",
                 state=BankLine.State.UNMATCHED if credit else BankLine.State.IGNORED,
                 note="" if credit else "outgoing, reversal or zero amount",
+                account=account,
+                movement_tags=tags if key else without_personal_tags(tags),
             )
             if not credit:
                 return "not_donations"
@@ -158,6 +169,32 @@ def _import_line(statement: ImportedStatement, line: StatementLine) -> str:
         if BankLine.objects.filter(checksum=line.checksum).exists():
             return "duplicate"  # a concurrent import stored it first
         raise
+
+
+def _store_same_movement(
+    statement: ImportedStatement, line: StatementLine, twin: BankLine, account: str, tags: str
+) -> str:
+    """The movement is already known from another statement (an MT940 beside a camt.053):
+    kept as a flagged line that books nothing, holds no payer details and is not queued."""
+    try:
+        with transaction.atomic():
+            BankLine.objects.create(
+                checksum=line.checksum,
+                statement=statement,
+                booking_date=line.booking_date,
+                amount_minor=line.amount.minor,
+                currency=line.amount.currency,
+                state=BankLine.State.DUPLICATE,
+                note=f"same movement as line #{twin.pk} (imported from {twin.statement.format})",
+                account=account,
+                movement_tags=without_personal_tags(tags),
+                duplicate_of=twin,
+            )
+    except IntegrityError:
+        if BankLine.objects.filter(checksum=line.checksum).exists():
+            return "duplicate"
+        raise
+    return "same_movement"
 
 
 def _references(line: StatementLine) -> list[str]:
@@ -225,7 +262,7 @@ def allocate_line(bank_line: BankLine, parts: list[tuple[Donation, Money]]) -> N
         )
     bank_line.state = BankLine.State.MATCHED
     erase_payer(bank_line)
-    bank_line.save(update_fields=["state", "data_key", "payer_sealed", "reference"])
+    bank_line.save(update_fields=["state", "data_key", "payer_sealed", "reference", "movement_tags"])
 
 
 def erase_payer(bank_line: BankLine) -> None:
@@ -237,12 +274,13 @@ def erase_payer(bank_line: BankLine) -> None:
     key_id = bank_line.data_key_id
     bank_line.data_key = None
     bank_line.payer_sealed = bank_line.reference = ""
+    bank_line.movement_tags = without_personal_tags(bank_line.movement_tags)
     shred([key_id])
 
 
 def open_line_for_review(line_id: int) -> BankLine:
     bank_line = BankLine.objects.select_for_update().get(pk=line_id)
-    if bank_line.state != BankLine.State.UNMATCHED:
+    if bank_line.state not in (BankLine.State.UNMATCHED, BankLine.State.DUPLICATE):
         raise InvalidTransition(_("This statement line is not waiting for review: it was decided already."))
     return bank_line
 
@@ -323,7 +361,7 @@ def erase_stale_payer_details(*, now: dt.datetime | None = None) -> int:
             erase_payer(bank_line)
             bank_line.note = (bank_line.note + "; " if bank_line.note else "") + "payer details erased after retention"
             bank_line.note = bank_line.note[:300]
-            bank_line.save(update_fields=["data_key", "payer_sealed", "note"])
+            bank_line.save(update_fields=["data_key", "payer_sealed", "note", "movement_tags"])
         if stale:
             record_audit(actor=None, action="payments.purge_bank_lines", count=len(stale))
     return len(stale)
