@@ -8,8 +8,10 @@ in both: the RF reference, the bank's reference, the end-to-end id, the counterp
 account or the remittance text (letters and digits only).
 
 Those identifiers are kept as short keyed hashes (HMAC under the site's SECRET_KEY), never
-in plain; the counterparty and text tags name a person, so they go when the line's payer
-details are erased (matched, dismissed, or past retention), the references stay.
+in plain. The counterparty and text tags point at a person, so they are kept only for the
+retention time of payer details (SOLIDARITY_BANK_LINE_RETENTION_DAYS after the import,
+whatever became of the line: the other format's file may come days after a match), then
+the daily purge removes them; the references stay.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from solidarity.payments.statements.lines import StatementLine
 _SALT = "solidarity.payments.movement"
 _NOT_AN_ID = {"", "NOTPROVIDED", "NONREF", "NONE"}
 _ALNUM = re.compile(r"[^0-9A-Z]")
-PERSONAL = ("c", "t")  # counterparty, text
+PERSONAL = ("p", "t")  # the payer's (counterparty's) account, the text: not hex digits, so a regex finds them
+PERSONAL_REGEX = r"(^| )[pt]"
 
 
 def _tag(kind: str, value: str) -> str:
@@ -38,7 +41,7 @@ def movement_tags(line: StatementLine, references: list[str]) -> str:
         ("r", line.structured_reference.upper()),
         ("b", line.bank_reference.upper()),
         ("e", line.end_to_end_id.upper()),
-        ("c", _ALNUM.sub("", line.payer_account.upper())),
+        ("p", _ALNUM.sub("", line.payer_account.upper())),
         ("t", _ALNUM.sub("", line.remittance.upper())[:200]),
     ]
     tags = dict.fromkeys(_tag(kind, value) for kind, value in values if value not in _NOT_AN_ID and len(value) > 2)

@@ -36,7 +36,7 @@ from solidarity.donations.intents import pending_transfer_donation
 from solidarity.donations.models import Channel, Donation, DonationStatus
 from solidarity.donations.outcomes import PaymentSucceeded, record_outcome
 from solidarity.payments.models import BankLine, BankLineAllocation, ImportedStatement
-from solidarity.payments.movements import movement_tags, same_movement, without_personal_tags
+from solidarity.payments.movements import PERSONAL_REGEX, movement_tags, same_movement, without_personal_tags
 from solidarity.payments.own_accounts import require_own_accounts
 from solidarity.payments.payer_details import PayerDetails, seal_payer_details
 from solidarity.payments.statements import CsvMapping, parse_statement
@@ -137,14 +137,14 @@ def _import_line(statement: ImportedStatement, line: StatementLine) -> str:
     refs = _references(line) if credit else []
     account = line.statement_account[:64]
     tags = movement_tags(line, refs)
-    twin = same_movement(statement=statement, line=line, account=account, tags=tags)
-    if twin is not None:
-        return _store_same_movement(statement, line, twin, account, tags)
     payer = (
         PayerDetails(name=line.payer_name[:140], account=line.payer_account[:64], text=line.remittance[:2000])
         if credit
         else PayerDetails()
     )
+    twin = same_movement(statement=statement, line=line, account=account, tags=tags)
+    if twin is not None:
+        return _store_same_movement(statement, line, twin, account, tags, payer)
     try:
         with transaction.atomic():
             key = new_data_key() if payer else None
@@ -160,7 +160,7 @@ def _import_line(statement: ImportedStatement, line: StatementLine) -> str:
                 state=BankLine.State.UNMATCHED if credit else BankLine.State.IGNORED,
                 note="" if credit else "outgoing, reversal or zero amount",
                 account=account,
-                movement_tags=tags if key else without_personal_tags(tags),
+                movement_tags=tags,
             )
             if not credit:
                 return "not_donations"
@@ -172,13 +172,18 @@ def _import_line(statement: ImportedStatement, line: StatementLine) -> str:
 
 
 def _store_same_movement(
-    statement: ImportedStatement, line: StatementLine, twin: BankLine, account: str, tags: str
+    statement: ImportedStatement, line: StatementLine, twin: BankLine, account: str, tags: str, payer: PayerDetails
 ) -> str:
     """The movement is already known from another statement (an MT940 beside a camt.053):
-    kept as a flagged line that books nothing, holds no payer details and is not queued."""
+    kept as a flagged line that books nothing and is not queued. Its payer details are
+    sealed like a waiting line's, so a wrong flag can still be decided; dismissing it, or
+    the retention purge, erases them."""
     try:
         with transaction.atomic():
+            key = new_data_key() if payer else None
             BankLine.objects.create(
+                data_key=key,
+                payer_sealed=seal_payer_details(key, payer) if key else "",
                 checksum=line.checksum,
                 statement=statement,
                 booking_date=line.booking_date,
@@ -262,7 +267,7 @@ def allocate_line(bank_line: BankLine, parts: list[tuple[Donation, Money]]) -> N
         )
     bank_line.state = BankLine.State.MATCHED
     erase_payer(bank_line)
-    bank_line.save(update_fields=["state", "data_key", "payer_sealed", "reference", "movement_tags"])
+    bank_line.save(update_fields=["state", "data_key", "payer_sealed", "reference"])
 
 
 def erase_payer(bank_line: BankLine) -> None:
@@ -274,7 +279,6 @@ def erase_payer(bank_line: BankLine) -> None:
     key_id = bank_line.data_key_id
     bank_line.data_key = None
     bank_line.payer_sealed = bank_line.reference = ""
-    bank_line.movement_tags = without_personal_tags(bank_line.movement_tags)
     shred([key_id])
 
 
@@ -352,16 +356,26 @@ def erase_stale_payer_details(*, now: dt.datetime | None = None) -> int:
     """
     cutoff = (now or timezone.now()) - dt.timedelta(days=retention_days())
     with transaction.atomic():
+        # The keyed hashes of payer account and text (payments.movements) go too, whatever the line's state.
+        for tagged in BankLine.objects.select_for_update(of=("self",)).filter(
+            statement__imported_at__lt=cutoff, movement_tags__regex=PERSONAL_REGEX
+        ):
+            tagged.movement_tags = without_personal_tags(tagged.movement_tags)
+            tagged.save(update_fields=["movement_tags"])
         stale = list(
             BankLine.objects.select_for_update(of=("self",))
-            .filter(state=BankLine.State.UNMATCHED, data_key__isnull=False, statement__imported_at__lt=cutoff)
+            .filter(
+                state__in=[BankLine.State.UNMATCHED, BankLine.State.DUPLICATE],
+                data_key__isnull=False,
+                statement__imported_at__lt=cutoff,
+            )
             .order_by("pk")
         )
         for bank_line in stale:
             erase_payer(bank_line)
             bank_line.note = (bank_line.note + "; " if bank_line.note else "") + "payer details erased after retention"
             bank_line.note = bank_line.note[:300]
-            bank_line.save(update_fields=["data_key", "payer_sealed", "note", "movement_tags"])
+            bank_line.save(update_fields=["data_key", "payer_sealed", "note"])
         if stale:
             record_audit(actor=None, action="payments.purge_bank_lines", count=len(stale))
     return len(stale)

@@ -119,7 +119,8 @@ def test_staff_match_a_transfer_pay_out_with_a_second_approval_and_close_the_col
     anna.get_by_label("File").set_input_files(
         {"name": "statement.xml", "mimeType": "application/xml", "buffer": statement}
     )
-    anna.get_by_role("button", name="Import").click()
+    anna.get_by_role("button", name="Preview").click()
+    anna.get_by_role("button", name="Book these lines").click()
     expect(anna.locator("#import-summary")).to_contain_text("1 matched, 1 waiting for review")
 
     anna.get_by_role("link", name="Review queue").click()
