@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from django.db import transaction
 from django.http import Http404, HttpRequest
@@ -52,7 +53,9 @@ class ReasonIn(Schema):
 
 
 class DismissIn(Schema):
-    lines: list[int] = Field(min_length=1, max_length=500, description="Ids of lines waiting for review.")
+    lines: list[Annotated[int, Field(ge=1, le=MAX_ROW_ID)]] = Field(
+        min_length=1, max_length=500, description="Ids of lines waiting for review."
+    )
     reason: RequiredPublicText = Field(min_length=1, max_length=300, description="Why they are not donations.")
 
 
@@ -157,7 +160,9 @@ def undo(request: HttpRequest, line_id: RowId, data: ReasonIn) -> BankLineOut:
 
 
 @router.post(
-    "/dismiss", response=with_errors({200: DismissedOut}, 400, 401, 403, 409, 422), operation_id="dismiss_bank_lines"
+    "/dismiss",
+    response=with_errors({200: DismissedOut}, 400, 401, 403, 404, 409, 422),
+    operation_id="dismiss_bank_lines",
 )
 def dismiss(request: HttpRequest, data: DismissIn) -> DismissedOut:
     """Bulk: these waiting lines are not donations, for one reason; all or none (409 if one was decided)."""
