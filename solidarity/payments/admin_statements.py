@@ -138,7 +138,9 @@ class CsvFormatForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["account"].choices = [(a, a) for a in own_accounts()]
+        account = self.fields["account"]
+        if isinstance(account, forms.ChoiceField):
+            account.choices = [(a, a) for a in own_accounts()]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
