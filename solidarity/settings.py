@@ -353,6 +353,11 @@ SOLIDARITY_FOUNDATION = {
     "secure_drop_url": os.environ.get("FOUNDATION_SECURE_DROP_URL", ""),
     "onion_statement": os.environ.get("FOUNDATION_ONION_STATEMENT", ""),
 }
+# Statements (issue 14.5): only statements of these accounts are imported, comma-separated IBANs or
+# account numbers as the bank writes them; BANK_IBAN must be among them (system check).
+SOLIDARITY_OWN_ACCOUNTS = [
+    a.strip() for a in os.environ.get("SOLIDARITY_OWN_ACCOUNTS", BANK_IBAN).split(",") if a.strip()
+]
 # Public forms carry a signed token instead of a CSRF cookie (core/form_tokens.py); it expires
 # after this many seconds (a family may take a while to write a help request).
 SOLIDARITY_FORM_TOKEN_MAX_AGE = int(os.environ.get("SOLIDARITY_FORM_TOKEN_MAX_AGE", str(3 * 3600)))

@@ -29,7 +29,8 @@ def _waiting(statement: ImportedStatement) -> int:
     operation_id="import_statement",
 )
 def upload_statement(request: HttpRequest, file: File[UploadedFile]) -> Status:
-    """Import a camt.053 or MT940 file (multipart field `file`, at most 20 MB).
+    """Import a camt.053 (or camt.052/054, booked entries only) or MT940 file, UTF-8 or UTF-16
+    (multipart field `file`, at most 20 MB), of one of the foundation's own accounts (else 400).
 
     Each line is stored once, whatever is uploaded again; matched lines post to the
     ledger, the rest wait in the review queue. A malformed file records nothing (400).

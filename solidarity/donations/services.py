@@ -18,7 +18,7 @@ from solidarity.core.money import Money
 from solidarity.donations.models import STAFF_CHANNELS, Channel, Donation, DonationStatus
 from solidarity.donations.receipts import hash_receipt_code, new_receipt_code
 from solidarity.donations.supporters import forget_campaign_pages
-from solidarity.ledger.models import AccountPurpose, TransactionKind
+from solidarity.ledger.models import AccountPurpose, Transaction, TransactionKind
 from solidarity.ledger.services import get_account, post_transaction, reverse_transaction
 from solidarity.staff.roles import Role, require_role
 from solidarity.staff.services import record_audit
@@ -151,3 +151,44 @@ def reverse_donation(*, donation: Donation, actor: Any, reason: str) -> Donation
         record_audit(actor=actor, action="donation.reverse", target=locked, reason=reason, amount=str(locked.money))
     donation.refresh_from_db()
     return donation
+
+
+def undo_bank_settlement(*, donation: Donation, settled_by: Transaction, actor: Any, reason: str) -> Transaction:
+    """A bank line was matched to the wrong donation: reverse its booking and make it pending again.
+
+    Not an outflow (the money is still in the bank account, the line goes back to the review
+    queue), so one finance person may do it, with a reason, audited. Refused when the
+    donation is no longer paid by exactly that transaction, or when the campaign's fund no
+    longer holds what the match brought (it was paid out or refunded since). Returns the
+    reversing transaction.
+    """
+    require_role(actor, Role.FINANCE)
+    if not reason.strip():
+        raise DomainError(_("Say why the match was wrong."))
+    with transaction.atomic():
+        lock_campaign(donation.campaign)
+        locked = Donation.objects.select_for_update().select_related("campaign").get(pk=donation.pk)
+        if locked.status != DonationStatus.PAID or locked.ledger_transaction_id != settled_by.pk:
+            raise InvalidTransition(
+                _("Donation #%(id)s is no longer paid by this transfer; its match cannot be undone.")
+                % {"id": locked.pk}
+            )
+        require_fund_covers(locked.campaign, reversal_amount(locked), what=_("Undoing this match"))
+        reversal = reverse_transaction(
+            original=settled_by, memo=f"Wrong bank match undone: {reason}"[:200], created_by=actor
+        )
+        locked.status = DonationStatus.PENDING
+        locked.ledger_transaction = None
+        locked.received_on = None
+        locked.expires_at = timezone.now() + dt.timedelta(days=settings.SOLIDARITY_BANK_TRANSFER_DAYS)
+        locked.save(update_fields=["status", "ledger_transaction", "received_on", "expires_at"])
+        record_audit(
+            actor=actor,
+            action="donation.undo_bank_match",
+            target=locked,
+            reason=reason.strip(),
+            reversal=reversal.pk,
+            amount=str(locked.money),
+        )
+    donation.refresh_from_db()
+    return reversal

@@ -65,6 +65,6 @@ class ExchangeRateAdmin(ReadOnlyAdmin):
 
 
 # Importing these registers their admins (the statement import; the card refund action).
-from solidarity.payments import admin_refunds, admin_statements  # noqa: E402
+from solidarity.payments import admin_refunds, admin_review, admin_statements  # noqa: E402
 
-__all__ = ["admin_refunds", "admin_statements"]
+__all__ = ["admin_refunds", "admin_review", "admin_statements"]

@@ -1,49 +1,57 @@
-"""Back office for bank statements: upload and import, and the review queue of unmatched lines."""
+"""Back office for bank statements: upload, a preview of what would be booked, the booking,
+and the banks' saved CSV column mappings. The review queue is in admin_review."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, path, reverse
+from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from solidarity.campaigns.models import Campaign, CampaignStatus
 from solidarity.core.errors import DomainError
 from solidarity.ledger.admin import ReadOnlyAdmin
 from solidarity.payments import reconciliation
-from solidarity.payments.admin_search import BANK_LINE_FILTERS, BankLineSearchMixin
-from solidarity.payments.models import BankLine, ImportedStatement
+from solidarity.payments.csv_formats import csv_mapping_of, save_csv_format
+from solidarity.payments.models import CsvFormat, ImportedStatement
+from solidarity.payments.own_accounts import own_accounts
+from solidarity.payments.statement_preview import hold_upload, preview_statement, take_upload
+from solidarity.payments.statements import CsvMapping
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
 class StatementUploadForm(forms.Form):
-    file = forms.FileField(help_text="camt.053 (XML) or MT940. At most 20 MB.")
-
-
-class ResolveLineForm(forms.Form):
-    reference = forms.CharField(
-        required=False, help_text="The RF reference of the pending donation this transfer pays."
+    file = forms.FileField(
+        label=gettext_lazy("Statement file"),
+        help_text=gettext_lazy("camt.053, camt.052, camt.054 (XML), MT940, or a CSV export. At most 20 MB."),
     )
-    campaign: forms.ModelChoiceField[Campaign] = forms.ModelChoiceField(
+    csv_format: forms.ModelChoiceField[CsvFormat] = forms.ModelChoiceField(
+        label=gettext_lazy("CSV column mapping"),
+        queryset=CsvFormat.objects.all(),
         required=False,
-        queryset=Campaign.objects.filter(
-            status__in=[CampaignStatus.ACTIVE, CampaignStatus.CLOSED, CampaignStatus.REPORTED]
-        ),
-        help_text="Or: record it as a new anonymous donation to this campaign.",
+        help_text=gettext_lazy("For a CSV export: the bank's saved mapping. Not needed for XML or MT940."),
     )
-    ignore_note = forms.CharField(required=False, help_text="Or: not a donation — say what it is.")
 
 
-def _page(request: HttpRequest, admin_site: admin.AdminSite, template: str, **context: Any) -> HttpResponse:
+def page(request: HttpRequest, admin_site: admin.AdminSite, template: str, **context: Any) -> HttpResponse:
     response = TemplateResponse(request, template, {**admin_site.each_context(request), **context})
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _mapping(csv_format_id: int | None) -> CsvMapping | None:
+    if csv_format_id is None:
+        return None
+    csv_format = CsvFormat.objects.filter(pk=csv_format_id).first()
+    if csv_format is None:
+        raise DomainError(_("The CSV column mapping chosen for this file no longer exists."))
+    return csv_mapping_of(csv_format)
 
 
 @admin.register(ImportedStatement)
@@ -67,88 +75,92 @@ class ImportedStatementAdmin(ReadOnlyAdmin):
         return custom + super().get_urls()
 
     def upload_view(self, request: HttpRequest) -> HttpResponse:
+        """Choose a file (and for CSV its bank's mapping) → a preview → book it."""
         if not request.user.has_perm("payments.add_importedstatement"):
             raise PermissionDenied
+        if request.method == "POST" and "token" in request.POST:
+            return self._book(request)
         form = StatementUploadForm(request.POST or None, request.FILES or None)
-        summary = None
+        preview = token = None
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
+            csv_format = form.cleaned_data["csv_format"]
             if upload.size > MAX_UPLOAD_BYTES:
-                form.add_error("file", "The file is larger than 20 MB.")
+                form.add_error("file", _("The file is larger than 20 MB."))
             else:
+                data = upload.read()
                 try:
-                    summary = reconciliation.import_statement(
-                        data=upload.read(), actor=request.user, filename=upload.name
+                    preview = preview_statement(
+                        data=data,
+                        actor=request.user,
+                        filename=upload.name,
+                        csv_mapping=csv_mapping_of(csv_format) if csv_format else None,
                     )
                 except DomainError as exc:
                     form.add_error("file", str(exc))
-        return _page(
+                else:
+                    token = hold_upload(
+                        data=data, filename=upload.name, csv_format=csv_format.pk if csv_format else None
+                    )
+        return self._render(request, form=form, preview=preview, token=token)
+
+    def _book(self, request: HttpRequest) -> HttpResponse:
+        held = take_upload(request.POST.get("token", ""))
+        form = StatementUploadForm()
+        if held is None:
+            error = _("This preview was booked already or has expired; nothing changed. Choose the file again.")
+            return self._render(request, form=form, error=error)
+        try:
+            summary = reconciliation.import_statement(
+                data=held.data, actor=request.user, filename=held.filename, csv_mapping=_mapping(held.csv_format)
+            )
+        except DomainError as exc:
+            return self._render(request, form=form, error=str(exc))
+        return self._render(request, form=form, summary=summary)
+
+    def _render(self, request: HttpRequest, **context: Any) -> HttpResponse:
+        return page(
             request,
             self.admin_site,
             "admin/payments/upload_statement.html",
-            title="Import a bank statement",
-            form=form,
-            summary=summary,
+            title=_("Import a bank statement"),
             opts=self.model._meta,
+            **context,
         )
 
 
-@admin.register(BankLine)
-class BankLineAdmin(BankLineSearchMixin, ReadOnlyAdmin):
-    list_display = ("booking_date", "amount_display", "state", "note", "payer_name", "remittance_short")
-    list_select_related = ("data_key",)
-    list_filter = BANK_LINE_FILTERS
-    date_hierarchy = "booking_date"
+class CsvFormatForm(forms.ModelForm):  # type: ignore[type-arg]
+    account = forms.ChoiceField(label=gettext_lazy("The foundation's account"), choices=())
 
-    @admin.display(description="amount")
-    def amount_display(self, obj: BankLine) -> str:
-        return str(obj.money)
+    class Meta:
+        model = CsvFormat
+        fields = [f.name for f in CsvFormat._meta.fields if f.name not in ("id", "changed_at")]
 
-    @admin.display(description="remittance")
-    def remittance_short(self, obj: BankLine) -> str:
-        return obj.remittance[:80]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        account = self.fields["account"]
+        if isinstance(account, forms.ChoiceField):
+            account.choices = [(a, a) for a in own_accounts()]
 
-    def get_urls(self) -> list[URLPattern]:
-        custom = [
-            path("<int:pk>/resolve/", self.admin_site.admin_view(self.resolve_view), name="payments_bankline_resolve")
-        ]
-        return custom + super().get_urls()
-
-    def change_view(
-        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
-    ) -> HttpResponse:
-        line = get_object_or_404(BankLine, pk=object_id)
-        if line.state == BankLine.State.UNMATCHED:
-            return redirect("admin:payments_bankline_resolve", pk=line.pk)
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def resolve_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        if not request.user.has_perm("payments.change_bankline"):
-            raise PermissionDenied
-        line = get_object_or_404(BankLine, pk=pk)
-        form = ResolveLineForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not self.errors:
             try:
-                if data["reference"]:
-                    reconciliation.match_line_to_donation(line=line, reference=data["reference"], actor=request.user)
-                elif data["campaign"]:
-                    reconciliation.record_line_as_donation(line=line, campaign=data["campaign"], actor=request.user)
-                elif data["ignore_note"]:
-                    reconciliation.ignore_line(line=line, actor=request.user, note=data["ignore_note"])
-                else:
-                    raise DomainError("Give a reference, a campaign, or why the line is not a donation.")
+                csv_mapping_of(self.instance.__class__(**{k: v for k, v in cleaned.items() if k != "id"}))
             except DomainError as exc:
-                form.add_error(None, str(exc))
-            else:
-                self.message_user(request, f"Line of {line.booking_date} resolved.", messages.SUCCESS)
-                return redirect(reverse("admin:payments_bankline_changelist") + "?state__exact=unmatched")
-        return _page(
-            request,
-            self.admin_site,
-            "admin/payments/resolve_line.html",
-            title="Resolve a statement line",
-            form=form,
-            line=line,
-            opts=self.model._meta,
-        )
+                raise ValidationError(str(exc)) from exc
+        return cleaned
+
+
+@admin.register(CsvFormat)
+class CsvFormatAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Each bank's CSV layout, saved once and chosen at every import."""
+
+    form = CsvFormatForm
+    list_display = ("name", "account", "skip_lines", "date_column", "amount_column", "changed_at")
+
+    def save_model(self, request: HttpRequest, obj: CsvFormat, form: Any, change: bool) -> None:
+        save_csv_format(csv_format=obj, actor=request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -32,3 +32,4 @@ class PaymentsConfig(AppConfig):
                 order=50,
             )
         )
+        from solidarity.payments import own_accounts  # noqa: F401  (registers the own-account system check)

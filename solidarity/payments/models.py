@@ -124,6 +124,7 @@ class BankLine(models.Model):
         UNMATCHED = "unmatched", _("Waiting for review")
         MATCHED = "matched", _("Matched")
         IGNORED = "ignored", _("Not a donation")
+        DUPLICATE = "duplicate", _("Same movement as a line of another statement")
 
     checksum = models.CharField(max_length=64, unique=True)
     statement = models.ForeignKey(ImportedStatement, on_delete=models.PROTECT, related_name="lines")
@@ -137,10 +138,23 @@ class BankLine(models.Model):
     payer_sealed = models.TextField(blank=True, editable=False)
     state = models.CharField(max_length=10, choices=State.choices, default=State.UNMATCHED)
     note = models.CharField(max_length=300, blank=True)
+    # The foundation's account the line is on, and keyed hashes of what identifies the
+    # movement (references, counterparty, text: payments.movements), so the same movement
+    # in an MT940 and a camt.053 of that account is recognised.
+    account = models.CharField(max_length=64, blank=True, default="", db_default="")
+    movement_tags = models.CharField(max_length=200, blank=True, default="", db_default="")
+    # Its index is built concurrently (migration 0011), like bank_line_movement.
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates", db_index=False
+    )
 
     class Meta:
         ordering = ["booking_date", "id"]
-        indexes = [models.Index(fields=["state", "booking_date"])]
+        indexes = [
+            models.Index(fields=["state", "booking_date"]),
+            models.Index(fields=["account", "booking_date", "amount_minor"], name="bank_line_movement"),
+            models.Index(fields=["duplicate_of"], name="bank_line_duplicate_of"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.booking_date} {self.money} ({self.state})"
@@ -179,6 +193,68 @@ class BankLineAllocation(models.Model):
     donation = models.ForeignKey("donations.Donation", on_delete=models.PROTECT, related_name="bank_allocations")
     amount_minor = models.BigIntegerField()
     ledger_transaction = models.OneToOneField("ledger.Transaction", on_delete=models.PROTECT, related_name="+")
+    # A wrong match undone (payments.review.undo_line_match): the reversing transaction.
+    undone_by = models.OneToOneField(
+        "ledger.Transaction", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     def __str__(self) -> str:
-        return f"line {self.line_id} → donation {self.donation_id}"
+        return f"line {self.line_id} → donation {self.donation_id}{' (undone)' if self.undone_by_id else ''}"
+
+
+class CsvFormat(models.Model):
+    """A bank's CSV export layout, set up once in the back office and chosen at every import.
+
+    Columns are named as in the bank's header row; `remittance_columns` may name several,
+    comma-separated. `account` is the foundation's account the exports are of (a CSV
+    names none).
+    """
+
+    name = models.CharField(_("bank / export name"), max_length=80, unique=True)
+    account = models.CharField(_("the foundation's account"), max_length=64)
+    skip_lines = models.PositiveSmallIntegerField(
+        _("lines before the header"),
+        default=0,
+        help_text=_("How many lines to skip before the header row (some banks write the account and period there)."),
+    )
+    encoding = models.CharField(_("text encoding"), max_length=20, default="utf-8")
+    delimiter = models.CharField(_("delimiter"), max_length=1, blank=True, help_text=_("Empty: guessed."))
+    date_column = models.CharField(_("booking date column"), max_length=80)
+    date_format = models.CharField(_("date format"), max_length=20, default="%d.%m.%Y")
+    amount_column = models.CharField(_("signed amount column"), max_length=80, blank=True)
+    debit_column = models.CharField(_("debit column"), max_length=80, blank=True)
+    credit_column = models.CharField(_("credit column"), max_length=80, blank=True)
+    decimal_comma = models.BooleanField(_("amounts use a decimal comma"), default=True)
+    currency_column = models.CharField(_("currency column"), max_length=80, blank=True)
+    fixed_currency = models.CharField(_("currency of every line"), max_length=3, blank=True)
+    remittance_columns = models.CharField(_("remittance text columns"), max_length=300, blank=True)
+    payer_name_column = models.CharField(_("payer name column"), max_length=80, blank=True)
+    payer_account_column = models.CharField(_("payer account column"), max_length=80, blank=True)
+    bank_reference_column = models.CharField(_("bank reference column"), max_length=80, blank=True)
+    value_date_column = models.CharField(_("value date column"), max_length=80, blank=True)
+    end_to_end_column = models.CharField(_("end-to-end id column"), max_length=80, blank=True)
+    structured_reference_column = models.CharField(_("creditor reference column"), max_length=80, blank=True)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("CSV column mapping")
+        verbose_name_plural = _("CSV column mappings")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.account})"
+
+
+class HeldStatement(models.Model):
+    """A statement file between its preview and its booking (payments.statement_preview).
+
+    Only ciphertext: the key is the token in the person's preview page, of which only the
+    SHA-256 is stored. Taken (deleted) at booking; older than the hold time, purged.
+    """
+
+    token_sha256 = models.CharField(max_length=64, unique=True)
+    sealed = models.BinaryField()
+    held_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"statement held since {self.held_at:%Y-%m-%d %H:%M}"

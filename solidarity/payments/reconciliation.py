@@ -5,7 +5,9 @@ importing the same file again, or an overlapping one, changes nothing. A file is
 in one database transaction: a file that fails (or a process killed) halfway leaves no
 line, posting or statement behind. Credits are matched to pending bank-transfer
 donations by RF reference (anywhere in the text, however spaced, cased or prefixed),
-then by amount and a date window; matched lines post ledger transactions.
+and matched lines post ledger transactions. An amount alone never settles a donation: a
+line without a reference of ours waits in the review queue, where a person confirms one
+of its ranked candidates (payments.review).
 
 The payer's name, account and text are sealed under the line's own data key before the
 line is written (solidarity.core.shredding); matching or dismissing a line destroys the
@@ -24,6 +26,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from solidarity.campaigns.models import Campaign
 from solidarity.core.errors import DomainError, InvalidTransition
@@ -34,6 +37,8 @@ from solidarity.donations.intents import pending_transfer_donation
 from solidarity.donations.models import Channel, Donation, DonationStatus
 from solidarity.donations.outcomes import PaymentSucceeded, record_outcome
 from solidarity.payments.models import BankLine, BankLineAllocation, ImportedStatement
+from solidarity.payments.movements import PERSONAL_REGEX, movement_tags, same_movement, without_personal_tags
+from solidarity.payments.own_accounts import require_own_accounts
 from solidarity.payments.payer_details import PayerDetails, seal_payer_details
 from solidarity.payments.statements import CsvMapping, parse_statement
 from solidarity.payments.statements.lines import StatementLine
@@ -41,9 +46,6 @@ from solidarity.payments.statements.references import find_rf_references
 from solidarity.staff.roles import Role, require_role
 from solidarity.staff.services import record_audit
 
-# A transfer without a usable reference may match a pending donation of the same amount
-# created at most this many days before the booking.
-AMOUNT_MATCH_WINDOW_DAYS = 30
 DEFAULT_RETENTION_DAYS = 60
 OPEN = (DonationStatus.PENDING, DonationStatus.EXPIRED)
 Progress = Callable[[int, int], None]
@@ -58,6 +60,7 @@ class ImportSummary:
     matched: int = 0
     unmatched: int = 0
     not_donations: int = 0
+    same_movement: int = 0  # already imported from another statement of the account (MT940 / camt)
     skipped: int = 0  # informational entries without an amount, reported by the parser
     warnings: list[str] = field(default_factory=list)
 
@@ -66,6 +69,7 @@ class ImportSummary:
         return (
             f"{self.total} lines{skipped}: {self.new} new ({self.matched} matched, {self.unmatched} waiting for review, "
             f"{self.not_donations} outgoing or zero), {self.duplicate} already imported"
+            + (f", {self.same_movement} the same movement as a line of another statement" if self.same_movement else "")
         )
 
 
@@ -84,6 +88,8 @@ def import_statement(
     """
     require_role(actor, Role.FINANCE)
     parsed = parse_statement(data, filename=filename, csv_mapping=csv_mapping)
+    # Another account's statement (a member's, a partner's) must not book anything here.
+    require_own_accounts([line.statement_account for line in parsed.lines] or [parsed.account])
     with transaction.atomic():
         statement = ImportedStatement.objects.create(
             file_sha256=hashlib.sha256(data).hexdigest(),
@@ -104,7 +110,7 @@ def import_statement(
         ImportedStatement.objects.filter(pk=statement.pk).update(
             lines_total=summary.total,
             lines_new=summary.new,
-            lines_duplicate=summary.duplicate,
+            lines_duplicate=summary.duplicate + summary.same_movement,
             lines_matched=summary.matched,
             lines_unmatched=summary.unmatched,
         )
@@ -116,6 +122,7 @@ def import_statement(
             total=summary.total,
             new=summary.new,
             duplicate=summary.duplicate,
+            same_movement=summary.same_movement,
             matched=summary.matched,
             unmatched=summary.unmatched,
         )
@@ -129,11 +136,16 @@ def _import_line(statement: ImportedStatement, line: StatementLine) -> str:
         return "duplicate"
     credit = line.amount.is_positive() and not line.is_reversal
     refs = _references(line) if credit else []
+    account = line.statement_account[:64]
+    tags = movement_tags(line, refs)
     payer = (
         PayerDetails(name=line.payer_name[:140], account=line.payer_account[:64], text=line.remittance[:2000])
         if credit
         else PayerDetails()
     )
+    twin = same_movement(statement=statement, line=line, account=account, tags=tags)
+    if twin is not None:
+        return _store_same_movement(statement, line, twin, account, tags, payer)
     try:
         with transaction.atomic():
             key = new_data_key() if payer else None
@@ -148,6 +160,8 @@ def _import_line(statement: ImportedStatement, line: StatementLine) -> str:
                 payer_sealed=seal_payer_details(key, payer) if key else "",
                 state=BankLine.State.UNMATCHED if credit else BankLine.State.IGNORED,
                 note="" if credit else "outgoing, reversal or zero amount",
+                account=account,
+                movement_tags=tags,
             )
             if not credit:
                 return "not_donations"
@@ -156,6 +170,37 @@ def _import_line(statement: ImportedStatement, line: StatementLine) -> str:
         if BankLine.objects.filter(checksum=line.checksum).exists():
             return "duplicate"  # a concurrent import stored it first
         raise
+
+
+def _store_same_movement(
+    statement: ImportedStatement, line: StatementLine, twin: BankLine, account: str, tags: str, payer: PayerDetails
+) -> str:
+    """The movement is already known from another statement (an MT940 beside a camt.053):
+    kept as a flagged line that books nothing and is not queued. Its payer details are
+    sealed like a waiting line's, so a wrong flag can still be decided; dismissing it, or
+    the retention purge, erases them."""
+    try:
+        with transaction.atomic():
+            key = new_data_key() if payer else None
+            BankLine.objects.create(
+                data_key=key,
+                payer_sealed=seal_payer_details(key, payer) if key else "",
+                checksum=line.checksum,
+                statement=statement,
+                booking_date=line.booking_date,
+                amount_minor=line.amount.minor,
+                currency=line.amount.currency,
+                state=BankLine.State.DUPLICATE,
+                note=f"same movement as line #{twin.pk} (imported from {twin.statement.format})",
+                account=account,
+                movement_tags=without_personal_tags(tags),
+                duplicate_of=twin,
+            )
+    except IntegrityError:
+        if BankLine.objects.filter(checksum=line.checksum).exists():
+            return "duplicate"
+        raise
+    return "same_movement"
 
 
 def _references(line: StatementLine) -> list[str]:
@@ -181,12 +226,12 @@ def _auto_match(bank_line: BankLine, refs: list[str]) -> bool:
     if donations:
         open_ones = [d for d in donations if d.status in OPEN]
         if len(open_ones) == 1:
-            _allocate(bank_line, [(open_ones[0], bank_line.money)])
+            allocate_line(bank_line, [(open_ones[0], bank_line.money)])
             return True
         if open_ones:
             total = sum(d.amount_minor for d in open_ones)
             if all(d.currency == bank_line.currency for d in open_ones) and total == bank_line.amount_minor:
-                _allocate(bank_line, [(d, d.money) for d in open_ones])
+                allocate_line(bank_line, [(d, d.money) for d in open_ones])
                 return True
             bank_line.note = f"pays {len(open_ones)} references but the amounts do not add up"
         else:
@@ -198,33 +243,21 @@ def _auto_match(bank_line: BankLine, refs: list[str]) -> bool:
             bank_line.note = "reference already paid: a second transfer?"
         bank_line.save(update_fields=["note"])
         return False
-    # No reference of ours (none at all, or only look-alikes): try the amount.
-    window_start = bank_line.booking_date - dt.timedelta(days=AMOUNT_MATCH_WINDOW_DAYS)
-    candidates = list(
-        Donation.objects.filter(
-            channel=Channel.BANK_TRANSFER,
-            status__in=OPEN,
-            amount_minor=bank_line.amount_minor,
-            currency=bank_line.currency,
-            created_at__date__gte=window_start,
-            created_at__date__lte=bank_line.booking_date,
-        ).select_related("campaign")[:2]
-    )
-    if len(candidates) == 1:
-        _allocate(bank_line, [(candidates[0], bank_line.money)])
-        bank_line.note = "matched by amount and date"
-        bank_line.save(update_fields=["note"])
-        return True
-    if candidates:
-        bank_line.note = "no reference of ours; several pending transfers have this amount"
-    else:
-        bank_line.note = "reference not issued by us" if refs else "no reference found"
+    # No reference of ours (none at all, or only look-alikes). An amount alone never settles
+    # a donation: a person confirms one of the ranked candidates (payments.review).
+    bank_line.note = "reference not issued by us" if refs else "no reference found"
     bank_line.save(update_fields=["note"])
     return False
 
 
-def _allocate(bank_line: BankLine, parts: list[tuple[Donation, Money]]) -> None:
-    """Settle each donation with its part of the line, then forget who paid."""
+def allocate_line(bank_line: BankLine, parts: list[tuple[Donation, Money]]) -> None:
+    """Settle each donation with its part of the line, then forget who paid.
+
+    A line whose earlier match was undone (payments.review) settles under a new key, so
+    the ledger does not hand back the reversed transaction.
+    """
+    undone = BankLineAllocation.objects.filter(line=bank_line, undone_by__isnull=False).count()
+    attempt = f":{undone}" if undone else ""
     for donation, part in parts:
         txn = record_outcome(
             PaymentSucceeded(
@@ -232,18 +265,18 @@ def _allocate(bank_line: BankLine, parts: list[tuple[Donation, Money]]) -> None:
                 received=part,
                 on=bank_line.booking_date,
                 channel=Channel.BANK_TRANSFER,
-                key=f"bank:{bank_line.checksum}:{donation.pk}",
+                key=f"bank:{bank_line.checksum}:{donation.pk}{attempt}",
             )
         )
         BankLineAllocation.objects.create(
             line=bank_line, donation=donation, amount_minor=part.minor, ledger_transaction=txn
         )
     bank_line.state = BankLine.State.MATCHED
-    _erase_payer(bank_line)
+    erase_payer(bank_line)
     bank_line.save(update_fields=["state", "data_key", "payer_sealed", "reference"])
 
 
-def _erase_payer(bank_line: BankLine) -> None:
+def erase_payer(bank_line: BankLine) -> None:
     """Destroy the line's data key: its sealed payer details can no longer be opened by anyone.
 
     The caller saves the line; blanking the columns only tidies the live row, the
@@ -255,10 +288,10 @@ def _erase_payer(bank_line: BankLine) -> None:
     shred([key_id])
 
 
-def _open_line(line_id: int) -> BankLine:
+def open_line_for_review(line_id: int) -> BankLine:
     bank_line = BankLine.objects.select_for_update().get(pk=line_id)
-    if bank_line.state != BankLine.State.UNMATCHED:
-        raise InvalidTransition("This statement line is not waiting for review.")
+    if bank_line.state not in (BankLine.State.UNMATCHED, BankLine.State.DUPLICATE):
+        raise InvalidTransition(_("This statement line is not waiting for review: it was decided already."))
     return bank_line
 
 
@@ -267,15 +300,15 @@ def match_line_to_donation(*, line: BankLine, reference: str, actor: Any) -> Ban
     require_role(actor, Role.FINANCE)
     refs = find_rf_references(reference, accept_missing_prefix=True)
     if not refs:
-        raise DomainError("That is not a valid RF reference.")
+        raise DomainError(_("That is not a valid RF reference."))
     with transaction.atomic():
-        bank_line = _open_line(line.pk)
+        bank_line = open_line_for_review(line.pk)
         donation = Donation.objects.filter(bank_reference=refs[0], status__in=OPEN).select_related("campaign").first()
         if donation is None:  # a standing order's reference: the line is its next month
             donation = settlement.standing_order_donation(references=refs[:1])
         if donation is None:
-            raise DomainError(f"No pending bank transfer has the reference {refs[0]}.")
-        _allocate(bank_line, [(donation, bank_line.money)])
+            raise DomainError(_("No pending bank transfer has the reference %(reference)s.") % {"reference": refs[0]})
+        allocate_line(bank_line, [(donation, bank_line.money)])
         record_audit(
             actor=actor,
             action="payments.match_line",
@@ -290,9 +323,9 @@ def record_line_as_donation(*, line: BankLine, campaign: Campaign, actor: Any) -
     """Review queue: a transfer that quoted no reference becomes a new anonymous donation to a campaign."""
     require_role(actor, Role.FINANCE)
     with transaction.atomic():
-        bank_line = _open_line(line.pk)
+        bank_line = open_line_for_review(line.pk)
         donation = pending_transfer_donation(campaign=campaign, amount=bank_line.money, actor=actor)
-        _allocate(bank_line, [(donation, bank_line.money)])
+        allocate_line(bank_line, [(donation, bank_line.money)])
         record_audit(
             actor=actor,
             action="payments.line_to_campaign",
@@ -307,12 +340,12 @@ def ignore_line(*, line: BankLine, actor: Any, note: str) -> BankLine:
     """Review queue: not a donation (a grant, an internal transfer); payer details are erased."""
     require_role(actor, Role.FINANCE)
     if not note.strip():
-        raise DomainError("Say why this line is not a donation.")
+        raise DomainError(_("Say why this line is not a donation."))
     with transaction.atomic():
-        bank_line = _open_line(line.pk)
+        bank_line = open_line_for_review(line.pk)
         bank_line.state = BankLine.State.IGNORED
         bank_line.note = note.strip()[:300]
-        _erase_payer(bank_line)
+        erase_payer(bank_line)
         bank_line.save()
         record_audit(actor=actor, action="payments.ignore_line", target=bank_line, note=bank_line.note)
     return bank_line
@@ -331,13 +364,23 @@ def erase_stale_payer_details(*, now: dt.datetime | None = None) -> int:
     """
     cutoff = (now or timezone.now()) - dt.timedelta(days=retention_days())
     with transaction.atomic():
+        # The keyed hashes of payer account and text (payments.movements) go too, whatever the line's state.
+        for tagged in BankLine.objects.select_for_update(of=("self",)).filter(
+            statement__imported_at__lt=cutoff, movement_tags__regex=PERSONAL_REGEX
+        ):
+            tagged.movement_tags = without_personal_tags(tagged.movement_tags)
+            tagged.save(update_fields=["movement_tags"])
         stale = list(
             BankLine.objects.select_for_update(of=("self",))
-            .filter(state=BankLine.State.UNMATCHED, data_key__isnull=False, statement__imported_at__lt=cutoff)
+            .filter(
+                state__in=[BankLine.State.UNMATCHED, BankLine.State.DUPLICATE],
+                data_key__isnull=False,
+                statement__imported_at__lt=cutoff,
+            )
             .order_by("pk")
         )
         for bank_line in stale:
-            _erase_payer(bank_line)
+            erase_payer(bank_line)
             bank_line.note = (bank_line.note + "; " if bank_line.note else "") + "payer details erased after retention"
             bank_line.note = bank_line.note[:300]
             bank_line.save(update_fields=["data_key", "payer_sealed", "note"])

@@ -102,6 +102,9 @@ BACK_OFFICE_PAGES: dict[str, frozenset[Role]] = {
     "payments_importedstatement_upload": frozenset([R.FINANCE]),
     **_model("payments", "bankline", view=[R.FINANCE]),
     "payments_bankline_resolve": frozenset([R.FINANCE]),
+    "payments_bankline_undo": frozenset([R.FINANCE]),  # undo a wrong match (a reversing transaction)
+    # CSV column mappings, one per bank, kept for the next import.
+    **_model("payments", "csvformat", view=[R.FINANCE], add=[R.FINANCE]),
     **_model("payments", "providerevent", view=[R.FINANCE]),
     **_model("payments", "cardpayment", view=[R.FINANCE]),
     **_model("rates", "exchangerate", view=[R.FINANCE]),
@@ -118,6 +121,8 @@ BACK_OFFICE_PAGES: dict[str, frozenset[Role]] = {
     "disbursements_surplustransfer_request": frozenset([R.FINANCE]),
     "disbursements_disbursement_proof": frozenset([R.FINANCE, R.ADMIN]),
     "books_export": frozenset([R.FINANCE]),
+    # Who runs the fund (/<lang>/contact/): one row, admins edit it.
+    **_model("foundation", "foundationprofile", view=[R.ADMIN]),
     # Families' help requests and case notes: caseworkers alone.
     **_model("helprequests", "helprequest", view=[R.CASEWORKER]),
     "helprequests_helprequest_attachment": frozenset([R.CASEWORKER]),

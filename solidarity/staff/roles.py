@@ -46,7 +46,11 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         *[f"donations.{a}_donation" for a in ("view", "add", "change")],
         "donations.view_pledge",
         *[f"donations.{a}_refundrequest" for a in ("view", "add")],
-        *[f"payments.{a}_{m}" for m in ("importedstatement", "bankline") for a in ("view", "add", "change")],
+        *[
+            f"payments.{a}_{m}"
+            for m in ("importedstatement", "bankline", "csvformat")
+            for a in ("view", "add", "change")
+        ],
         "payments.view_cardpayment",
         "payments.view_providerevent",
         "rates.view_exchangerate",

@@ -81,7 +81,7 @@ def test_every_operation_conforms_to_the_openapi_document(
     print(f"schemathesis: {len(tested)} operations in {time.monotonic() - started:.1f} s")
     for label, statuses in tested.items():
         print(f"  {label}: {dict(sorted(statuses.items()))}")
-    assert len(tested) == 23  # 22 + the campaign supporters list (issue 16.1)
+    assert len(tested) == 27  # 22 + supporters list (16.1) + candidates, confirm, undo, dismiss (14.5)
 
 
 def fuzz(operation: Any, *, base_url: str, headers: dict[str, str], known: dict[str, Any]) -> Counter[int]:

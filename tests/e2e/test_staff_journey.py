@@ -92,7 +92,8 @@ def upload_statement(page: Page, statement: bytes) -> None:
     page.get_by_label("File").set_input_files(
         {"name": "statement.xml", "mimeType": "application/xml", "buffer": statement}
     )
-    page.get_by_role("button", name="Import").click()
+    page.get_by_role("button", name="Preview").click()
+    page.get_by_role("button", name="Book these lines").click()
 
 
 def run_action(page: Page, row_text: str, action: str) -> None:

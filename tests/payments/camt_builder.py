@@ -8,7 +8,7 @@ HEAD = """<?xml version="1.0" encoding="UTF-8"?>
 <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02">
 <BkToCstmrStmt><GrpHdr><MsgId>{msg}</MsgId><CreDtTm>2026-11-20T10:00:00</CreDtTm></GrpHdr>
 <Stmt><Id>{msg}</Id><CreDtTm>2026-11-20T10:00:00</CreDtTm>
-<Acct><Id><IBAN>DE89370400440532013000</IBAN></Id></Acct>
+<Acct><Id><IBAN>{account}</IBAN></Id></Acct>
 """
 ENTRY = """<Ntry><Amt Ccy="{currency}">{amount}</Amt><CdtDbtInd>{direction}</CdtDbtInd><Sts>BOOK</Sts>
 <BookgDt><Dt>{day}</Dt></BookgDt><ValDt><Dt>{day}</Dt></ValDt><AcctSvcrRef>{bank_ref}</AcctSvcrRef>
@@ -20,7 +20,10 @@ ENTRY = """<Ntry><Amt Ccy="{currency}">{amount}</Amt><CdtDbtInd>{direction}</Cdt
 TAIL = "</Stmt></BkToCstmrStmt></Document>\n"
 
 
-def camt(entries: list[dict[str, str]], msg: str = "STMT-1") -> bytes:
+OWN_IBAN = "DE89370400440532013000"  # settings.BANK_IBAN, the default own account
+
+
+def camt(entries: list[dict[str, str]], msg: str = "STMT-1", account: str = OWN_IBAN) -> bytes:
     body = "".join(
         ENTRY.format(
             amount=e["amount"],
@@ -34,4 +37,4 @@ def camt(entries: list[dict[str, str]], msg: str = "STMT-1") -> bytes:
         )
         for e in entries
     )
-    return (HEAD.format(msg=msg) + body + TAIL).encode()
+    return (HEAD.format(msg=msg, account=account) + body + TAIL).encode()

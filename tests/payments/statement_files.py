@@ -99,3 +99,18 @@ def any_file(kind: str, name: str) -> Path:
     """The local copy when there is one, else the shared file (skip if neither)."""
     local = LOCAL / kind / name
     return local if local.is_file() else shared_file(kind, name)
+
+
+def accounts_of(paths: list[Path]) -> list[str]:
+    """Every account the statement files among `paths` are of, as their parsers read it
+    (to list them as the foundation's own where a test imports real-world files)."""
+    from solidarity.payments.statements import StatementError, parse_statement
+
+    accounts: set[str] = set()
+    for path in paths:
+        try:
+            parsed = parse_statement(path.read_bytes(), filename=path.name)
+        except StatementError:
+            continue
+        accounts |= {line.statement_account for line in parsed.lines} | {parsed.account}
+    return sorted(a for a in accounts if a)

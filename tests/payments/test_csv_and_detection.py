@@ -93,7 +93,7 @@ def test_csv_amount_formats(text: str, comma: bool, expected: Decimal | None) ->
         (
             b"Datum;Betrag\n04.03.2024;1,00\n",
             CsvMapping(date="Date", amount="Betrag", fixed_currency="EUR"),
-            "no column 'Date'; its columns are: Datum, Betrag",
+            r"no column 'Date'; its header \(line 1\) has: Datum, Betrag",
         ),
         (
             b"Datum;Betrag;W\n04.03.2024;1,00;ZZZ\n",
@@ -182,7 +182,9 @@ def test_empty_input(data: bytes) -> None:
 
 @pytest.mark.parametrize("data", [b"%PDF-1.4 binary", b"\x89PNG\r\n\x1a\n", b"Date;Amount\n2024-03-04;1.00\n"])
 def test_unknown_format_without_mapping(data: bytes) -> None:
-    with pytest.raises(StatementError, match=r"neither a camt\.053 XML statement nor an MT940") as caught:
+    with pytest.raises(
+        StatementError, match=r"neither a camt\.053 \(or camt\.052/054\) XML statement nor an MT940"
+    ) as caught:
         parse_statement(data, filename="upload.bin")
     assert caught.value.code == "invalid_statement"
 

@@ -20,8 +20,10 @@ from solidarity.ledger.models import Transaction
 from solidarity.ledger.verification import verify_ledger
 from solidarity.payments import reconciliation
 from solidarity.payments.models import BankLine, ImportedStatement
+from solidarity.payments.review import line_candidates
 from solidarity.payments.statements import StatementError
 from tests.payments.camt_builder import camt
+from tests.payments.statement_files import accounts_of
 
 pytestmark = pytest.mark.django_db
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "statements"
@@ -92,12 +94,13 @@ def test_two_references_that_do_not_add_up_wait_for_review(campaign, staff_user)
     assert summary.unmatched == 1 and "do not add up" in BankLine.objects.get().note
 
 
-def test_without_reference_a_single_pending_amount_in_the_window_matches(campaign, staff_user) -> None:
+def test_without_reference_an_amount_alone_never_settles_a_donation(campaign, staff_user) -> None:
     donation = pending(campaign, "37.50")
     summary = run([{"amount": "37.50", "text": "for the prisoners", "day": TODAY}], staff_user)
-    assert summary.matched == 1
+    assert summary.matched == 0 and summary.unmatched == 1
     donation.refresh_from_db()
-    assert donation.status == DonationStatus.PAID
+    assert donation.status == DonationStatus.PENDING
+    assert [c.donation for c in line_candidates(BankLine.objects.get())] == [donation]
 
 
 def test_ambiguous_amount_waits_for_review_and_staff_match_it(campaign, staff_user) -> None:
@@ -156,10 +159,11 @@ def test_foreign_currency_transfer_is_converted(campaign, staff_user) -> None:
 
 
 @pytest.mark.skipif(not SHARED.exists(), reason="../shared/fixtures is not beside the project")
-def test_every_shared_statement_imports_and_a_second_import_is_all_duplicates(staff_user, capsys) -> None:
+def test_every_shared_statement_imports_and_a_second_import_is_all_duplicates(staff_user, capsys, settings) -> None:
     files = sorted(str(p) for p in (SHARED / "camt053").iterdir()) + sorted(
         str(p) for p in (SHARED / "mt940").iterdir()
     )
+    settings.SOLIDARITY_OWN_ACCOUNTS = accounts_of([Path(f) for f in files])  # as if they were all ours
     call_command("import_statement", *files)
     first = capsys.readouterr().out
     total = sum(s.lines_total for s in ImportedStatement.objects.all())
@@ -176,8 +180,9 @@ def test_every_shared_statement_imports_and_a_second_import_is_all_duplicates(st
 
 
 @pytest.mark.skipif(not SHARED.exists(), reason="../shared/fixtures is not beside the project")
-def test_a_folder_imports_its_statements_and_skips_other_files(staff_user, capsys) -> None:
+def test_a_folder_imports_its_statements_and_skips_other_files(staff_user, capsys, settings) -> None:
     statements = [p for kind in ("camt053", "mt940") for p in (SHARED / kind).iterdir() if p.is_file()]
+    settings.SOLIDARITY_OWN_ACCOUNTS = accounts_of(statements)  # as if they were all ours
     call_command("import_statement", str(SHARED))
     out = capsys.readouterr().out
     skipped = {line.split(": ")[0] for line in out.splitlines() if line.endswith("skipped, not a bank statement")}

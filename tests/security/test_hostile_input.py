@@ -300,6 +300,10 @@ def test_the_fuzzed_staff_operations_are_all_the_ones_with_bodies(staff_api) -> 
         "/api/v1/staff/bank-lines/{line_id}/match",
         "/api/v1/staff/bank-lines/{line_id}/record",
         "/api/v1/staff/bank-lines/{line_id}/ignore",
+        # statements (issue 14.5): the review queue's candidates, undo and bulk dismiss
+        "/api/v1/staff/bank-lines/{line_id}/confirm",
+        "/api/v1/staff/bank-lines/{line_id}/undo",
+        "/api/v1/staff/bank-lines/dismiss",
         "/api/v1/staff/disbursements",
         "/api/v1/staff/disbursements/{disbursement_id}/void",
         "/api/v1/staff/refunds",

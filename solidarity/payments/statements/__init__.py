@@ -7,9 +7,12 @@ by file name, because banks and browsers name downloads arbitrarily.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import re
+from dataclasses import replace
 
+from django.utils.translation import gettext as _
 from lxml import etree
 
 from solidarity.core.errors import DomainError
@@ -26,6 +29,7 @@ __all__ = [
     "StatementError",
     "StatementFormat",
     "StatementLine",
+    "as_utf8",
     "detect_format",
     "parse_statement",
 ]
@@ -36,7 +40,8 @@ _LEADING = b"\xef\xbb\xbf \t\r\n\x00\x01"
 
 
 def detect_format(data: bytes) -> StatementFormat | None:
-    """ "camt053" for XML, "mt940" for SWIFT tags, None for anything else (maybe CSV)."""
+    """ "camt053" for XML (camt.052/054 included), "mt940" for SWIFT tags, None for anything else (maybe CSV)."""
+    data, _ = as_utf8(data)
     body = data.lstrip(_LEADING)
     if body.startswith(b"<"):
         return "camt053"
@@ -45,15 +50,40 @@ def detect_format(data: bytes) -> StatementFormat | None:
     return None
 
 
+_XML_ENCODING = re.compile(rb"""^(\s*<\?xml[^>]*?encoding\s*=\s*["'])[^"']*(["'])""")
+
+
+def as_utf8(data: bytes) -> tuple[bytes, bool]:
+    """A UTF-16 file (with a byte-order mark, or plainly UTF-16 by its NUL bytes) as UTF-8,
+    its XML declaration saying so; (data, True) when it was converted, else unchanged."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    elif len(data) >= 4 and data[1:8:2] == b"\x00" * len(data[1:8:2]) and data[0:1] != b"\x00":
+        encoding = "utf-16-le"
+    elif len(data) >= 4 and data[0:8:2] == b"\x00" * len(data[0:8:2]) and data[1:2] != b"\x00":
+        encoding = "utf-16-be"
+    else:
+        return data, False
+    try:
+        text = data.decode(encoding).lstrip("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise StatementError(f"The file looks like UTF-16 text but is damaged (byte {exc.start}).") from exc
+    return _XML_ENCODING.sub(rb"\1UTF-8\2", text.encode("utf-8"), count=1), True
+
+
 def parse_statement(data: bytes, *, filename: str = "", csv_mapping: CsvMapping | None = None) -> ParsedStatement:
     """Parse a bank statement file; raise StatementError with a readable message if it cannot.
 
-    XML is read as camt.053 (other XML is refused with a reason), SWIFT tags as MT940;
-    anything else only as CSV, and only with a `csv_mapping`.
+    XML is read as camt.053, camt.052 or camt.054 (other XML is refused with a reason),
+    SWIFT tags as MT940; anything else only as CSV, and only with a `csv_mapping`. UTF-16
+    files are read as well as UTF-8 ones.
     """
-    name = filename or "The file"
+    name = filename or _("The file")
+    data, converted = as_utf8(data)
+    if converted and csv_mapping is not None:
+        csv_mapping = replace(csv_mapping, encoding="utf-8")
     if not data or not data.strip(_LEADING):
-        raise StatementError(f"{name} is empty.")
+        raise StatementError(_("%(file)s is empty.") % {"file": name})
     kind = detect_format(data)
     try:
         if kind == "camt053":
@@ -64,8 +94,11 @@ def parse_statement(data: bytes, *, filename: str = "", csv_mapping: CsvMapping 
             return parse_csv(data, csv_mapping, filename=filename)
         else:
             raise StatementError(
-                f"{name} is neither a camt.053 XML statement nor an MT940 statement. "
-                "For a CSV export, choose the bank's column mapping."
+                _(
+                    "%(file)s is neither a camt.053 (or camt.052/054) XML statement nor an MT940 statement. "
+                    "For a CSV export, choose the bank's column mapping."
+                )
+                % {"file": name}
             )
     except StatementError:
         raise

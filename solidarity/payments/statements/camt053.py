@@ -1,4 +1,8 @@
-"""ISO 20022 camt.053 (BankToCustomerStatement), versions .001.02 to .001.10.
+"""ISO 20022 camt.053 (BankToCustomerStatement), versions .001.02 to .001.10, and beside it
+camt.052 (BankToCustomerAccountReport) and camt.054 (BankToCustomerDebitCreditNotification):
+the same entries in another envelope (`Rpt`, `Ntfctn` instead of `Stmt`), read by the same
+code; of these two only booked entries (status BOOK) are kept, since reports and
+notifications also announce pending ones.
 
 Elements are found by local name, so every version's namespace (and none) works; the
 fields used here kept their names across versions, except that parties moved under
@@ -26,18 +30,32 @@ from lxml import etree
 from solidarity.core.money import Money
 
 from .errors import StatementError
-from .lines import ParsedStatement, StatementLine, assemble
+from .lines import ParsedStatement, StatementFormat, StatementLine, assemble
 from .references import normalise_structured_reference
 from .text import clean_account, clean_reference, clean_text, join_texts
 from .values import iso_date, money, unsigned_decimal
 
-_VERSION = re.compile(r"^urn:iso:std:iso:20022:tech:xsd:camt\.053\.001\.(\d{2})$")
+_VERSION = re.compile(r"^urn:iso:std:iso:20022:tech:xsd:camt\.05([234])\.001\.(\d{2})$")
 _SUPPORTED_VERSIONS = range(2, 11)
 _NOT_BOOKED = {"PDNG", "INFO", "FUTR"}
-_OTHER_MESSAGES = {
-    "BkToCstmrAcctRpt": "a camt.052 intraday account report",
-    "BkToCstmrDbtCdtNtfctn": "a camt.054 debit/credit notification",
-}
+
+
+@dataclass(frozen=True, slots=True)
+class _Kind:
+    """One of the three cash-management messages that carry entries, all read the same way."""
+
+    message: str  # the document's message element
+    statement: str  # the element per account inside it
+    format: StatementFormat
+    name: str
+    booked_only: bool  # reports and notifications also carry pending entries: keep only BOOK
+
+
+_KINDS = (
+    _Kind("BkToCstmrStmt", "Stmt", "camt053", "camt.053", booked_only=False),
+    _Kind("BkToCstmrAcctRpt", "Rpt", "camt052", "camt.052", booked_only=True),
+    _Kind("BkToCstmrDbtCdtNtfctn", "Ntfctn", "camt054", "camt.054", booked_only=True),
+)
 # PostFinance puts ESR processing flags ("?REJECT?0", "?ERROR?000") in AddtlRmtInf.
 _PROCESSING_FLAG = re.compile(r"^\s*\?[A-Z]+\?\d*\s*$")
 
@@ -136,41 +154,46 @@ def parse_xml(data: bytes, what: str) -> Element:
 
 
 def parse_camt053(data: bytes, *, filename: str = "") -> ParsedStatement:
-    """Parse a camt.053 file into lines; raise StatementError if it cannot be read."""
+    """Parse a camt.053 statement, a camt.052 account report or a camt.054 notification into
+    lines (of the last two, booked entries only); raise StatementError if it cannot be read."""
     prefix = f"{filename}: " if filename else ""
     root = parse_xml(data, filename or "The statement")
     warnings: list[str] = []
-    message = _message(root, prefix, warnings)
-    statements = _findall(message, "Stmt")
+    kind, message = _message(root, prefix, warnings)
+    statements = _findall(message, kind.statement)
     if not statements:
-        raise StatementError(f"{prefix}the camt.053 message contains no statement (Stmt).")
+        raise StatementError(f"{prefix}the {kind.name} message contains no statement ({kind.statement}).")
     parts = [
-        _statement(stmt, f"{prefix}statement {number}", warnings) for number, stmt in enumerate(statements, start=1)
+        _statement(stmt, f"{prefix}statement {number}", warnings, kind)
+        for number, stmt in enumerate(statements, start=1)
     ]
-    return assemble("camt053", parts, warnings)
+    return assemble(kind.format, parts, warnings)
 
 
-def _message(root: Element, prefix: str, warnings: list[str]) -> Element:
-    """The BkToCstmrStmt element, or a StatementError saying what the XML is instead."""
-    message = root if _local(root) == "BkToCstmrStmt" else _find(root, "BkToCstmrStmt")
-    if message is None:
-        other = next((what for tag, what in _OTHER_MESSAGES.items() if _find(root, tag) is not None), "")
-        if other:
-            raise StatementError(
-                f"{prefix}the XML is {other}, not a camt.053 bank statement; ask the bank for camt.053."
-            )
-        raise StatementError(f"{prefix}the XML is not a camt.053 bank statement (no BkToCstmrStmt element).")
+def _message(root: Element, prefix: str, warnings: list[str]) -> tuple[_Kind, Element]:
+    """The message element and its kind, or a StatementError saying what the XML is instead."""
+    for kind in _KINDS:
+        message = root if _local(root) == kind.message else _find(root, kind.message)
+        if message is not None:
+            break
+    else:
+        raise StatementError(
+            f"{prefix}the XML is not a camt.053 bank statement, nor a camt.052 report or camt.054 "
+            "notification (no BkToCstmrStmt, BkToCstmrAcctRpt or BkToCstmrDbtCdtNtfctn element)."
+        )
     if root.getroottree().docinfo.doctype:
         warnings.append("The XML declares a DOCTYPE; its entities were not expanded.")
     namespace = etree.QName(root).namespace or ""
     version = _VERSION.match(namespace)
-    if not version or int(version[1]) not in _SUPPORTED_VERSIONS:
-        warnings.append(f"Unrecognised camt.053 namespace {namespace or '(none)'!r}; read as camt.053.001.02-.10.")
-    return message
+    if not version or f"camt.05{version[1]}" != kind.name or int(version[2]) not in _SUPPORTED_VERSIONS:
+        warnings.append(
+            f"Unrecognised {kind.name} namespace {namespace or '(none)'!r}; read as {kind.name}.001.02-.10."
+        )
+    return kind, message
 
 
-def _statement(stmt: Element, name: str, warnings: list[str]) -> tuple[str, list[StatementLine], int]:
-    """One `Stmt`: its account, its lines, and how many entries were skipped."""
+def _statement(stmt: Element, name: str, warnings: list[str], kind: _Kind) -> tuple[str, list[StatementLine], int]:
+    """One `Stmt` (`Rpt`, `Ntfctn`): its account, its lines, and how many entries were skipped."""
     stmt_id = _text(stmt, "Id")
     where = f"{name} ({stmt_id})" if stmt_id else name
     account = clean_account(_text(stmt, "Acct/Id/IBAN", "Acct/Id/Othr/Id"))
@@ -182,15 +205,16 @@ def _statement(stmt: Element, name: str, warnings: list[str]) -> tuple[str, list
     for index, ntry in enumerate(_findall(stmt, "Ntry"), start=1):
         entry_where = f"{where}, entry {index} (line {ntry.sourceline})"
         status = _text(ntry, "Sts/Cd") or _text(ntry, "Sts")
-        if status.upper() in _NOT_BOOKED:
+        if status.upper() in _NOT_BOOKED or (kind.booked_only and status.upper() != "BOOK"):
             skipped += 1
-            warnings.append(f"{entry_where}: skipped, its status is {status} (not booked).")
+            warnings.append(f"{entry_where}: skipped, its status is {status or 'missing'} (not booked).")
             continue
         entry_lines, entry_skipped, entry_amount = _entry_lines(ntry, entry_where, account, warnings)
         booked.append(entry_amount)
         lines.extend(entry_lines)
         skipped += entry_skipped
-    _check_balances(stmt, where, booked, warnings)
+    if not kind.booked_only:  # reports and notifications need not carry every entry between balances
+        _check_balances(stmt, where, booked, warnings)
     return account, lines, skipped
 
 

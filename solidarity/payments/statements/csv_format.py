@@ -53,8 +53,12 @@ class CsvMapping:
     delimiter: str = ""
     account: str = ""
     encoding: str = "utf-8"
+    # Lines before the header row (German banks put the account, period and balance there).
+    skip_lines: int = 0
 
     def __post_init__(self) -> None:
+        if not 0 <= self.skip_lines <= 100:
+            raise StatementError("The CSV mapping may skip between 0 and 100 lines before the header.")
         if not self.amount and not (self.debit or self.credit):
             raise StatementError("The CSV mapping needs an amount column, or debit and credit columns.")
         if self.amount and (self.debit or self.credit):
@@ -121,13 +125,18 @@ def parse_csv(data: bytes, mapping: CsvMapping, *, filename: str = "") -> Parsed
     """Parse a CSV export with `mapping`; raise StatementError naming the row at fault."""
     prefix = f"{filename}: " if filename else ""
     text = _decode(data, mapping, prefix)
+    skipped_lines = 0
+    if mapping.skip_lines:
+        parts = text.splitlines(keepends=True)
+        skipped_lines = min(mapping.skip_lines, len(parts))
+        text = "".join(parts[skipped_lines:])
     if not text.strip():
         raise StatementError(f"{prefix}the CSV file is empty.")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=mapping.delimiter or _delimiter(text))
     try:
-        rows = [(reader.line_num, row) for row in reader]
+        rows = [(reader.line_num + skipped_lines, row) for row in reader]
     except csv.Error as exc:
-        raise StatementError(f"{prefix}line {reader.line_num}: not valid CSV ({exc}).") from exc
+        raise StatementError(f"{prefix}line {reader.line_num + skipped_lines}: not valid CSV ({exc}).") from exc
     rows = [(number, row) for number, row in rows if any(cell.strip() for cell in row)]
     if not rows:
         raise StatementError(f"{prefix}the CSV file is empty.")
@@ -139,8 +148,14 @@ def parse_csv(data: bytes, mapping: CsvMapping, *, filename: str = "") -> Parsed
         try:
             return header.index(name.strip().casefold())
         except ValueError:
+            hint = (
+                ""
+                if mapping.skip_lines
+                else " If the bank writes lines before the header, set how many to skip before it."
+            )
             raise StatementError(
-                f"{prefix}the CSV has no column {name!r}; its columns are: {', '.join(rows[0][1])}."
+                f"{prefix}the CSV has no column {name!r}; its header (line {rows[0][0]}) has: "
+                f"{', '.join(rows[0][1])}.{hint}"
             ) from None
 
     columns = {

@@ -37,7 +37,7 @@ from typing import Literal
 
 from solidarity.core.money import Money
 
-StatementFormat = Literal["camt053", "mt940", "csv"]
+StatementFormat = Literal["camt053", "camt052", "camt054", "mt940", "csv"]
 
 CHECKSUM_VERSION = "v1"
 _UNIT = "\x1f"

@@ -3,24 +3,31 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from solidarity.core.errors import DomainError
 from solidarity.core.progress import ProgressBar
+from solidarity.payments.csv_formats import csv_mapping_of
+from solidarity.payments.models import CsvFormat
 from solidarity.payments.reconciliation import import_statement
-from solidarity.payments.statements import CsvMapping, detect_format
+from solidarity.payments.statements import CsvMapping, as_utf8, detect_format
 
 
 class Command(BaseCommand):
     help = (
-        "Import bank statements (camt.053, MT940, or CSV with a column mapping) and match their transfers. "
+        "Import bank statements (camt.053/052/054, MT940, or CSV with a column mapping) and match their transfers. "
         "A folder is searched for statement files; other files in it are listed as skipped."
     )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("files", nargs="+", help="statement files, or folders holding them")
         parser.add_argument("--as-user", help="staff username recorded in the audit log")
+        parser.add_argument(
+            "--csv-format",
+            help="CSV: the name of a bank's column mapping saved in the back office (instead of --csv-*)",
+        )
         parser.add_argument("--csv-date", help="CSV: column holding the booking date")
         parser.add_argument("--csv-amount", help="CSV: column holding the signed amount")
         parser.add_argument("--csv-currency", help="CSV: column holding the currency")
@@ -30,8 +37,20 @@ class Command(BaseCommand):
         parser.add_argument("--csv-payer-account", help="CSV: column holding the payer's IBAN or account")
         parser.add_argument("--csv-date-format", default="%Y-%m-%d", help="CSV: strptime format of dates")
         parser.add_argument("--csv-decimal-comma", action="store_true", help="CSV: amounts use a decimal comma")
+        parser.add_argument(
+            "--csv-account", help="CSV: the foundation's account the export is of (default: BANK_IBAN, shown to donors)"
+        )
 
     def _mapping(self, options: dict[str, Any]) -> CsvMapping | None:
+        if options.get("csv_format"):
+            saved = CsvFormat.objects.filter(name=options["csv_format"]).first()
+            if saved is None:
+                names = ", ".join(CsvFormat.objects.values_list("name", flat=True)) or "none"
+                raise CommandError(f"No saved CSV mapping {options['csv_format']!r} (saved: {names}).")
+            try:
+                return csv_mapping_of(saved)
+            except DomainError as exc:
+                raise CommandError(f"Bad CSV mapping: {exc}") from exc
         if not options.get("csv_date"):
             return None
         try:
@@ -45,6 +64,7 @@ class Command(BaseCommand):
                 payer_account=options["csv_payer_account"] or "",
                 date_format=options["csv_date_format"],
                 decimal_comma=options["csv_decimal_comma"],
+                account=options["csv_account"] or settings.BANK_IBAN,
             )
         except (TypeError, ValueError, DomainError) as exc:
             raise CommandError(f"Bad CSV mapping: {exc}") from exc
@@ -105,5 +125,6 @@ def _looks_like_statement(data: bytes, name: str, *, csv: bool) -> bool:
     if kind == "mt940":
         return True
     if kind == "camt053":
-        return b"BkToCstmrStmt" in data
+        data, _ = as_utf8(data)
+        return any(tag in data for tag in (b"BkToCstmrStmt", b"BkToCstmrAcctRpt", b"BkToCstmrDbtCdtNtfctn"))
     return csv and name.lower().endswith(".csv")
