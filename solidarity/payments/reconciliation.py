@@ -238,7 +238,7 @@ def _auto_match(bank_line: BankLine, refs: list[str]) -> bool:
             # A standing order quotes the same reference every month: its next donation.
             next_month = settlement.standing_order_donation(references=refs)
             if next_month is not None:
-                _allocate(bank_line, [(next_month, bank_line.money)])
+                allocate_line(bank_line, [(next_month, bank_line.money)])
                 return True
             bank_line.note = "reference already paid: a second transfer?"
         bank_line.save(update_fields=["note"])
