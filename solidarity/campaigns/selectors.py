@@ -59,8 +59,7 @@ def search_campaigns(*, status: str = "", category: str = "", query: str = "") -
         text = Q()
         for field in ("title", "story", "beneficiary__public_name"):
             for lang in ("en", "ru", "be"):
-                name = field if field.startswith("beneficiary") else f"{field}_{lang}"
-                text |= Q(**{f"{name}__icontains": query})
+                text |= Q(**{f"{field}_{lang}__icontains": query})
         qs = qs.filter(text)
     return qs.order_by("status", "-published_at", "-id")
 
