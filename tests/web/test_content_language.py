@@ -21,8 +21,17 @@ from tests.factories import active_campaign
 pytestmark = pytest.mark.django_db
 
 VOID = {"meta", "link", "br", "img", "input", "hr", "source", "col", "area", "wbr"}
-# Names that stay in Latin letters on every page: the site's, a social network's, formats.
-LATIN_NAMES = {"Solidarity", "Instagram", "Atom", "RSS", "cookie", "BYN", "IBAN", "BIC", "SVG", "PNG", "CSV", "JSON"}
+# Names that stay in Latin letters on every page: the site's, services', formats and file names.
+LATIN_NAMES = {
+    "Solidarity", "Instagram", "Atom", "RSS", "cookie", "IBAN", "BIC", "SVG", "PNG", "CSV", "JSON", "PDF", "JPEG",
+    "WebP", "Stripe", "Tor", "Browser", "Signal", "Telegram", "Certificate", "Transparency", "zip", "json", "pem",
+    "public", "key", "checkpoint", "entries",
+}  # fmt: skip
+READER_PAGES = [
+    "/", "/campaigns/", "/campaigns/sergei-sakovets/", "/campaigns/sergei-sakovets/transparency/",
+    "/campaigns/legal-defence-ihar-m/", "/campaigns/legal-defence-ihar-m/donate/", "/receipts/", "/transparency/",
+    "/transparency/log/", "/about/", "/privacy/", "/help/",
+]  # fmt: skip
 
 
 class TextByLanguage(HTMLParser):
@@ -63,13 +72,14 @@ def client() -> Client:
     return Client(HTTP_HOST="127.0.0.1")
 
 
-@pytest.mark.parametrize(
-    "path", ["/be/campaigns/sergei-sakovets/", "/be/campaigns/sergei-sakovets/transparency/", "/be/"]
-)
-def test_belarusian_seed_pages_hold_no_russian_or_english_outside_marked_elements(demo, client, path) -> None:
-    html = client.get(path).content.decode()
-    for text in texts_in(html, "be"):
-        assert not re.search("[ищъ]", text), f"Russian letters on a Belarusian page: {text[:120]!r}"
+@pytest.mark.parametrize("lang", ["ru", "be"])
+@pytest.mark.parametrize("path", READER_PAGES)
+def test_russian_and_belarusian_pages_hold_no_other_language_outside_marked_elements(demo, client, lang, path) -> None:
+    response = client.get(f"/{lang}{path}")
+    assert response.status_code == 200
+    for text in texts_in(response.content.decode(), lang):
+        if lang == "be":
+            assert not re.search("[ищъ]", text), f"Russian letters on a Belarusian page: {text[:120]!r}"
         words = set(re.findall(r"[A-Za-z]{3,}", text)) - LATIN_NAMES
         english = {w for w in words if not re.fullmatch("[A-Z]{3}", w)}  # ISO currency codes stay
         assert not english, f"English on a Belarusian page: {sorted(english)} in {text[:120]!r}"
