@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
 from solidarity.campaigns import services
@@ -112,6 +113,12 @@ class CampaignAdmin(TranslationAdmin):
         _transition_action("mark_reported", "Mark spending reported", services.mark_reported),
         _transition_action("archive", "Archive", services.archive_campaign),
     ]
+
+    def save_model(self, request: HttpRequest, obj: Campaign, form: Any, change: bool) -> None:
+        # The page says when the story was last updated: a change to any language's title or story.
+        if change and any(name.startswith(("title_", "story_")) for name in form.changed_data):
+            obj.story_updated_at = timezone.now()
+        super().save_model(request, obj, form, change)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Campaign | None = None) -> Any:
         fields = list(super().get_readonly_fields(request, obj))

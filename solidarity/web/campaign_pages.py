@@ -59,5 +59,6 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "card": card,
         "beneficiary": campaign.beneficiary,
         "needs": needs_progress(campaign),
+        "dates": selectors.story_dates(campaign),
     }
     return render(request, "campaigns/detail.html", context)
