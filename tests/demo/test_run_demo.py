@@ -77,6 +77,7 @@ def wait_for(what: str, condition: Callable[[], Any], limit_s: float = 90.0) -> 
 @dataclass
 class Demo:
     url: str
+    stripe_url: str
     process: subprocess.Popen[bytes]
     log: Path
 
@@ -123,7 +124,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
             stdout=out,
             stderr=subprocess.STDOUT,
         )
-    site = Demo(f"http://127.0.0.1:{port}", process, log)
+    site = Demo(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{stripe_port}", process, log)
     try:
         wait_for("the demo site to answer", lambda: _site_answers(site.url, process), limit_s=240)
         wait_for("run_demo to say it is ready", lambda: "Demo ready" in log.read_text(), limit_s=30)
@@ -185,6 +186,12 @@ def test_a_monthly_card_gift_is_managed_and_stopped_through_its_secret_link(demo
     assert manage, "the thank-you page of a monthly gift links to its secret page"
     page = request(demo.url + manage.group(1)).body
     assert "Payments so far" in page
+
+    # The next month, billed through the fake's control address as docs/payments.md shows.
+    events = json.loads(request(f"{demo.stripe_url}/_fake/events", {}).body)["data"]
+    subscription = next(e["data"]["object"]["id"] for e in events if e["type"] == "customer.subscription.created")
+    assert request(f"{demo.stripe_url}/_fake/renew/{subscription}", {}).status == 200
+    wait_for("the renewal to be booked", lambda: demo.totals()["donations"] == before["donations"] + 2)
 
     stopped = demo.send_form(manage.group(1), {"action": "cancel"})
     assert stopped.status == 200
