@@ -67,3 +67,16 @@ def test_no_label_or_figure_runs_off_a_phone_sized_chart() -> None:
         assert left >= 0 and right <= WIDTH, f"{text!r} runs from {left:.0f} to {right:.0f} of {WIDTH}"
     assert all(format_money(bar.value) in svg for bar in bars)
     assert svg.count("<text") == 2 + 3 + 3 + 1  # legend, figures, labels (the long one on two lines)
+
+
+def test_the_per_campaign_table_comes_in_pages(client, monkeypatch) -> None:
+    from solidarity.web import transparency_pages
+
+    monkeypatch.setattr(transparency_pages, "CAMPAIGNS_PER_PAGE", 3)
+    first = client.get("/en/transparency/").content.decode()
+    second = client.get("/en/transparency/?page=2").content.decode()
+    slugs = re.compile(r'<th scope="row"><a href="/en/campaigns/([\w-]+)/transparency/">')
+    assert len(slugs.findall(first)) == 3 and len(slugs.findall(second)) == 1
+    assert set(slugs.findall(first)).isdisjoint(slugs.findall(second))
+    assert "Page 1 of 2" in first and 'href="?page=2#per-campaign" rel="next"' in first
+    assert client.get("/en/transparency/?page=x%00").status_code == 200  # any other value: the first page
