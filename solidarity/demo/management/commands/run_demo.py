@@ -49,7 +49,13 @@ class Command(BaseCommand):
             call_command("migrate", interactive=False, verbosity=0)
             call_command("load_demo", stdout=self.stdout)
             call_command("seal_log", verbosity=0)
-        fake = StripeFake(port=options["stripe_port"]).start()
+        try:
+            fake = StripeFake(port=options["stripe_port"]).start()
+        except OSError as exc:
+            raise CommandError(
+                f"the Stripe fake cannot listen on 127.0.0.1:{options['stripe_port']} ({exc}); "
+                "pick another port with --stripe-port"
+            ) from exc
         secret = new_secret()
         fake.add_webhook_endpoint(f"{site_url}/payments/stripe/webhook/", secret)
         env = {
@@ -79,8 +85,8 @@ class Command(BaseCommand):
             self.stdout.flush()
             while not stopping and all(child.poll() is None for child in children):
                 time.sleep(0.2)
-        except KeyboardInterrupt:
-            pass
+        except KeyboardInterrupt:  # Ctrl-C reaches the children too: they stop on their own
+            stopping = True
         finally:
             for child in children:
                 if child.poll() is None:
