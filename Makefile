@@ -32,13 +32,11 @@ prod-install:
 	$(PROD_VENV)/bin/python -m pip install --quiet --require-hashes --no-deps -r $(PROD_LOCK)
 	$(PROD_VENV)/bin/python -m pip check
 
-## demo: set up, migrate an SQLite database, load the demo data, seal the public log (the
-## demo runs no task worker) and serve http://127.0.0.1:8000
+## demo: set up, then `manage.py run_demo`: migrate an SQLite database, load the demo data,
+## seal the public log and serve http://127.0.0.1:8000 with the task worker and the local
+## Stripe fake on 127.0.0.1:12111 (card gifts work; docs/payments.md)
 demo: setup
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo
-	$(PY) manage.py seal_log
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py run_demo
 
 ## test: set up, lint, then run the whole suite (PostgreSQL when DATABASE_URL is set),
 ## the fault tests in tests/faults/ included (they need PostgreSQL and skip without it)

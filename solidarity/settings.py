@@ -170,7 +170,10 @@ USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
-MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en",), "be": ("ru", "en")}
+# Content missing in the page's language falls back along these chains (be → ru → en; a text
+# staff wrote only in Russian still shows on the English page); the page marks fallback text
+# with its lang and a "not yet translated" note (web/templatetags/content_language.py).
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en", "ru", "be"), "be": ("ru", "en")}
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from solidarity.api.api import api
+from solidarity.api.reference import api_reference
 from solidarity.books.admin_books import export_books_view
 from solidarity.web import urls as web_urls
 from solidarity.web.badge import campaign_badge
@@ -20,6 +21,8 @@ urlpatterns = [
     path("public-log/", include(web_urls.public_log)),
     # The badge for other sites, at an address without a language (it is drawn in English).
     path("campaigns/<slug:slug>/badge.svg", campaign_badge, {"language": "en"}, name="campaign_badge"),
+    # The API reference without JavaScript, rendered from the OpenAPI document (docs/api.md).
+    path("api/v1/reference/", api_reference, name="api_reference"),
     path("api/v1/", api.urls),
 ]
 urlpatterns += i18n_patterns(

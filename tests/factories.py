@@ -27,7 +27,7 @@ class BeneficiaryFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Beneficiary
 
-    public_name = factory.Sequence(lambda n: f"Prisoner {n}")
+    public_name_en = factory.Sequence(lambda n: f"Prisoner {n}")
     status = "pre_trial"
     bio_en = "A public bio."
     charges_en = "Article 342 of the Criminal Code"

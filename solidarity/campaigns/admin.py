@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, gettext_lazy
@@ -198,6 +199,12 @@ class CampaignAdmin(TranslationAdmin):
         _transition_action("mark_reported", "Mark spending reported", services.mark_reported),
         _transition_action("archive", "Archive", services.archive_campaign),
     ]
+
+    def save_model(self, request: HttpRequest, obj: Campaign, form: Any, change: bool) -> None:
+        # The page says when the story was last updated: a change to any language's title or story.
+        if change and any(name.startswith(("title_", "story_")) for name in form.changed_data):
+            obj.story_updated_at = timezone.now()
+        super().save_model(request, obj, form, change)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Campaign | None = None) -> Any:
         fields = list(super().get_readonly_fields(request, obj))

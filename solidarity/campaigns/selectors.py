@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -59,8 +60,7 @@ def search_campaigns(*, status: str = "", category: str = "", query: str = "") -
         text = Q()
         for field in ("title", "story", "beneficiary__public_name"):
             for lang in ("en", "ru", "be"):
-                name = field if field.startswith("beneficiary") else f"{field}_{lang}"
-                text |= Q(**{f"{name}__icontains": query})
+                text |= Q(**{f"{field}_{lang}__icontains": query})
         qs = qs.filter(text)
     return qs.order_by("status", "-published_at", "-id")
 
@@ -75,3 +75,24 @@ def campaign_cards(campaigns: QuerySet[Campaign] | list[Campaign]) -> list[Campa
 def public_campaign(slug: str) -> Campaign:
     """One public campaign with beneficiary, timeline, needs and updates, or DoesNotExist."""
     return public_campaigns().prefetch_related("beneficiary__timeline", "updates").get(slug=slug)
+
+
+@dataclass(frozen=True)
+class StoryDates:
+    written: dt.date
+    updated: dt.date | None  # only when later than `written`
+
+
+def story_dates(campaign: Campaign) -> StoryDates:
+    """When the campaign's story was written (published; created, for a draft) and last updated.
+
+    Last updated is the later of the last edit of its title or story and the newest update
+    posted on it, shown only when after the day it was written.
+    """
+    written = (campaign.published_at or campaign.created_at).date()
+    days = [campaign.story_updated_at.date()] if campaign.story_updated_at else []
+    newest = campaign.updates.order_by("-published_on").values_list("published_on", flat=True).first()
+    if newest is not None:
+        days.append(newest)
+    updated = max(days, default=None)
+    return StoryDates(written=written, updated=updated if updated and updated > written else None)

@@ -1,4 +1,4 @@
-"""Fields translated per language (en, ru, be) by django-modeltranslation."""
+"""Fields translated per language (en, ru, be) by django-modeltranslation (docs/translations.md)."""
 
 from modeltranslation.translator import TranslationOptions, register
 
@@ -7,7 +7,8 @@ from solidarity.campaigns.models import Beneficiary, Campaign, Need, TimelineEve
 
 @register(Beneficiary)
 class BeneficiaryTranslation(TranslationOptions):
-    fields = ("bio", "charges")
+    # The public name too: "Sergei Sakovets" is "Сергей Саковец" in Russian, "Сяргей Сакавец" in Belarusian.
+    fields = ("public_name", "bio", "charges")
 
 
 @register(TimelineEvent)

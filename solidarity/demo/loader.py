@@ -34,7 +34,15 @@ OTHER_CAMPAIGNS: list[dict[str, Any]] = [
         "His lawyer needs to be paid for the trial and the appeal, and his family sends him parcels every month.",
         "story_ru": "Игорь вёл местный новостной канал. Ему предъявили обвинение из-за публикаций, грозит до шести лет. "
         "Нужно оплатить адвоката на суде и в апелляции, а семья каждый месяц отправляет ему передачи.",
-        "beneficiary": ("Ihar M.", "pre_trial", "Article 361-4 of the Criminal Code"),
+        "beneficiary": (
+            ("Ihar M.", "Игорь М.", "Ігар М."),
+            "pre_trial",
+            (
+                "Article 361-4 of the Criminal Code",
+                "Статья 361-4 Уголовного кодекса",
+                "Артыкул 361-4 Крымінальнага кодэкса",
+            ),
+        ),
         "needs": [
             ("legal_aid", "1500", "Lawyer for the trial and the appeal", "Адвокат на суде и в апелляции", "one_off"),
             (
@@ -56,7 +64,11 @@ OTHER_CAMPAIGNS: list[dict[str, Any]] = [
         "She needs an operation and rehabilitation; her daughter is at school and they live on one small salary.",
         "story_ru": "Татьяну освободили после двух лет в колонии, где она подорвала здоровье. "
         "Ей нужны операция и реабилитация; дочь ходит в школу, семья живёт на одну небольшую зарплату.",
-        "beneficiary": ("Tatsiana R.", "released", "Article 342 of the Criminal Code"),
+        "beneficiary": (
+            ("Tatsiana R.", "Татьяна Р.", "Таццяна Р."),
+            "released",
+            ("Article 342 of the Criminal Code", "Статья 342 Уголовного кодекса", "Артыкул 342 Крымінальнага кодэкса"),
+        ),
         "needs": [
             ("medical", "2000", "Operation and rehabilitation", "Операция и реабилитация", "one_off"),
             ("family_support", "600", "Family support for three months", "Поддержка семьи на три месяца", "one_off"),
@@ -72,7 +84,11 @@ OTHER_CAMPAIGNS: list[dict[str, Any]] = [
         "They need help with rent and school costs until she can work again.",
         "story_ru": "Андрей отбывает срок; его жене и двум детям пришлось уехать из страны, сейчас они живут в Белостоке. "
         "Им нужна помощь с арендой и школой, пока она не сможет снова работать.",
-        "beneficiary": ("Andrei L.", "sentenced", "Article 293 of the Criminal Code"),
+        "beneficiary": (
+            ("Andrei L.", "Андрей Л.", "Андрэй Л."),
+            "sentenced",
+            ("Article 293 of the Criminal Code", "Статья 293 Уголовного кодекса", "Артыкул 293 Крымінальнага кодэкса"),
+        ),
         "needs": [
             ("family_support", "4000", "Rent for four months", "Аренда на четыре месяца", "one_off"),
             ("other", "1200", "School books and clothes", "Учебники и одежда для школы", "one_off"),
@@ -107,14 +123,19 @@ def ensure_demo_staff() -> tuple[Any, str]:
 
 def _load_seed_campaign(actor: Any) -> Campaign:
     beneficiary = Beneficiary.objects.create(
-        public_name="Sergei Sakovets",
+        public_name=seed.NAME_EN,
+        public_name_en=seed.NAME_EN,
+        public_name_ru=seed.NAME_RU,
+        public_name_be=seed.NAME_BE,
         status="pre_trial",
         bio_en=seed.BIO_EN,
         bio_ru=seed.BIO_RU,
+        bio_be=seed.BIO_BE,
         charges_en=seed.CHARGES_EN,
         charges_ru=seed.CHARGES_RU,
+        charges_be=seed.CHARGES_BE,
     )
-    for day, approximate, kind, place_en, place_ru, text_en, text_ru in seed.TIMELINE:
+    for day, approximate, kind, place_en, place_ru, place_be, text_en, text_ru, text_be in seed.TIMELINE:
         TimelineEvent.objects.create(
             beneficiary=beneficiary,
             date=dt.date.fromisoformat(day),
@@ -122,8 +143,10 @@ def _load_seed_campaign(actor: Any) -> Campaign:
             kind=kind,
             place_en=place_en,
             place_ru=place_ru,
+            place_be=place_be,
             description_en=text_en,
             description_ru=text_ru,
+            description_be=text_be,
         )
     campaign = Campaign.objects.create(
         slug=SEED_SLUG,
@@ -134,8 +157,9 @@ def _load_seed_campaign(actor: Any) -> Campaign:
         title_be=seed.TITLE_BE,
         story_en=seed.STORY_EN,
         story_ru=seed.STORY_RU,
+        story_be=seed.STORY_BE,
     )
-    for category, eur, text_en, text_ru in seed.NEEDS:
+    for category, eur, text_en, text_ru, text_be in seed.NEEDS:
         campaign_services.add_need(
             campaign=campaign,
             category=category,
@@ -144,6 +168,7 @@ def _load_seed_campaign(actor: Any) -> Campaign:
             actor=actor,
             description_en=text_en,
             description_ru=text_ru,
+            description_be=text_be,
         )
     campaign_services.submit_for_review(campaign=campaign, actor=actor)
     campaign_services.publish_campaign(campaign=campaign, actor=actor)
@@ -165,10 +190,8 @@ def _load_seed_campaign(actor: Any) -> Campaign:
         campaign=campaign,
         published_on=dt.date(2022, 3, 20),
         kind="news",
-        title_en="The collection is over — thank you",
-        title_ru="Сбор закрыт — спасибо",
-        body_en="Together you gave € 1 125 for Sergei and his mother: the loan, the lawyer and the parcels are covered.",
-        body_ru="Вместе вы собрали 1 125 € для Сергея и его мамы: кредит, адвокат и передачи оплачены.",
+        **{f"title_{lang}": title for lang, (title, _body) in seed.CLOSING_UPDATE.items()},
+        **{f"body_{lang}": body for lang, (_title, body) in seed.CLOSING_UPDATE.items()},
     )
     Campaign.objects.filter(pk=campaign.pk).update(
         published_at=dt.datetime(2022, 3, 1, 9, 0, tzinfo=dt.UTC),
@@ -190,7 +213,7 @@ def _pay_seed_needs(campaign: Campaign, actor: Any) -> None:
     treasurer.save()
     treasurer.groups.add(Group.objects.get(name="finance"))
     needs = {n.category: n for n in campaign.needs.all()}
-    for day, category, payee, eur, text_en, _text_ru in seed.DISBURSEMENTS:
+    for day, category, payee, eur, text_en, text_ru, text_be in seed.DISBURSEMENTS:
         payout = record_disbursement(
             need=needs[category],
             payee_category=payee,
@@ -199,13 +222,23 @@ def _pay_seed_needs(campaign: Campaign, actor: Any) -> None:
             public_description=text_en,
             actor=actor,
         )
+        # The payout was described in English; the Russian and Belarusian texts are translations.
+        type(payout).objects.filter(pk=payout.pk).update(public_description_ru=text_ru, public_description_be=text_be)
+        payout.refresh_from_db()
         if payout.status == "awaiting":
             approve_disbursement(disbursement=payout, actor=treasurer)
 
 
 def _load_other_campaign(spec: dict[str, Any], actor: Any) -> Campaign:
-    name, status, charges = spec["beneficiary"]
-    beneficiary = Beneficiary.objects.create(public_name=name, status=status, charges_en=charges)
+    names, status, charges = spec["beneficiary"]
+    # Names and charges in every language; title, story and needs have no Belarusian text
+    # yet, so the Belarusian page shows the Russian one marked lang="ru" (docs/translations.md).
+    beneficiary = Beneficiary.objects.create(
+        public_name=names[0],
+        status=status,
+        **{f"public_name_{lang}": name for lang, name in zip(("en", "ru", "be"), names, strict=True)},
+        **{f"charges_{lang}": text for lang, text in zip(("en", "ru", "be"), charges, strict=True)},
+    )
     campaign = Campaign.objects.create(
         slug=spec["slug"],
         beneficiary=beneficiary,

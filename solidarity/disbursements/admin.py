@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
@@ -115,6 +116,32 @@ class DisbursementAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     @admin.display(description="amount")
     def amount_display(self, obj: Disbursement) -> str:
         return str(obj.money)
+
+    # Everything on a payout is fixed once recorded, except that its public description may
+    # be added in a language it lacks (services.translate_public_description, audited).
+    def _missing_translations(self, obj: Disbursement | None) -> list[str]:
+        if obj is None:
+            return []
+        return [
+            f"public_description_{code}"
+            for code, _name in settings.LANGUAGES
+            if not getattr(obj, f"public_description_{code}")
+        ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Disbursement | None = None) -> Any:
+        missing = self._missing_translations(obj)
+        return [name for name in self.readonly_fields if name not in missing]
+
+    def save_model(self, request: HttpRequest, obj: Disbursement, form: Any, change: bool) -> None:
+        texts = {
+            name.rsplit("_", 1)[1]: form.cleaned_data[name] or ""
+            for name in form.changed_data
+            if name.startswith("public_description_")
+        }
+        try:
+            services.translate_public_description(disbursement=obj, texts=texts, actor=request.user)
+        except DomainError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -312,3 +312,32 @@ def reverse_disbursement(*, disbursement: Disbursement, actor: Any, reason: str)
         record_audit(actor=actor, action="disbursement.reverse", target=locked, reason=reason)
     disbursement.refresh_from_db()
     return disbursement
+
+
+def translate_public_description(*, disbursement: Disbursement, texts: dict[str, str], actor: Any) -> Disbursement:
+    """Add the payout's public description in languages it has none in (`{"be": "…"}`); audited.
+
+    A description already published in a language is never rewritten: a translation only
+    fills a gap, so what readers (and the public log's readers) saw stays as it was.
+    """
+    require_role(actor, Role.FINANCE, Role.ADMIN)
+    languages = {code for code, _name in settings.LANGUAGES}
+    with transaction.atomic():
+        payout = Disbursement.objects.select_for_update().get(pk=disbursement.pk)
+        added = {}
+        for lang, text in texts.items():
+            text = text.strip()[:300]
+            if lang not in languages:
+                raise DomainError(_("Unknown language: %(lang)s.") % {"lang": lang})
+            if not text:
+                continue
+            if getattr(payout, f"public_description_{lang}"):
+                raise NotAllowed(_("This payout already has a public description in that language."))
+            setattr(payout, f"public_description_{lang}", text)
+            added[lang] = text
+        if added:
+            payout.save(update_fields=[f"public_description_{lang}" for lang in added])
+            record_audit(
+                actor=actor, action="disbursement.translate_description", target=payout, languages=sorted(added)
+            )
+    return payout

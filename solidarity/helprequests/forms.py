@@ -11,8 +11,9 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import ngettext
 
 from solidarity.campaigns.models import BeneficiaryStatus, ConsentGiver, ConsentScope
 from solidarity.campaigns.services import PublishingConsent
@@ -48,6 +49,14 @@ class MultipleFileField(forms.FileField):
 def _text(label: Any, name: str, help_text: Any = "", rows: int = 0) -> forms.CharField:
     widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput()
     return forms.CharField(label=label, max_length=FIELD_LIMITS[name], help_text=help_text, widget=widget)
+
+
+def _attachments_help() -> str:
+    return ngettext(
+        "Up to %(count)d file: PDF, JPEG, PNG or WebP. We remove location and camera data from photos.",
+        "Up to %(count)d files: PDF, JPEG, PNG or WebP. We remove location and camera data from photos.",
+        MAX_ATTACHMENTS,
+    ) % {"count": MAX_ATTACHMENTS}
 
 
 class HelpRequestForm(forms.Form):
@@ -87,13 +96,8 @@ class HelpRequestForm(forms.Form):
     attachments = MultipleFileField(
         label=_("Documents or photos (optional)"),
         required=False,
-        # ngettext_lazy keeps the % lazy, so the text follows the request's language.
-        help_text=ngettext_lazy(
-            "Up to %(count)d file: PDF, JPEG, PNG or WebP. We remove location and camera data from photos.",
-            "Up to %(count)d files: PDF, JPEG, PNG or WebP. We remove location and camera data from photos.",
-            "count",
-        )
-        % {"count": MAX_ATTACHMENTS},
+        # Built per request: `ngettext_lazy(...) % {...}` is evaluated at import, in English.
+        help_text=lazy(_attachments_help, str)(),
     )
     # Honeypot: hidden from people by the stylesheet; bots fill it in.
     website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=100)

@@ -61,5 +61,6 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "beneficiary": campaign.beneficiary,
         "needs": needs_progress(campaign),
         "supporters": campaign_supporters(campaign),
+        "dates": selectors.story_dates(campaign),
     }
     return render(request, "campaigns/detail.html", context)

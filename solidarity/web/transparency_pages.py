@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -13,13 +14,19 @@ from django.views.decorators.http import require_safe
 
 from solidarity.campaigns.funds import campaign_owner
 from solidarity.campaigns.models import Campaign
-from solidarity.campaigns.selectors import public_campaign
+from solidarity.campaigns.selectors import campaign_cards, public_campaign, public_campaigns
 from solidarity.core.caching import reader_page
 from solidarity.core.formatting import format_date
 from solidarity.core.money import Money
 from solidarity.ledger.models import Posting
 from solidarity.transparency import selectors, site_figures
 from solidarity.web.charts import Bar, bar_chart
+
+CAMPAIGNS_PER_PAGE = 50
+
+
+def _legend() -> list[tuple[str, str]]:
+    return [("in", _("Collected")), ("out", _("Paid out"))]
 
 
 @require_safe
@@ -33,7 +40,7 @@ def campaign_transparency(request: HttpRequest, slug: str) -> HttpResponse:
     bars = [Bar(_("Collected"), report.totals.collected, "in")]
     bars += [Bar(label, money, "out") for _cat, label, money in report.spent_by_category]
     bars.append(Bar(_("Balance"), report.totals.balance, "in"))
-    chart = bar_chart(bars, title=_("Collected, spent per need and balance"))
+    chart = bar_chart(bars, title=_("Collected, spent per need and balance"), legend=_legend())
     return render(request, "transparency/campaign.html", {"campaign": campaign, "report": report, "chart": chart})
 
 
@@ -53,10 +60,17 @@ def site_transparency(request: HttpRequest) -> HttpResponse:
         if bars:
             charts.append(
                 bar_chart(
-                    bars, title=_("Collected (↓) and paid out (↑) per month, %(currency)s") % {"currency": currency}
+                    bars,
+                    title=_("Collected (↓) and paid out (↑) per month, %(currency)s") % {"currency": currency},
+                    legend=_legend(),
                 )
             )
-    return render(request, "transparency/site.html", {"report": report, "charts": charts})
+    # One row per public campaign, its figures from the ledger (one batched query per page of
+    # CAMPAIGNS_PER_PAGE, so the page costs the same with 100 000 campaigns: bench/scale.py).
+    pages = Paginator(public_campaigns().order_by("status", "-published_at", "-id"), CAMPAIGNS_PER_PAGE)
+    page = pages.get_page(request.GET.get("page"))  # anything that is not a page number: the first
+    context = {"report": report, "charts": charts, "campaigns": campaign_cards(list(page)), "page": page}
+    return render(request, "transparency/site.html", context)
 
 
 def _ledger_rows() -> Iterator[list[str]]:

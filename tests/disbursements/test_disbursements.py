@@ -7,6 +7,8 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.test import Client
+from django.utils import translation
 from PIL import Image
 
 from solidarity.campaigns.funds import campaign_totals
@@ -240,3 +242,24 @@ def test_voiding_in_the_back_office_takes_a_request_with_a_reason_and_another_pe
     _office(second).post("/staff/disbursements/disbursement/", {**picked, "action": "approve_void_selected"})
     d.refresh_from_db()
     assert d.status == DisbursementStatus.VOIDED
+
+
+def test_finance_adds_a_missing_translation_of_a_payout_description_audited_and_never_rewrites_one(
+    funded, finance
+) -> None:
+    with translation.override("en"):
+        payout = pay(funded, finance, "100")
+    office = _office(finance)
+    url = f"/staff/disbursements/disbursement/{payout.pk}/change/"
+    form = office.get(url).content.decode()
+    assert 'name="public_description_be"' in form and 'name="public_description_en"' not in form
+    response = office.post(url, {"public_description_be": "Ганарар адваката за апеляцыю", "public_description_ru": ""})
+    assert response.status_code == 302
+    payout.refresh_from_db()
+    assert payout.public_description_be == "Ганарар адваката за апеляцыю"
+    assert payout.public_description_en == "Lawyer's fee for the appeal" and not payout.public_description_ru
+    assert AuditEntry.objects.filter(action="disbursement.translate_description").count() == 1
+    with pytest.raises(NotAllowed):
+        services.translate_public_description(disbursement=payout, texts={"be": "Іншы тэкст"}, actor=finance)
+    html = Client(HTTP_HOST="127.0.0.1").get(f"/be/campaigns/{funded.slug}/transparency/").content.decode()
+    assert "Ганарар адваката за апеляцыю" in html

@@ -9,7 +9,7 @@ and Chromium:
     browser ──► FrontServer (127.0.0.1:P) ──/static/──► STATIC_ROOT (collectstatic)
                                           └─ other ──► gunicorn (127.0.0.1:Q, DJANGO_DEBUG=0)
 
-Card payments go to the Stripe-compatible fake (tests/stripe_fake): its hosted checkout
+Card payments go to the Stripe-compatible fake (solidarity/demo/stripe_fake): its hosted checkout
 page is a second origin, reached by the redirect after the donate form, and it posts
 signed webhooks to the front server's ``/payments/stripe/webhook/`` as Stripe would.
 """

@@ -19,7 +19,7 @@ from bench.common import percentile, sample_latencies
 from bench.storm import plan_storm, send_all
 from tests.faults.conftest import in_stack, pending_events, wait_for
 from tests.faults.test_webhook_storms import CREATE
-from tests.stripe_fake.server import StripeFake
+from tests.stripe_fake import StripeFake
 
 PAGE = "/en/campaigns/legal-defence-ihar-m/"
 THREADS = 8  # per app worker (2 workers); more than the 4 webhooks nginx lets in

@@ -25,8 +25,8 @@ from solidarity.ledger.verification import verify_ledger
 from solidarity.payments.models import CardPayment, ProviderEvent
 from solidarity.payments.providers.stripe import StripeProvider
 from tests.public_forms import FormClient
+from tests.stripe_fake import signature_header
 from tests.stripe_fake.fixtures import serve_site_through
-from tests.stripe_fake.signing import signature_header
 
 pytestmark = pytest.mark.django_db
 SECRET = "whsec_card_flow_tests"

@@ -21,7 +21,7 @@ from solidarity.payments.models import CardPayment, ProviderEvent
 from solidarity.payments.providers.stripe import StripeProvider
 from tests.factories import active_campaign
 from tests.payments.test_card_flow import SECRET, client, eur, fake, pay, start_card  # noqa: F401
-from tests.stripe_fake.signing import signature_header
+from tests.stripe_fake import signature_header
 
 pytestmark = pytest.mark.django_db
 

@@ -21,10 +21,11 @@ from typing import Any
 import pytest
 import stripe
 
-from .delivery import Handler
+from solidarity.demo.stripe_fake.delivery import Handler
+from solidarity.demo.stripe_fake.server import StripeFake
+
 from .localstripe_harness import LocalStripe
 from .receiver import WebhookReceiver
-from .server import StripeFake
 
 __all__ = [
     "FakeStripeSDK",

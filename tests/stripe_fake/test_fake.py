@@ -17,10 +17,9 @@ import requests
 import stripe
 from stripe.params.checkout import SessionCreateParams
 
-from tests.stripe_fake.delivery import WebhookEndpoint
-from tests.stripe_fake.objects import stripe_fee
+from solidarity.demo.stripe_fake.objects import stripe_fee
+from tests.stripe_fake import StripeFake, WebhookEndpoint
 from tests.stripe_fake.receiver import WebhookReceiver
-from tests.stripe_fake.server import StripeFake
 
 if TYPE_CHECKING:
     from tests.stripe_fake.fixtures import FakeStripeSDK

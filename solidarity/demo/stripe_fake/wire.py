@@ -93,13 +93,21 @@ def _listify(node: Any) -> Any:
     return converted
 
 
-def as_int(params: JSON, key: str, param: str | None = None, *, required: bool = False) -> int | None:
-    """Read an integer parameter the way Stripe does (string of digits)."""
+def _given(params: JSON, key: str, name: str, required: bool) -> Any:
+    """The raw value of a parameter, or None when absent or empty (an error when required)."""
     raw = params.get(key)
-    name = param or key
     if raw is None or raw == "":
         if required:
             raise StripeError(400, f"Missing required param: {name}.", code="parameter_missing", param=name)
+        return None
+    return raw
+
+
+def as_int(params: JSON, key: str, param: str | None = None, *, required: bool = False) -> int | None:
+    """Read an integer parameter the way Stripe does (string of digits)."""
+    name = param or key
+    raw = _given(params, key, name, required)
+    if raw is None:
         return None
     try:
         return int(str(raw))
@@ -118,11 +126,9 @@ def as_bool(params: JSON, key: str, default: bool | None = None) -> bool | None:
 
 
 def as_str(params: JSON, key: str, param: str | None = None, *, required: bool = False) -> str | None:
-    raw = params.get(key)
     name = param or key
-    if raw is None or raw == "":
-        if required:
-            raise StripeError(400, f"Missing required param: {name}.", code="parameter_missing", param=name)
+    raw = _given(params, key, name, required)
+    if raw is None:
         return None
     if not isinstance(raw, str):
         raise StripeError(400, f"Invalid string: {raw!r}", code="parameter_invalid_string", param=name)
