@@ -15,11 +15,12 @@ $(STAMP): requirements.lock
 setup: $(STAMP)
 
 ## demo: set up, migrate an SQLite database, load the demo data, seal the public log (the
-## demo runs no task worker) and serve http://127.0.0.1:8000
+## demo runs no task worker), verify the ledger (so /readyz answers 200) and serve http://127.0.0.1:8000
 demo: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	$(PY) manage.py seal_log
+	$(PY) manage.py verify_ledger
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 ## test: set up, lint, then run the whole suite (PostgreSQL when DATABASE_URL is set),

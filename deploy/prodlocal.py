@@ -315,12 +315,15 @@ class Stack:
             (self.build / "demo-login.txt").write_text(result.stdout)
 
     def verify_once(self) -> None:
-        """Seal the log and run the first verification, as the timers would: /readyz needs one.
+        """Seal the log, run the first verification and queue a worker heartbeat, as the timers
+        would: /readyz needs them (prod-local runs no timers, so its heartbeat check fails
+        five minutes later; `manage.py worker_heartbeat` renews it).
 
         Only `start` does this: the fault tests and benchmarks copy a prepared database into
         stacks with keys of their own, and some need the log unsealed."""
         self.manage("seal_log", quiet=True)
         self.manage("verify_ledger", quiet=True)
+        self.manage("worker_heartbeat", quiet=True)  # the worker, started next, runs it
 
     # -- processes ------------------------------------------------------------------------
     def _spawn(self, name: str, command: Sequence[str], *, env: dict[str, str] | None = None) -> int:

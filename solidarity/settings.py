@@ -258,6 +258,17 @@ SOLIDARITY_SITE_NAME = os.environ.get("SOLIDARITY_SITE_NAME", "Solidarity")
 # `/readyz` fails when the last ledger verification (`manage.py verify_ledger`, hourly by
 # the solidarity-cron-verify_ledger timer) failed or is older than this many seconds.
 SOLIDARITY_VERIFICATION_MAX_AGE = int(os.environ.get("SOLIDARITY_VERIFICATION_MAX_AGE", str(2 * 3600)))
+# Health and metrics (issue 17; docs/deployment.md, "Health and the tamper alarm"): /readyz
+# fails when no task worker ran the heartbeat task (queued every minute) for this many
+# seconds (0: not checked, the default in development, where `make demo` runs no worker),
+# when a provider event has waited this long to be applied, or a ledger transaction this
+# long to be sealed into the public log. /metrics answers only with SOLIDARITY_METRICS_TOKEN.
+SOLIDARITY_WORKER_HEARTBEAT_MAX_AGE = int(
+    os.environ.get("SOLIDARITY_WORKER_HEARTBEAT_MAX_AGE", "0" if DEBUG else "300")
+)
+SOLIDARITY_WEBHOOK_BACKLOG_MAX_AGE = int(os.environ.get("SOLIDARITY_WEBHOOK_BACKLOG_MAX_AGE", "900"))
+SOLIDARITY_SEAL_MAX_AGE = int(os.environ.get("SOLIDARITY_SEAL_MAX_AGE", "900"))
+SOLIDARITY_METRICS_TOKEN = os.environ.get("SOLIDARITY_METRICS_TOKEN", "")
 # Seconds a shared cache (nginx's microcache) may serve an anonymous reader page: this is
 # how stale a campaign total may be after a donation (solidarity/core/caching.py).
 SOLIDARITY_READER_MAX_AGE = int(os.environ.get("SOLIDARITY_READER_MAX_AGE", "5"))

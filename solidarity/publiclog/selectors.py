@@ -9,11 +9,15 @@ a stale or tampered cache is rebuilt or refused, never served.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from django.db.models import Max
+
 from solidarity.core.errors import DomainError
+from solidarity.ledger.models import Transaction
 from solidarity.publiclog.merkle import MerkleTree, verify_consistency, verify_inclusion
 from solidarity.publiclog.models import Checkpoint, LogEntry
 from solidarity.publiclog.sealing import LogIntegrityError
@@ -100,6 +104,16 @@ _cache = _TreeCache()
 
 def latest_checkpoint() -> Checkpoint | None:
     return Checkpoint.objects.order_by("-tree_size").first()
+
+
+def oldest_unsealed_at() -> dt.datetime | None:
+    """When the oldest ledger transaction after the last sealed one was written, or None.
+
+    Sealing appends in transaction id order, so this reads two indexed rows instead of
+    looking for every transaction without an entry (a monitor asks every few seconds).
+    """
+    last_sealed = LogEntry.objects.aggregate(last=Max("transaction_id"))["last"] or 0
+    return Transaction.objects.filter(id__gt=last_sealed).order_by("id").values_list("created_at", flat=True).first()
 
 
 def checkpoint_for_size(tree_size: int) -> Checkpoint | None:
