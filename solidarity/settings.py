@@ -70,6 +70,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that /metrics counts every answer, the other middleware's too (issue 17).
+    "solidarity.core.request_metrics.RequestMetricsMiddleware",
     "solidarity.core.middleware.SiteSecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -269,6 +271,8 @@ SOLIDARITY_WORKER_HEARTBEAT_MAX_AGE = int(
 SOLIDARITY_WEBHOOK_BACKLOG_MAX_AGE = int(os.environ.get("SOLIDARITY_WEBHOOK_BACKLOG_MAX_AGE", "900"))
 SOLIDARITY_SEAL_MAX_AGE = int(os.environ.get("SOLIDARITY_SEAL_MAX_AGE", "900"))
 SOLIDARITY_METRICS_TOKEN = os.environ.get("SOLIDARITY_METRICS_TOKEN", "")
+# Probes and Prometheus ask each app server directly over plain http (no redirect to https).
+SECURE_REDIRECT_EXEMPT = [r"^(healthz|readyz|metrics)$"]
 # Seconds a shared cache (nginx's microcache) may serve an anonymous reader page: this is
 # how stale a campaign total may be after a donation (solidarity/core/caching.py).
 SOLIDARITY_READER_MAX_AGE = int(os.environ.get("SOLIDARITY_READER_MAX_AGE", "5"))

@@ -75,6 +75,17 @@ def minutes_later(minutes: int) -> Iterator[None]:
         yield
 
 
+def post_one_transaction(campaign) -> None:
+    """A gift of 10 EUR into the campaign's fund, straight into the ledger (not sealed yet)."""
+    cash = get_account(purpose=AccountPurpose.CASH, currency="EUR")
+    amount = Money(Decimal("10"), "EUR")
+    post_transaction(
+        kind=TransactionKind.DONATION,
+        owner=campaign_owner(campaign),
+        lines=[(cash, amount), (campaign_fund(campaign), -amount)],
+    )
+
+
 def ready(client) -> tuple[int, dict]:
     response = client.get("/readyz")
     return response.status_code, response.json()
@@ -138,13 +149,7 @@ def test_readyz_fails_while_a_stored_webhook_event_waits_too_long_to_be_applied(
 
 def test_readyz_fails_while_a_ledger_transaction_waits_too_long_for_the_public_log(client, settings, campaign) -> None:
     settings.SOLIDARITY_SEAL_MAX_AGE = 600
-    cash = get_account(purpose=AccountPurpose.CASH, currency="EUR")
-    amount = Money(Decimal("10"), "EUR")
-    post_transaction(
-        kind=TransactionKind.DONATION,
-        owner=campaign_owner(campaign),
-        lines=[(cash, amount), (campaign_fund(campaign), -amount)],
-    )
+    post_one_transaction(campaign)
     record_verification()
     assert ready(client)[0] == 200
 
