@@ -236,10 +236,19 @@ if SOLIDARITY_ONION_HOST:
 
 # Logging: the default handlers never include client addresses; the development
 # server's request log does, so it is silenced.
+# SOLIDARITY_LOG_FORMAT: "json" (one object per line, core/json_logs.py; the default with
+# debug off, for journald and log shippers) or "text" (the default in development).
+SOLIDARITY_LOG_FORMAT = os.environ.get("SOLIDARITY_LOG_FORMAT", "text" if DEBUG else "json")
+if SOLIDARITY_LOG_FORMAT not in ("json", "text"):
+    raise RuntimeError("SOLIDARITY_LOG_FORMAT must be 'json' or 'text'")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "solidarity.core.json_logs.JsonLogFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"}
+        | ({"formatter": "json"} if SOLIDARITY_LOG_FORMAT == "json" else {}),
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.server": {"handlers": [], "level": "ERROR", "propagate": False},
