@@ -6,15 +6,12 @@ logging configuration is the one a server really gets.
 
 from __future__ import annotations
 
-import base64
 import json
-import os
-import secrets
 import subprocess
 import sys
 from pathlib import Path
 
-from cryptography.fernet import Fernet
+from solidarity.deploy_check import production_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 ADDRESS, FORWARDED, AGENT, PEER = "203.0.113.9", "198.51.100.4", "AgentSmith/9.9", "192.0.2.1"
@@ -43,13 +40,12 @@ logging.getLogger("solidarity.probe").warning("peer %s refused the connection", 
 
 
 def production_env(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SOLIDARITY_", "DATABASE_", "REDIS_"))}
+    # SOLIDARITY_LOG_FORMAT is left out: JSON must be what debug off gives by itself.
+    dropped = ("DATABASE_", "REDIS_", "SOLIDARITY_LOG_FORMAT", "SOLIDARITY_VAR_DIR")
+    env = {k: v for k, v in production_environment().items() if not k.startswith(dropped)}
     return env | {
         "DJANGO_SETTINGS_MODULE": "solidarity.settings",
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
-        "SOLIDARITY_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-        "SOLIDARITY_LOG_SIGNING_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "SOLIDARITY_VAR_DIR": str(tmp_path),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'probe.sqlite3'}",
