@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import Max
 
 from solidarity.core.errors import DomainError
+from solidarity.core.keyset import keyset_rows
 from solidarity.ledger.models import Transaction
 from solidarity.publiclog.merkle import MerkleTree, verify_consistency, verify_inclusion
 from solidarity.publiclog.models import Checkpoint, LogEntry
@@ -76,8 +77,8 @@ class _TreeCache:
         self.tree = MerkleTree()
 
     def _extend(self, size: int) -> None:
-        rows = LogEntry.objects.filter(index__gte=len(self.tree), index__lt=size).order_by("index")
-        for index, leaf in rows.values_list("index", "leaf_hash").iterator(chunk_size=5000):
+        rows = LogEntry.objects.filter(index__gte=len(self.tree), index__lt=size).values_list("index", "leaf_hash")
+        for index, leaf in keyset_rows(rows, key="index", size=5000, key_of=lambda row: row[0]):
             if index != len(self.tree):
                 raise LogIntegrityError(f"log entry #{len(self.tree)} is missing")
             self.tree.append(bytes.fromhex(leaf))
