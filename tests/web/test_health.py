@@ -159,3 +159,13 @@ def test_readyz_fails_while_a_ledger_transaction_waits_too_long_for_the_public_l
         assert "waited more than 600 s to be sealed" in body["checks"]["log_seal"]
         call_command("seal_log", verbosity=0)
         assert ready(client)[0] == 200
+
+
+def test_probes_and_scrapers_are_answered_over_plain_http_where_pages_redirect_to_https(client, settings) -> None:
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SOLIDARITY_METRICS_TOKEN = "scrape-token"
+    record_verification()
+    assert client.get("/en/").status_code == 301
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/readyz").status_code == 200
+    assert client.get("/metrics", HTTP_AUTHORIZATION="Bearer scrape-token").status_code == 200
