@@ -128,14 +128,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Behind PgBouncer in transaction mode (DATABASE_POOLER=transaction; issue 17, docs/deployment.md,
 # "A connection pooler") each transaction may run in another server session, so nothing may
 # outlive one: no server-side cursors (Django declares them WITH HOLD outside a transaction;
-# big reads page by key instead, core/keyset.py) and no prepared statements (psycopg
-# prepares a query run 5 times in a session; PgBouncer before 1.21 cannot carry them).
+# big reads page by key instead, core/keyset.py) and no prepared statements (Django's
+# client-side binding never prepares; prepare_threshold=None keeps any other psycopg cursor
+# from preparing a query run 5 times, which PgBouncer before 1.21 cannot carry).
 DATABASE_POOLER = os.environ.get("DATABASE_POOLER", "")
 if DATABASE_POOLER not in ("", "transaction"):
     raise RuntimeError("DATABASE_POOLER must be empty or 'transaction'")
 if DATABASE_POOLER and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
+    DATABASES["default"]["OPTIONS"]["server_side_binding"] = False
 # The owner role that runs `manage.py migrate` (and then grants the runtime role in
 # DATABASE_URL its privileges); only the migrate step has it, never the app or the
 # worker. Empty: migrate connects with DATABASE_URL (development). docs/deployment.md.

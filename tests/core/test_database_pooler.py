@@ -39,6 +39,7 @@ def test_transaction_pooling_turns_off_server_side_cursors_and_prepared_statemen
     assert done.returncode == 0, done.stderr
     shown = json.loads(done.stdout.strip().splitlines()[-1])
     assert shown["cursors_off"] is True and shown["options"]["prepare_threshold"] is None
+    assert shown["options"]["server_side_binding"] is False
 
 
 def test_without_a_pooler_postgres_keeps_its_cursors() -> None:
