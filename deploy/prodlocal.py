@@ -403,6 +403,12 @@ class Stack:
         env: dict[str, str] | None = None,
     ) -> int:
         port = port or self.app_port
+        # As solidarity-app.service: the worker processes count requests into one empty
+        # folder, which /metrics adds up.
+        metrics_dir = self.build / "metrics" / name
+        shutil.rmtree(metrics_dir, ignore_errors=True)
+        metrics_dir.mkdir(parents=True)
+        env = {**(env or self.env()), "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)}
         pid = self._spawn(name, self.app_command(port=port, workers=workers, server=server, wsgi=wsgi), env=env)
         wait_for_port("127.0.0.1", port)
         return pid
