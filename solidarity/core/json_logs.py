@@ -27,7 +27,8 @@ class JsonLogFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         request = getattr(record, "request", None)
-        path = getattr(request, "path", "")
+        # "/" holds no secret, and replacing it would mangle every file path in a traceback.
+        path = getattr(request, "path", "") if getattr(request, "path", "/") != "/" else ""
 
         def redact(text: str) -> str:
             if path:

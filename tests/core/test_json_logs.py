@@ -7,10 +7,14 @@ logging configuration is the one a server really gets.
 from __future__ import annotations
 
 import json
+import logging
 import subprocess
 import sys
 from pathlib import Path
 
+from django.test import RequestFactory
+
+from solidarity.core.json_logs import JsonLogFormatter
 from solidarity.deploy_check import production_environment
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,3 +80,18 @@ def test_production_logs_are_json_lines_without_address_agent_or_path(tmp_path) 
     everything = result.stdout + result.stderr
     for leak in (ADDRESS, FORWARDED, AGENT, PEER, "RCPT-SECRET"):
         assert leak not in everything
+
+
+def test_a_failure_on_the_home_address_keeps_its_traceback_readable() -> None:
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError:
+        failure = sys.exc_info()
+    record = logging.LogRecord(
+        "django.request", logging.ERROR, __file__, 1, "Internal Server Error: %s", ("/",), failure
+    )
+    record.request = RequestFactory().get("/")
+    record.status_code = 500
+    line = json.loads(JsonLogFormatter().format(record))
+    assert line["message"] == "Internal Server Error: /" and line["status"] == 500
+    assert "tests/core/test_json_logs.py" in line["exception"] and "RuntimeError: boom" in line["exception"]
