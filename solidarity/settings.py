@@ -152,7 +152,10 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "solidarity.core.redis_cache.RedisCache",
+            # django-redis keeps one Redis client per server (Django's own backend builds
+            # one per cache call, about 0.25 ms of CPU each; the webhook and the worker touch
+            # the cache on every event). Its errors are raised, never swallowed.
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             # Sites (or local stacks) that share one Redis database must not share rendered
             # pages, counts or keys: give each its own prefix.
@@ -392,3 +395,12 @@ SOLIDARITY_LOG_SIGNING_KEY = os.environ.get("SOLIDARITY_LOG_SIGNING_KEY", "")
 SOLIDARITY_LOG_ORIGIN = os.environ.get("SOLIDARITY_LOG_ORIGIN", "")  # e.g. "example.org/public-log"; never change it
 if not SOLIDARITY_LOG_SIGNING_KEY and not DEBUG:
     raise RuntimeError("SOLIDARITY_LOG_SIGNING_KEY must be set when DJANGO_DEBUG is off")
+
+# Backups (manage.py backup / restore, deploy/bin/solidarity-wal; docs/operations.md):
+# age public keys a backup is encrypted for (comma-separated), the identity file that
+# decrypts (only where restores run), and the folder backups are written to.
+SOLIDARITY_BACKUP_RECIPIENTS = [
+    k.strip() for k in os.environ.get("SOLIDARITY_BACKUP_RECIPIENTS", "").split(",") if k.strip()
+]
+SOLIDARITY_BACKUP_IDENTITY_FILE = os.environ.get("SOLIDARITY_BACKUP_IDENTITY_FILE", "")
+SOLIDARITY_BACKUP_DIR = Path(os.environ.get("SOLIDARITY_BACKUP_DIR", VAR_DIR / "backups"))

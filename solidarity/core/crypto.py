@@ -54,5 +54,11 @@ def decrypt_text(token: str) -> str:
 
 
 def reencrypt_text(token: str) -> str:
-    """Re-encrypt a stored value under the newest key (for key rotation)."""
-    return fernet().rotate(token.encode()).decode() if token else ""
+    """Re-encrypt a stored value under the newest key (for key rotation); DecryptionFailed
+    when none of the configured keys opens it (the old key was dropped too early)."""
+    if not token:
+        return ""
+    try:
+        return fernet().rotate(token.encode()).decode()
+    except InvalidToken as exc:
+        raise DecryptionFailed("Cannot re-encrypt a stored value: none of the configured keys fits.") from exc

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from decimal import Decimal
 
@@ -18,9 +19,12 @@ from solidarity.core.encrypted_fields import encrypted_fields, sealed_fields_in_
 from solidarity.core.models import DataKey
 from solidarity.core.money import Money
 from solidarity.core.shredding import Shredded, open_text
+from solidarity.disbursements.services import record_disbursement
 from solidarity.donations.intents import create_donation_intent
 from solidarity.donations.models import Donation
-from tests.factories import BeneficiaryFactory
+from solidarity.donations.services import record_staff_donation
+from tests.factories import BeneficiaryFactory, staff_with_role
+from tests.helprequests.samples import pdf_document
 
 pytestmark = pytest.mark.django_db
 OLD, NEW = Fernet.generate_key().decode(), Fernet.generate_key().decode()
@@ -97,6 +101,32 @@ def test_rotate_keys_without_the_old_key_says_so(old_key, settings, campaign) ->
     crypto._fernet.cache_clear()
     with pytest.raises(CommandError, match="Keep every key still in use in SOLIDARITY_ENCRYPTION_KEYS"):
         call_command("rotate_keys", stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_rotate_keys_without_the_old_key_names_the_problem_not_a_traceback(old_key, settings, campaign) -> None:
+    # A payout proof is sealed with the field keys themselves (not under a data key):
+    # rotating it once the old key is gone ends in a plain message, not a Fernet traceback.
+    finance = staff_with_role("finance", "fin-rotate")
+    record_staff_donation(campaign=campaign, amount=Money(Decimal(100), "EUR"), channel="bank_transfer", actor=finance)
+    payout = record_disbursement(
+        need=campaign.needs.first(),
+        payee_category="lawyer",
+        amount=Money(Decimal(5), "EUR"),
+        paid_on=dt.date(2026, 11, 20),
+        public_description="Lawyer's fee",
+        actor=finance,
+        proofs=[pdf_document("Transfer confirmation")],
+    )
+    sealed_before = payout.proofs.get().sealed_data
+    settings.SOLIDARITY_ENCRYPTION_KEYS = [NEW]  # the old key dropped before rotating
+    crypto._fernet.cache_clear()
+    with pytest.raises(CommandError) as raised:
+        call_command("rotate_keys", stdout=io.StringIO(), stderr=io.StringIO())
+    assert str(raised.value) == (
+        "Cannot re-encrypt a stored value: none of the configured keys fits. "
+        "Keep every key still in use in SOLIDARITY_ENCRYPTION_KEYS."
+    )
+    assert payout.proofs.get().sealed_data == sealed_before  # nothing was rewritten
 
 
 def test_changing_a_beneficiary_contact_destroys_the_old_key(old_key) -> None:
