@@ -33,7 +33,7 @@ prod-install:
 	$(PROD_VENV)/bin/python -m pip check
 
 ## demo: set up, then `manage.py run_demo`: migrate an SQLite database, load the demo data,
-## seal the public log and serve http://127.0.0.1:8000 with the task worker and the local
+## seal the public log, verify the ledger (so /readyz answers 200) and serve http://127.0.0.1:8000 with the task worker and the local
 ## Stripe fake on 127.0.0.1:12111 (card gifts work; docs/payments.md)
 demo: setup
 	$(PY) manage.py run_demo

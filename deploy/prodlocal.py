@@ -45,6 +45,11 @@ VENV_BIN = ROOT / ".venv" / "bin"
 PYTHON = VENV_BIN / "python"
 TEMPLATE = ROOT / "deploy" / "nginx" / "solidarity.conf"
 POSTGRES_URL = os.environ.get("SOLIDARITY_PROD_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+# A PgBouncer in transaction mode in front of that server (postgres://host:port), if any:
+# the app, the worker and every runtime-role command then connect through it (with
+# DATABASE_POOLER=transaction), while creating databases and migrating stay direct, as an
+# operator would run them (deploy/pgbouncer_ci.sh).
+POOLER_URL = os.environ.get("SOLIDARITY_PROD_POOLER", "")
 # The address benchmarks give Stripe fee look-ups: nothing listens on port 9 (discard), so
 # the connection is refused at once and the webhook goes on without the fee.
 REFUSING_STRIPE_API = "http://127.0.0.1:9"
@@ -158,6 +163,7 @@ class Stack:
     # webhook applies before answering (no worker needed).
     webhook_apply: str = "worker"
     postgres_url: str = POSTGRES_URL
+    pooler_url: str = POOLER_URL
     extra_env: dict[str, str] = field(default_factory=dict)
 
     # -- paths and environment ------------------------------------------------------------
@@ -174,9 +180,9 @@ class Stack:
         """The superuser's connection to the stack's database (for tests and benchmarks)."""
         return f"{self.postgres_url}/{self.database}"
 
-    def role_url(self, role: str) -> str:
-        """The stack's database as `role` (same server as postgres_url)."""
-        scheme, _, rest = self.postgres_url.partition("://")
+    def role_url(self, role: str, *, server: str = "") -> str:
+        """The stack's database as `role` (on `server`, by default the one of postgres_url)."""
+        scheme, _, rest = (server or self.postgres_url).partition("://")
         host = rest.rpartition("@")[2]
         return f"{scheme}://{role}:{ROLE_PASSWORD}@{host}/{self.database}"
 
@@ -208,8 +214,10 @@ class Stack:
                 ),
                 "SOLIDARITY_LOG_ORIGIN": f"127.0.0.1:{self.http_port}/public-log",
                 "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-                "DATABASE_URL": self.role_url(RUNTIME_ROLE),
-                "DATABASE_CONN_MAX_AGE": "60",
+                "DATABASE_URL": self.role_url(RUNTIME_ROLE, server=self.pooler_url),
+                # Behind the pooler a connection is given back after each request.
+                "DATABASE_CONN_MAX_AGE": "0" if self.pooler_url else "60",
+                "DATABASE_POOLER": "transaction" if self.pooler_url else "",
                 "REDIS_URL": self.redis_url,
                 "DJANGO_STATIC_ROOT": str(self.build / "static"),
                 "DJANGO_MEDIA_ROOT": str(self.build / "media"),
@@ -274,6 +282,10 @@ class Stack:
                 verb = "ALTER" if known else "CREATE"
                 conn.execute(f"{verb} ROLE {role} LOGIN NOSUPERUSER PASSWORD '{ROLE_PASSWORD}'")
             if not exists:
+                if template:  # a copy needs the template idle (a pooler may still hold it)
+                    conn.execute(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [template]
+                    )
                 conn.execute(
                     f'CREATE DATABASE "{self.database}" OWNER {OWNER_ROLE}'
                     + (f' TEMPLATE "{template}"' if template else "")
@@ -315,12 +327,15 @@ class Stack:
             (self.build / "demo-login.txt").write_text(result.stdout)
 
     def verify_once(self) -> None:
-        """Seal the log and run the first verification, as the timers would: /readyz needs one.
+        """Seal the log, run the first verification and queue a worker heartbeat, as the timers
+        would: /readyz needs them (prod-local runs no timers, so its heartbeat check fails
+        five minutes later; `manage.py worker_heartbeat` renews it).
 
         Only `start` does this: the fault tests and benchmarks copy a prepared database into
         stacks with keys of their own, and some need the log unsealed."""
         self.manage("seal_log", quiet=True)
         self.manage("verify_ledger", quiet=True)
+        self.manage("worker_heartbeat", quiet=True)  # the worker, started next, runs it
 
     # -- processes ------------------------------------------------------------------------
     def _spawn(self, name: str, command: Sequence[str], *, env: dict[str, str] | None = None) -> int:
@@ -388,6 +403,12 @@ class Stack:
         env: dict[str, str] | None = None,
     ) -> int:
         port = port or self.app_port
+        # As solidarity-app.service: the worker processes count requests into one empty
+        # folder, which /metrics adds up.
+        metrics_dir = self.build / "metrics" / name
+        shutil.rmtree(metrics_dir, ignore_errors=True)
+        metrics_dir.mkdir(parents=True)
+        env = {**(env or self.env()), "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)}
         pid = self._spawn(name, self.app_command(port=port, workers=workers, server=server, wsgi=wsgi), env=env)
         wait_for_port("127.0.0.1", port)
         return pid

@@ -71,6 +71,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that /metrics counts every answer, the other middleware's too (issue 17).
+    "solidarity.core.request_metrics.RequestMetricsMiddleware",
     "solidarity.core.middleware.SiteSecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -124,6 +126,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
     )
+# Behind PgBouncer in transaction mode (DATABASE_POOLER=transaction; issue 17, docs/deployment.md,
+# "A connection pooler") each transaction may run in another server session, so nothing may
+# outlive one: no server-side cursors (Django declares them WITH HOLD outside a transaction;
+# big reads page by key instead, core/keyset.py) and no prepared statements (Django's
+# client-side binding never prepares; prepare_threshold=None keeps any other psycopg cursor
+# from preparing a query run 5 times, which PgBouncer before 1.21 cannot carry).
+DATABASE_POOLER = os.environ.get("DATABASE_POOLER", "")
+if DATABASE_POOLER not in ("", "transaction"):
+    raise RuntimeError("DATABASE_POOLER must be empty or 'transaction'")
+if DATABASE_POOLER and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
+    DATABASES["default"]["OPTIONS"]["server_side_binding"] = False
 # The owner role that runs `manage.py migrate` (and then grants the runtime role in
 # DATABASE_URL its privileges); only the migrate step has it, never the app or the
 # worker. Empty: migrate connects with DATABASE_URL (development). docs/deployment.md.
@@ -241,10 +256,19 @@ if SOLIDARITY_ONION_HOST:
 
 # Logging: the default handlers never include client addresses; the development
 # server's request log does, so it is silenced.
+# SOLIDARITY_LOG_FORMAT: "json" (one object per line, core/json_logs.py; the default with
+# debug off, for journald and log shippers) or "text" (the default in development).
+SOLIDARITY_LOG_FORMAT = os.environ.get("SOLIDARITY_LOG_FORMAT", "text" if DEBUG else "json")
+if SOLIDARITY_LOG_FORMAT not in ("json", "text"):
+    raise RuntimeError("SOLIDARITY_LOG_FORMAT must be 'json' or 'text'")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "solidarity.core.json_logs.JsonLogFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"}
+        | ({"formatter": "json"} if SOLIDARITY_LOG_FORMAT == "json" else {}),
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.server": {"handlers": [], "level": "ERROR", "propagate": False},
@@ -265,6 +289,19 @@ SOLIDARITY_SITE_NAME = os.environ.get("SOLIDARITY_SITE_NAME", "Solidarity")
 # `/readyz` fails when the last ledger verification (`manage.py verify_ledger`, hourly by
 # the solidarity-cron-verify_ledger timer) failed or is older than this many seconds.
 SOLIDARITY_VERIFICATION_MAX_AGE = int(os.environ.get("SOLIDARITY_VERIFICATION_MAX_AGE", str(2 * 3600)))
+# Health and metrics (issue 17; docs/deployment.md, "Health and the tamper alarm"): /readyz
+# fails when no task worker ran the heartbeat task (queued every minute) for this many
+# seconds (0: not checked, the default in development, where `make demo` runs no worker),
+# when a provider event has waited this long to be applied, or a ledger transaction this
+# long to be sealed into the public log. /metrics answers only with SOLIDARITY_METRICS_TOKEN.
+SOLIDARITY_WORKER_HEARTBEAT_MAX_AGE = int(
+    os.environ.get("SOLIDARITY_WORKER_HEARTBEAT_MAX_AGE", "0" if DEBUG else "300")
+)
+SOLIDARITY_WEBHOOK_BACKLOG_MAX_AGE = int(os.environ.get("SOLIDARITY_WEBHOOK_BACKLOG_MAX_AGE", "900"))
+SOLIDARITY_SEAL_MAX_AGE = int(os.environ.get("SOLIDARITY_SEAL_MAX_AGE", "900"))
+SOLIDARITY_METRICS_TOKEN = os.environ.get("SOLIDARITY_METRICS_TOKEN", "")
+# Probes and Prometheus ask each app server directly over plain http (no redirect to https).
+SECURE_REDIRECT_EXEMPT = [r"^(healthz|readyz|metrics)$"]
 # Seconds a shared cache (nginx's microcache) may serve an anonymous reader page: this is
 # how stale a campaign total may be after a donation (solidarity/core/caching.py).
 SOLIDARITY_READER_MAX_AGE = int(os.environ.get("SOLIDARITY_READER_MAX_AGE", "5"))

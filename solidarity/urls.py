@@ -8,12 +8,14 @@ from solidarity.books.admin_books import export_books_view
 from solidarity.web import urls as web_urls
 from solidarity.web.badge import campaign_badge
 from solidarity.web.health import healthz, readyz
+from solidarity.web.metrics import metrics
 from solidarity.web.site_pages import root
 
 urlpatterns = [
     path("", root, name="root"),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    path("metrics", metrics, name="metrics"),  # Prometheus, behind SOLIDARITY_METRICS_TOKEN (issue 17)
     # A back-office page outside any model's admin: behind the admin site's own checks.
     path("staff/books/", admin.site.admin_view(export_books_view), name="books_export"),
     path("staff/", admin.site.urls),

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Q, Sum
 
+from solidarity.core.keyset import keyset_pages
 from solidarity.core.money import Money
 from solidarity.ledger.models import Account, AccountPurpose, Posting, Transaction, TransactionKind, VerificationRun
 
@@ -101,3 +103,35 @@ def donation_count() -> int:
 def latest_verification() -> VerificationRun | None:
     """The most recent `verify_ledger` outcome, or None before the first run."""
     return VerificationRun.objects.order_by("-checked_at", "-id").first()
+
+
+PUBLIC_POSTING_FIELDS = (
+    "transaction_id",
+    "transaction__occurred_on",
+    "transaction__kind",
+    "transaction__owner",
+    "account__purpose",
+    "amount_minor",
+    "currency",
+    "transaction__reverses_id",
+)
+
+
+def public_postings(*, batch: int = 1000) -> Iterator[tuple[Any, ...]]:
+    """Every posting's public columns (PUBLIC_POSTING_FIELDS), in transaction then posting order.
+
+    Read `batch` transactions at a time by their id (keyset pagination), never through a
+    database cursor: the ledger CSV streams for as long as the reader's connection takes,
+    and a cursor held that long does not survive PgBouncer's transaction pooling. Stops at
+    the last transaction that existed when the reading began.
+    """
+    last_id = Transaction.objects.order_by("-id").values_list("id", flat=True).first()
+    if last_id is None:
+        return
+    transactions = Transaction.objects.filter(id__lte=last_id).values_list("id", flat=True)
+    for page in keyset_pages(transactions, key="id", size=batch, key_of=lambda row: row):
+        yield from (
+            Posting.objects.filter(transaction_id__gte=page[0], transaction_id__lte=page[-1])
+            .order_by("transaction_id", "id")
+            .values_list(*PUBLIC_POSTING_FIELDS)
+        )

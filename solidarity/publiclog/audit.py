@@ -15,6 +15,7 @@ import json
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from solidarity.core.keyset import keyset_pages
 from solidarity.publiclog.formats import FormatError, entry_version, open_checkpoint
 from solidarity.publiclog.keys import LogKey, signing_key
 from solidarity.publiclog.merkle import CompactRange, leaf_hash
@@ -26,17 +27,8 @@ CHUNK = 1000
 
 def _entry_chunks() -> Iterator[Sequence[Mapping[str, Any]]]:
     """Entries in index order, a chunk at a time (keyset pagination: no OFFSET scans)."""
-    last = -1
-    while True:
-        rows = list(
-            LogEntry.objects.filter(index__gt=last)
-            .order_by("index")
-            .values("index", "transaction_id", "entry", "leaf_hash")[:CHUNK]
-        )
-        if not rows:
-            return
-        yield rows
-        last = rows[-1]["index"]
+    rows = LogEntry.objects.values("index", "transaction_id", "entry", "leaf_hash")
+    return keyset_pages(rows, key="index", size=CHUNK)
 
 
 def _changed(stored: str, fresh: bytes) -> str:

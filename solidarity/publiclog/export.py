@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from solidarity.core.keyset import keyset_rows
 from solidarity.publiclog.formats import BUNDLE_FORMAT, canonical_json, public_key_pem, verifier_key
 from solidarity.publiclog.keys import signing_key
 from solidarity.publiclog.models import Checkpoint, LogEntry
@@ -80,8 +81,8 @@ def export_bundle(directory: Path | str) -> ExportResult:
     }
     (target / "checkpoints.json").write_bytes(canonical_json(document) + b"\n")
     with (target / "entries.jsonl").open("wb") as out:
-        rows = LogEntry.objects.filter(index__lt=tree_size).order_by("index").values("index", "entry", "leaf_hash")
-        for row in rows.iterator(chunk_size=5000):
+        rows = LogEntry.objects.filter(index__lt=tree_size).values("index", "entry", "leaf_hash")
+        for row in keyset_rows(rows, key="index", size=5000):  # no cursor: works behind PgBouncer
             out.write(canonical_json(row) + b"\n")
     (target / "public_key.pem").write_bytes(public_key_pem(key.public_key))
     readme = README.format(

@@ -9,11 +9,16 @@ a stale or tampered cache is rebuilt or refused, never served.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from django.db.models import Max
+
 from solidarity.core.errors import DomainError
+from solidarity.core.keyset import keyset_rows
+from solidarity.ledger.models import Transaction
 from solidarity.publiclog.merkle import MerkleTree, verify_consistency, verify_inclusion
 from solidarity.publiclog.models import Checkpoint, LogEntry
 from solidarity.publiclog.sealing import LogIntegrityError
@@ -72,8 +77,8 @@ class _TreeCache:
         self.tree = MerkleTree()
 
     def _extend(self, size: int) -> None:
-        rows = LogEntry.objects.filter(index__gte=len(self.tree), index__lt=size).order_by("index")
-        for index, leaf in rows.values_list("index", "leaf_hash").iterator(chunk_size=5000):
+        rows = LogEntry.objects.filter(index__gte=len(self.tree), index__lt=size).values_list("index", "leaf_hash")
+        for index, leaf in keyset_rows(rows, key="index", size=5000, key_of=lambda row: row[0]):
             if index != len(self.tree):
                 raise LogIntegrityError(f"log entry #{len(self.tree)} is missing")
             self.tree.append(bytes.fromhex(leaf))
@@ -100,6 +105,16 @@ _cache = _TreeCache()
 
 def latest_checkpoint() -> Checkpoint | None:
     return Checkpoint.objects.order_by("-tree_size").first()
+
+
+def oldest_unsealed_at() -> dt.datetime | None:
+    """When the oldest ledger transaction after the last sealed one was written, or None.
+
+    Sealing appends in transaction id order, so this reads two indexed rows instead of
+    looking for every transaction without an entry (a monitor asks every few seconds).
+    """
+    last_sealed = LogEntry.objects.aggregate(last=Max("transaction_id"))["last"] or 0
+    return Transaction.objects.filter(id__gt=last_sealed).order_by("id").values_list("created_at", flat=True).first()
 
 
 def checkpoint_for_size(tree_size: int) -> Checkpoint | None:

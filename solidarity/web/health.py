@@ -9,7 +9,7 @@ is well or a short reason (no personal data) when not.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -19,7 +19,10 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from solidarity.core.worker_heartbeat import last_worker_heartbeat
 from solidarity.ledger.selectors import latest_verification
+from solidarity.payments.selectors import oldest_backlog_event_at
+from solidarity.publiclog.selectors import oldest_unsealed_at
 
 ReadinessCheck = Callable[[], str | None]
 
@@ -55,11 +58,60 @@ def ledger_verified() -> str | None:
     return None
 
 
-# Name → check; issue 17 adds more (the task worker's heartbeat, the log's last seal…).
+def _older_than(moment: datetime | None, seconds: int) -> bool:
+    return moment is not None and timezone.now() - moment > timedelta(seconds=seconds)
+
+
+def worker_alive() -> str | None:
+    """A task worker ran the heartbeat task lately (SOLIDARITY_WORKER_HEARTBEAT_MAX_AGE; 0: unchecked)."""
+    limit = settings.SOLIDARITY_WORKER_HEARTBEAT_MAX_AGE
+    if not limit:
+        return None
+    beat = last_worker_heartbeat()
+    if beat is None:
+        return "no task worker has run the heartbeat task (is db_worker running? the worker_heartbeat timer?)"
+    if _older_than(beat, limit):
+        return f"no task worker has run the heartbeat task for more than {limit} s"
+    return None
+
+
+def webhook_backlog_fresh() -> str | None:
+    """No provider event has waited longer than SOLIDARITY_WEBHOOK_BACKLOG_MAX_AGE to be applied."""
+    limit = settings.SOLIDARITY_WEBHOOK_BACKLOG_MAX_AGE
+    if _older_than(oldest_backlog_event_at(), limit):
+        return f"a provider event has waited more than {limit} s to be applied"
+    return None
+
+
+def log_sealed() -> str | None:
+    """No ledger transaction has waited longer than SOLIDARITY_SEAL_MAX_AGE for the public log."""
+    limit = settings.SOLIDARITY_SEAL_MAX_AGE
+    if _older_than(oldest_unsealed_at(), limit):
+        return f"a ledger transaction has waited more than {limit} s to be sealed (run manage.py seal_log)"
+    return None
+
+
+def _guarded(check: ReadinessCheck) -> ReadinessCheck:
+    """A check that needs the database fails with a reason, not a 500, when it is down."""
+
+    def run() -> str | None:
+        try:
+            return check()
+        except Exception as exc:
+            return f"could not check: {type(exc).__name__}"
+
+    run.__doc__ = check.__doc__
+    return run
+
+
+# Name → check, in the order the body lists them.
 READINESS_CHECKS: dict[str, ReadinessCheck] = {
     "database": database_reachable,
     "cache": cache_reachable,
-    "ledger_verification": ledger_verified,
+    "ledger_verification": _guarded(ledger_verified),
+    "log_seal": _guarded(log_sealed),
+    "webhook_backlog": _guarded(webhook_backlog_fresh),
+    "worker_heartbeat": _guarded(worker_alive),
 }
 
 

@@ -18,7 +18,7 @@ from solidarity.campaigns.selectors import campaign_cards, public_campaign, publ
 from solidarity.core.caching import reader_page
 from solidarity.core.formatting import format_date
 from solidarity.core.money import Money
-from solidarity.ledger.models import Posting
+from solidarity.ledger.selectors import public_postings
 from solidarity.transparency import selectors, site_figures
 from solidarity.web.charts import Bar, bar_chart
 
@@ -75,18 +75,8 @@ def site_transparency(request: HttpRequest) -> HttpResponse:
 
 def _ledger_rows() -> Iterator[list[str]]:
     yield ["transaction", "day", "kind", "campaign", "account", "amount", "currency", "reverses"]
-    postings = Posting.objects.order_by("transaction_id", "id").values_list(
-        "transaction_id",
-        "transaction__occurred_on",
-        "transaction__kind",
-        "transaction__owner",
-        "account__purpose",
-        "amount_minor",
-        "currency",
-        "transaction__reverses_id",
-    )
-    slugs = {campaign_owner(pk): slug for pk, slug in Campaign.objects.values_list("pk", "slug").iterator()}
-    for txn, day, kind, owner, purpose, minor, currency, reverses in postings.iterator(chunk_size=2000):
+    slugs = {campaign_owner(pk): slug for pk, slug in Campaign.objects.values_list("pk", "slug")}
+    for txn, day, kind, owner, purpose, minor, currency, reverses in public_postings():
         slug = slugs.get(owner)
         yield [
             str(txn),

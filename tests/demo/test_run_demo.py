@@ -196,3 +196,13 @@ def test_a_monthly_card_gift_is_managed_and_stopped_through_its_secret_link(demo
     stopped = demo.send_form(manage.group(1), {"action": "cancel"})
     assert stopped.status == 200
     assert "Your monthly gift is cancelled." in stopped.body
+
+
+def test_the_demo_answers_its_health_and_readiness_probes(demo: Demo) -> None:
+    """An operator's first check of a fresh demo (issue 17): both probes answer 200."""
+    assert request(demo.url + "/healthz").status == 200
+    ready = request(demo.url + "/readyz")
+    assert ready.status == 200, ready.body
+    body = json.loads(ready.body)
+    assert body["status"] == "ok" and body["failed"] == [], body
+    assert "ledger_verification" in body["checks"]

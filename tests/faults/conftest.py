@@ -64,6 +64,8 @@ def faults_template() -> str:
 
 
 def make_stack(name: str, template: str, *, base_port: int, **kwargs: Any) -> Stack:
+    if "postgres_url" in kwargs:  # a private PostgreSQL: the pooler (if any) is not in front of it
+        kwargs.setdefault("pooler_url", "")
     stack = Stack(
         build=FAULTS_BUILD / name,
         database=f"solidarity_faults_{name}",

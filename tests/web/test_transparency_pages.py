@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 from decimal import Decimal
@@ -14,7 +15,9 @@ from django.test import Client
 from solidarity.core.money import Money
 from solidarity.donations.services import record_staff_donation
 from solidarity.ledger.models import Posting
+from solidarity.ledger.selectors import public_postings
 from solidarity.ledger.verification import verify_ledger
+from solidarity.web import transparency_pages
 from solidarity.web.charts import Bar, bar_chart
 
 pytestmark = pytest.mark.django_db
@@ -80,6 +83,20 @@ def test_csv_export_is_the_ledger_and_names_no_donor(client, staff_user, campaig
     assert sum(Decimal(r["amount"]) for r in rows) == 0
     assert "Olga" not in body and "private" not in body
     assert not response.cookies
+
+
+def test_csv_export_reads_the_ledger_a_few_transactions_at_a_time_in_order(client, demo, monkeypatch) -> None:
+    # Pages of 4 transactions (1000 in production): every page boundary of the demo's ledger.
+    monkeypatch.setattr(transparency_pages, "public_postings", functools.partial(public_postings, batch=4))
+    body = b"".join(client.get("/en/transparency/ledger.csv").streaming_content).decode()
+    rows = [(int(r["transaction"]), r["account"], r["amount"]) for r in csv.DictReader(io.StringIO(body))]
+    expected = [
+        (txn, purpose, str(Money.from_minor(minor, currency).amount))
+        for txn, purpose, minor, currency in Posting.objects.order_by("transaction_id", "id").values_list(
+            "transaction_id", "account__purpose", "amount_minor", "currency"
+        )
+    ]
+    assert len(expected) > 8 and rows == expected
 
 
 def test_chart_refuses_mixed_currencies_and_labels_every_bar() -> None:

@@ -49,6 +49,7 @@ class Command(BaseCommand):
             call_command("migrate", interactive=False, verbosity=0)
             call_command("load_demo", stdout=self.stdout)
             call_command("seal_log", verbosity=0)
+            call_command("verify_ledger", verbosity=0)  # so /readyz answers 200 from the start
         try:
             fake = StripeFake(port=options["stripe_port"]).start()
         except OSError as exc:
