@@ -9,7 +9,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from solidarity.campaigns import services
 from solidarity.campaigns.forms import NeedAdminForm
@@ -17,7 +18,7 @@ from solidarity.campaigns.models import Beneficiary, Campaign, CampaignTransitio
 from solidarity.core.errors import DomainError
 
 
-class TimelineInline(TranslationTabularInline):
+class TimelineInline(TranslationStackedInline):
     model = TimelineEvent
     extra = 0
 
@@ -26,10 +27,16 @@ class BeneficiaryAdminForm(forms.ModelForm):  # type: ignore[type-arg]
     """Private contact and payout details are typed in plain and stored encrypted."""
 
     private_contact = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="Never public; stored encrypted."
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Private contact"),
+        help_text=_("Never public; stored encrypted."),
     )
     payout_details = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="Never public; stored encrypted."
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Payout details"),
+        help_text=_("Never public; stored encrypted."),
     )
 
     class Meta:
@@ -61,7 +68,9 @@ class BeneficiaryAdmin(TranslationAdmin):
     inlines = [TimelineInline]
 
 
-class NeedInline(TranslationTabularInline):
+class NeedInline(TranslationStackedInline):
+    """Stacked: a row of every language's description was wider than the window (2 181 px)."""
+
     model = Need
     form = NeedAdminForm
     extra = 0
@@ -82,7 +91,7 @@ class TransitionInline(admin.TabularInline):
         return False
 
 
-def _transition_action(name: str, label: str, service: Callable[..., Campaign]) -> Any:
+def _transition_action(name: str, label: Any, service: Callable[..., Campaign]) -> Any:
     def action(modeladmin: admin.ModelAdmin[Campaign], request: HttpRequest, queryset: QuerySet[Campaign]) -> None:
         for campaign in queryset:
             try:
@@ -105,12 +114,12 @@ class CampaignAdmin(TranslationAdmin):
     readonly_fields = ("status", "published_at", "closed_at", "status_changed_at", "status_changed_by")
     inlines = [NeedInline, UpdateInline, TransitionInline]
     actions = [
-        _transition_action("submit_for_review", "Submit for review", services.submit_for_review),
-        _transition_action("send_back_to_draft", "Send back to draft", services.send_back_to_draft),
-        _transition_action("publish", "Publish", services.publish_campaign),
-        _transition_action("close", "Close the collection", services.close_campaign),
-        _transition_action("mark_reported", "Mark spending reported", services.mark_reported),
-        _transition_action("archive", "Archive", services.archive_campaign),
+        _transition_action("submit_for_review", _("Submit for review"), services.submit_for_review),
+        _transition_action("send_back_to_draft", _("Send back to draft"), services.send_back_to_draft),
+        _transition_action("publish", _("Publish"), services.publish_campaign),
+        _transition_action("close", _("Close the collection"), services.close_campaign),
+        _transition_action("mark_reported", _("Mark spending reported"), services.mark_reported),
+        _transition_action("archive", _("Archive"), services.archive_campaign),
     ]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Campaign | None = None) -> Any:

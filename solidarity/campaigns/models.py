@@ -35,12 +35,18 @@ class Beneficiary(models.Model):
     # Never public, sealed under a data key of their own: how staff reach the family, and
     # where payouts go (account, lawyer's details). Set through
     # campaigns.services.set_private_details, which replaces the key on every change.
-    private_contact_sealed = models.TextField(blank=True, editable=False)
-    payout_details_sealed = models.TextField(blank=True, editable=False)
+    private_contact_sealed = models.TextField(blank=True, editable=False, verbose_name=_("private contact sealed"))
+    payout_details_sealed = models.TextField(blank=True, editable=False, verbose_name=_("payout details sealed"))
     data_key = models.ForeignKey(
-        "core.DataKey", null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+        "core.DataKey",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("data key"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("beneficiary")
@@ -73,7 +79,9 @@ class TimelineEventKind(models.TextChoices):
 
 
 class TimelineEvent(models.Model):
-    beneficiary = models.ForeignKey(Beneficiary, on_delete=models.CASCADE, related_name="timeline")
+    beneficiary = models.ForeignKey(
+        Beneficiary, on_delete=models.CASCADE, related_name="timeline", verbose_name=_("beneficiary")
+    )
     date = models.DateField(_("date"))
     date_is_approximate = models.BooleanField(_("only the month is known"), default=False)
     kind = models.CharField(_("kind"), max_length=16, choices=TimelineEventKind.choices)
@@ -113,7 +121,9 @@ class Campaign(models.Model):
     slug = models.SlugField(_("address"), max_length=80, unique=True)
     title = models.CharField(_("title"), max_length=200)
     story = models.TextField(_("story"))
-    beneficiary = models.ForeignKey(Beneficiary, on_delete=models.PROTECT, related_name="campaigns")
+    beneficiary = models.ForeignKey(
+        Beneficiary, on_delete=models.PROTECT, related_name="campaigns", verbose_name=_("beneficiary")
+    )
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
     status = models.CharField(_("status"), max_length=16, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT)
     deadline = models.DateField(_("deadline"), null=True, blank=True)
@@ -121,12 +131,17 @@ class Campaign(models.Model):
     surplus_rule = models.CharField(
         _("surplus funds"), max_length=24, choices=SurplusRule.choices, default=SurplusRule.SAME_BENEFICIARY
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    published_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
-    status_changed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    published_at = models.DateTimeField(null=True, blank=True, verbose_name=_("published at"))
+    closed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("closed at"))
+    status_changed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("status changed at"))
     status_changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("status changed by"),
     )
 
     class Meta:
@@ -154,14 +169,25 @@ class Campaign(models.Model):
 class CampaignTransition(models.Model):
     """Who moved a campaign from one state to another, and when."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(max_length=16, choices=CampaignStatus.choices)
-    to_status = models.CharField(max_length=16, choices=CampaignStatus.choices)
-    at = models.DateTimeField(auto_now_add=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    note = models.CharField(max_length=300, blank=True)
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("campaign")
+    )
+    from_status = models.CharField(max_length=16, choices=CampaignStatus.choices, verbose_name=_("from status"))
+    to_status = models.CharField(max_length=16, choices=CampaignStatus.choices, verbose_name=_("to status"))
+    at = models.DateTimeField(auto_now_add=True, verbose_name=_("at"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    note = models.CharField(max_length=300, blank=True, verbose_name=_("note"))
 
     class Meta:
+        verbose_name = _("campaign transition")
+        verbose_name_plural = _("campaign transitions")
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
@@ -183,7 +209,7 @@ class NeedRecurrence(models.TextChoices):
 
 
 class Need(models.Model):
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="needs")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="needs", verbose_name=_("campaign"))
     category = models.CharField(_("category"), max_length=24, choices=NeedCategory.choices)
     description = models.CharField(_("description"), max_length=300)
     amount_minor = models.BigIntegerField(_("amount in minor units"))
@@ -191,7 +217,7 @@ class Need(models.Model):
     recurrence = models.CharField(
         _("recurrence"), max_length=8, choices=NeedRecurrence.choices, default=NeedRecurrence.ONE_OFF
     )
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
 
     class Meta:
         verbose_name = _("need")
@@ -214,7 +240,7 @@ class UpdateKind(models.TextChoices):
 
 
 class Update(models.Model):
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="updates")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="updates", verbose_name=_("campaign"))
     published_on = models.DateField(_("date"))
     kind = models.CharField(_("kind"), max_length=8, choices=UpdateKind.choices, default=UpdateKind.NEWS)
     title = models.CharField(_("title"), max_length=200)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from solidarity.campaigns.models import Need
+from solidarity.core.admin_money import MoneyColumn, money_fields
 from solidarity.core.errors import DomainError
 from solidarity.core.money import Money
 from solidarity.core.uploads import open_bytes
@@ -28,14 +29,28 @@ from solidarity.staff.services import record_audit
 
 class DisbursementForm(forms.Form):
     need: forms.ModelChoiceField[Need] = forms.ModelChoiceField(
-        queryset=Need.objects.select_related("campaign").filter(campaign__status__in=["active", "closed", "reported"])
+        label=gettext_lazy("Need"),
+        queryset=Need.objects.select_related("campaign").filter(campaign__status__in=["active", "closed", "reported"]),
     )
-    payee_category = forms.ChoiceField(choices=PayeeCategory.choices)
-    amount = forms.DecimalField(max_digits=14, decimal_places=3, help_text="In the campaign's currency.")
-    paid_on = forms.DateField(initial=timezone.localdate, help_text="YYYY-MM-DD")
-    public_description = forms.CharField(max_length=300, help_text="Shown publicly. Name no private person.")
+    payee_category = forms.ChoiceField(label=gettext_lazy("Payee category"), choices=PayeeCategory.choices)
+    amount = forms.DecimalField(
+        label=gettext_lazy("Amount"),
+        max_digits=14,
+        decimal_places=3,
+        help_text=gettext_lazy("In the campaign's currency."),
+    )
+    paid_on = forms.DateField(
+        label=gettext_lazy("Paid on"), initial=timezone.localdate, help_text=gettext_lazy("YYYY-MM-DD")
+    )
+    public_description = forms.CharField(
+        label=gettext_lazy("Public description"),
+        max_length=300,
+        help_text=gettext_lazy("Shown publicly. Name no private person."),
+    )
     proof = forms.FileField(
-        required=False, help_text="Receipt or transfer confirmation (PDF, JPEG, PNG, WebP); kept encrypted."
+        label=gettext_lazy("Proof"),
+        required=False,
+        help_text=gettext_lazy("Receipt or transfer confirmation (PDF, JPEG, PNG, WebP); kept encrypted."),
     )
 
 
@@ -46,12 +61,14 @@ class ProofInline(admin.TabularInline):  # type: ignore[type-arg]
     fields = ("name", "content_type", "added_at", "download")
     readonly_fields = fields
 
-    @admin.display(description="file")
+    @admin.display(description=gettext_lazy("file"))
     def download(self, obj: DisbursementProof) -> str:
         from django.utils.html import format_html
 
         return format_html(
-            '<a href="{}">download</a>', reverse("admin:disbursements_disbursement_proof", args=[obj.pk])
+            '<a href="{}">{}</a>',
+            reverse("admin:disbursements_disbursement_proof", args=[obj.pk]),
+            gettext_lazy("download"),
         )
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -62,13 +79,11 @@ class ProofInline(admin.TabularInline):  # type: ignore[type-arg]
 class DisbursementAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("paid_on", "campaign", "payee_category", "amount_display", "status", "created_by", "approved_by")
     list_filter = ("status", "payee_category")
-    readonly_fields = [f.name for f in Disbursement._meta.fields]
+    readonly_fields = money_fields(Disbursement, {"amount_minor": "amount_display"})
     inlines = [ProofInline]
     actions = ["approve_selected", "request_void_selected", "approve_void_selected"]
 
-    @admin.display(description="amount")
-    def amount_display(self, obj: Disbursement) -> str:
-        return str(obj.money)
+    amount_display = MoneyColumn()
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -105,11 +120,13 @@ class DisbursementAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             except DomainError as exc:
                 form.add_error(None, str(exc))
             else:
-                self.message_user(request, f"Payout recorded: {disbursement}.", messages.SUCCESS)
+                self.message_user(
+                    request, gettext_lazy("Payout recorded: %(payout)s.") % {"payout": disbursement}, messages.SUCCESS
+                )
                 return redirect("admin:disbursements_disbursement_changelist")
         context = {
             **self.admin_site.each_context(request),
-            "title": "Record a payout",
+            "title": gettext_lazy("Record a payout"),
             "form": form,
             "opts": self.model._meta,
         }

@@ -1,7 +1,9 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DonationsConfig(AppConfig):
+    verbose_name = _("Donations")
     name = "solidarity.donations"
     label = "donations"
 

@@ -57,7 +57,7 @@ class AttachmentInline(admin.TabularInline):  # type: ignore[type-arg]
         return format_html('<a href="{}">{}</a>', url, _("Download (decrypted)"))
 
 
-def _service_action(name: str, label: str, service: Callable[..., HelpRequest], *, needs_content: bool = False) -> Any:
+def _service_action(name: str, label: Any, service: Callable[..., HelpRequest], *, needs_content: bool = False) -> Any:
     def action(modeladmin: HelpRequestAdmin, request: HttpRequest, queryset: QuerySet[HelpRequest]) -> None:
         if needs_content and not may_read_content(request):
             modeladmin.message_user(request, _("This needs permission to read help requests."), messages.ERROR)
@@ -82,12 +82,15 @@ class HelpRequestAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     date_hierarchy = "created_at"
     inlines = [AttachmentInline]
     actions = [
-        _service_action("start_verification", "Start verification", services.start_verification),
+        _service_action("start_verification", gettext_lazy("Start verification"), services.start_verification),
         _service_action(
-            "approve", "Approve and create a draft campaign", services.approve_help_request, needs_content=True
+            "approve",
+            gettext_lazy("Approve and create a draft campaign"),
+            services.approve_help_request,
+            needs_content=True,
         ),
         "reject_selected",
-        _service_action("finish", "Mark finished", services.finish_help_request),
+        _service_action("finish", gettext_lazy("Mark finished"), services.finish_help_request),
     ]
     metadata = ("reference", "state", "created_at", "state_changed_at", "decided_by", "campaign", "purge_after")
 

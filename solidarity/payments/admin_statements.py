@@ -11,8 +11,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils.translation import gettext_lazy as _
 
 from solidarity.campaigns.models import Campaign, CampaignStatus
+from solidarity.core.admin_money import MoneyColumn, money_fields
 from solidarity.core.errors import DomainError
 from solidarity.ledger.admin import ReadOnlyAdmin
 from solidarity.payments import reconciliation
@@ -23,21 +25,26 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
 class StatementUploadForm(forms.Form):
-    file = forms.FileField(help_text="camt.053 (XML) or MT940. At most 20 MB.")
+    file = forms.FileField(label=_("File"), help_text=_("camt.053 (XML) or MT940. At most 20 MB."))
 
 
 class ResolveLineForm(forms.Form):
     reference = forms.CharField(
-        required=False, help_text="The RF reference of the pending donation this transfer pays."
+        label=_("Reference"),
+        required=False,
+        help_text=_("The RF reference of the pending donation this transfer pays."),
     )
     campaign: forms.ModelChoiceField[Campaign] = forms.ModelChoiceField(
+        label=_("Campaign"),
         required=False,
         queryset=Campaign.objects.filter(
             status__in=[CampaignStatus.ACTIVE, CampaignStatus.CLOSED, CampaignStatus.REPORTED]
         ),
-        help_text="Or: record it as a new anonymous donation to this campaign.",
+        help_text=_("Or: record it as a new anonymous donation to this campaign."),
     )
-    ignore_note = forms.CharField(required=False, help_text="Or: not a donation — say what it is.")
+    ignore_note = forms.CharField(
+        label=_("Not a donation"), required=False, help_text=_("Or: not a donation — say what it is.")
+    )
 
 
 def _page(request: HttpRequest, admin_site: admin.AdminSite, template: str, **context: Any) -> HttpResponse:
@@ -74,7 +81,7 @@ class ImportedStatementAdmin(ReadOnlyAdmin):
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             if upload.size > MAX_UPLOAD_BYTES:
-                form.add_error("file", "The file is larger than 20 MB.")
+                form.add_error("file", _("The file is larger than 20 MB."))
             else:
                 try:
                     summary = reconciliation.import_statement(
@@ -86,7 +93,7 @@ class ImportedStatementAdmin(ReadOnlyAdmin):
             request,
             self.admin_site,
             "admin/payments/upload_statement.html",
-            title="Import a bank statement",
+            title=_("Import a bank statement"),
             form=form,
             summary=summary,
             opts=self.model._meta,
@@ -100,11 +107,13 @@ class BankLineAdmin(BankLineSearchMixin, ReadOnlyAdmin):
     list_filter = BANK_LINE_FILTERS
     date_hierarchy = "booking_date"
 
-    @admin.display(description="amount")
-    def amount_display(self, obj: BankLine) -> str:
-        return str(obj.money)
+    amount_display = MoneyColumn()
+    readonly_fields = money_fields(
+        BankLine, {"amount_minor": "amount_display"}, exclude=("checksum", "data_key", "payer_sealed")
+    )
+    fields = tuple(readonly_fields)
 
-    @admin.display(description="remittance")
+    @admin.display(description=_("remittance"))
     def remittance_short(self, obj: BankLine) -> str:
         return obj.remittance[:80]
 
@@ -137,17 +146,19 @@ class BankLineAdmin(BankLineSearchMixin, ReadOnlyAdmin):
                 elif data["ignore_note"]:
                     reconciliation.ignore_line(line=line, actor=request.user, note=data["ignore_note"])
                 else:
-                    raise DomainError("Give a reference, a campaign, or why the line is not a donation.")
+                    raise DomainError(str(_("Give a reference, a campaign, or why the line is not a donation.")))
             except DomainError as exc:
                 form.add_error(None, str(exc))
             else:
-                self.message_user(request, f"Line of {line.booking_date} resolved.", messages.SUCCESS)
+                self.message_user(
+                    request, _("Line of %(day)s resolved.") % {"day": line.booking_date}, messages.SUCCESS
+                )
                 return redirect(reverse("admin:payments_bankline_changelist") + "?state__exact=unmatched")
         return _page(
             request,
             self.admin_site,
             "admin/payments/resolve_line.html",
-            title="Resolve a statement line",
+            title=_("Resolve a statement line"),
             form=form,
             line=line,
             opts=self.model._meta,

@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
@@ -11,18 +12,34 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 
 from solidarity.core.errors import DomainError
 from solidarity.staff.enrolment import invite_to_enrol, reset_second_factors
 from solidarity.staff.models import AuditEntry
 from solidarity.staff.roles import Role, has_role
 
+# django-otp's own search help is English only.
+TOTPDeviceAdmin.search_help_text = _("Search by the user's username or e-mail address")
+
+
+def _target_kind(target_type: str) -> str:
+    """ "campaigns.Campaign" as the model's name in the reader's language."""
+    try:
+        return str(apps.get_model(target_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return target_type
+
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("at", "actor", "action", "target_type", "target_id")
+    list_display = ("at", "actor", "action", "target_kind", "target_id")
     list_filter = ("action",)
-    readonly_fields = ("at", "actor", "action", "target_type", "target_id", "summary")
+    fields = readonly_fields = ("at", "actor", "action", "target_kind", "target_id", "summary")
+
+    @admin.display(description=_("target type"), ordering="target_type")
+    def target_kind(self, obj: AuditEntry) -> str:
+        return _target_kind(obj.target_type)
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

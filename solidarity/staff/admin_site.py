@@ -84,9 +84,9 @@ class EnrolmentCodeForm(forms.Form):
 
 
 class StaffAdminSite(admin.AdminSite):
-    site_header = "Solidarity back office"
-    site_title = "Solidarity staff"
-    index_title = "Back office"
+    site_header = _("Solidarity back office")
+    site_title = _("Solidarity staff")
+    index_title = _("Back office")
     login_form = ThrottledAuthenticationForm
 
     def has_permission(self, request: HttpRequest) -> bool:
