@@ -16,6 +16,7 @@ from solidarity.campaigns import services
 from solidarity.campaigns.forms import NeedAdminForm
 from solidarity.campaigns.models import Beneficiary, Campaign, CampaignTransition, Need, TimelineEvent, Update
 from solidarity.core.errors import DomainError
+from solidarity.staff.audit_admin import AuditedAdminMixin
 
 
 class TimelineInline(TranslationStackedInline):
@@ -60,7 +61,7 @@ class BeneficiaryAdminForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(Beneficiary)
-class BeneficiaryAdmin(TranslationAdmin):
+class BeneficiaryAdmin(AuditedAdminMixin, TranslationAdmin):  # type: ignore[misc]
     form = BeneficiaryAdminForm
     list_display = ("public_name", "status", "charges")
     list_filter = ("status",)
@@ -106,7 +107,7 @@ def _transition_action(name: str, label: Any, service: Callable[..., Campaign]) 
 
 
 @admin.register(Campaign)
-class CampaignAdmin(TranslationAdmin):
+class CampaignAdmin(AuditedAdminMixin, TranslationAdmin):  # type: ignore[misc]
     list_display = ("title", "slug", "status", "currency", "published_at", "closed_at")
     list_filter = ("status", "currency")
     search_fields = ("slug", "title")

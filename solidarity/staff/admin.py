@@ -7,7 +7,8 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 
 from solidarity.core.errors import DomainError
+from solidarity.staff.audit_admin import AuditedAdminMixin, audit_change
 from solidarity.staff.enrolment import invite_to_enrol, reset_second_factors
 from solidarity.staff.models import AuditEntry
 from solidarity.staff.roles import Role, has_role
@@ -53,13 +55,27 @@ class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 User = get_user_model()
 admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class AuditedGroupAdmin(AuditedAdminMixin, GroupAdmin):
+    """Roles are groups: each change of one is in the audit log."""
 
 
 @admin.register(User)
-class StaffUserAdmin(UserAdmin):  # type: ignore[type-arg]
+class StaffUserAdmin(AuditedAdminMixin, UserAdmin):  # type: ignore[type-arg]
     """Users, plus the second-factor actions: send an enrolment link, reset lost devices."""
 
     actions = ["send_enrolment_link", "reset_second_factors"]
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
+        """A new password is logged as set, never its value or hash."""
+        response = super().user_change_password(request, id, form_url)
+        member = self.get_object(request, id)
+        if request.method == "POST" and response.status_code == 302 and member is not None:
+            audit_change(request, member, "change", {"password": {"changed": True}})
+        return response
 
     def has_manage_second_factors_permission(self, request: HttpRequest) -> bool:
         return has_role(request.user, Role.ADMIN)
