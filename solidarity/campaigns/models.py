@@ -6,8 +6,11 @@ with django-modeltranslation: see translation.py.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from solidarity.core.money import Money
@@ -117,6 +120,11 @@ class SurplusRule(models.TextChoices):
     REFUND_ON_REQUEST = "refund_on_request", _("Refunded to donors who ask within 30 days")
 
 
+def story_fields() -> list[str]:
+    """The story's column in each language (django-modeltranslation's story_en, story_ru, …)."""
+    return [f"story_{code.replace('-', '_')}" for code, _name in settings.LANGUAGES]
+
+
 class Campaign(models.Model):
     slug = models.SlugField(_("address"), max_length=80, unique=True)
     title = models.CharField(_("title"), max_length=200)
@@ -143,6 +151,8 @@ class Campaign(models.Model):
         related_name="+",
         verbose_name=_("status changed by"),
     )
+    # Set only when the story's text changes in any language (save() below); the public page shows it.
+    story_updated_at = models.DateTimeField(_("story last changed"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("campaign")
@@ -152,6 +162,17 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Notes when the story's text changed (in any language), and only then."""
+        if self.pk is not None:
+            fields = story_fields()
+            before = type(self).objects.filter(pk=self.pk).values(*fields).first()
+            if before is not None and any(before[f] != getattr(self, f) for f in fields):
+                self.story_updated_at = timezone.now()
+                if kwargs.get("update_fields") is not None:
+                    kwargs["update_fields"] = {*kwargs["update_fields"], "story_updated_at"}
+        super().save(*args, **kwargs)
 
     @property
     def is_finished(self) -> bool:
