@@ -12,9 +12,17 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
-from solidarity.campaigns import services
+from solidarity.campaigns import proposals, services
 from solidarity.campaigns.forms import NeedAdminForm
-from solidarity.campaigns.models import Beneficiary, Campaign, CampaignTransition, Need, TimelineEvent, Update
+from solidarity.campaigns.models import (
+    Beneficiary,
+    Campaign,
+    CampaignTransition,
+    Need,
+    TimelineEvent,
+    Update,
+    story_fields,
+)
 from solidarity.core.errors import DomainError
 from solidarity.staff.audit_admin import AuditedAdminMixin
 
@@ -106,6 +114,26 @@ def _transition_action(name: str, label: Any, service: Callable[..., Campaign]) 
     return admin.action(description=label)(action)
 
 
+def _proposed_need_rows(formset: Any) -> list[dict[str, Any]]:
+    """The needs inline's added, changed and deleted rows, as a proposed change keeps them."""
+    rows: list[dict[str, Any]] = []
+    for need_form in formset.forms:
+        need = need_form.instance
+        # From the table: the form has already put the typed values on the instance.
+        before = proposals.need_values(Need.objects.get(pk=need.pk)) if need.pk else None
+        if need_form in formset.deleted_forms:
+            if need.pk:
+                rows.append({"id": need.pk, "delete": True, "before": before})
+        elif need_form.has_changed():
+            data = {
+                k: (str(v) if k == "amount" else v)
+                for k, v in need_form.cleaned_data.items()
+                if k == "amount" or k.startswith(proposals.NEED_FIELDS)
+            }
+            rows.append({"id": need.pk, "delete": False, "before": before, **data})
+    return rows
+
+
 @admin.register(Campaign)
 class CampaignAdmin(AuditedAdminMixin, TranslationAdmin):  # type: ignore[misc]
     list_display = ("title", "slug", "status", "currency", "published_at", "closed_at")
@@ -123,8 +151,50 @@ class CampaignAdmin(AuditedAdminMixin, TranslationAdmin):  # type: ignore[misc]
         _transition_action("archive", _("Archive"), services.archive_campaign),
     ]
 
+    # An editor's change to the story or needs of a public campaign becomes a proposed change
+    # (campaigns.proposals) that a reviewer accepts; the rest of the page saves as usual.
+    def save_model(self, request: HttpRequest, obj: Campaign, form: Any, change: bool) -> None:
+        if change and proposals.needs_review(obj, request.user):
+            story = {
+                field: {"before": form.initial.get(field) or "", "after": form.cleaned_data.get(field) or ""}
+                for field in story_fields()
+                if field in form.changed_data
+            }
+            stored = Campaign.objects.values(*story).get(pk=obj.pk) if story else {}
+            for field, value in stored.items():
+                setattr(obj, field, value)  # the public text stays as it is until a reviewer accepts
+            form.changed_data[:] = [f for f in form.changed_data if f not in story]
+            setattr(request, "_proposed_story", story)  # noqa: B010 - read back in save_related
+            setattr(request, "_proposed_needs", [])  # noqa: B010
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is Need and hasattr(request, "_proposed_needs"):
+            request._proposed_needs.extend(_proposed_need_rows(formset))
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []  # nothing saved
+            return
+        super().save_formset(request, form, formset, change)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        story, needs = getattr(request, "_proposed_story", {}), getattr(request, "_proposed_needs", [])
+        if story or needs:
+            proposal = proposals.propose_change(campaign=form.instance, actor=request.user, story=story, needs=needs)
+            self.message_user(
+                request,
+                _("Your change to the story or needs waits for a reviewer (proposed change #%(id)s).")
+                % {"id": proposal.pk},
+                messages.WARNING,
+            )
+
     def get_readonly_fields(self, request: HttpRequest, obj: Campaign | None = None) -> Any:
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and obj.status != "draft":
             fields.append("currency")  # the fund account is kept in it
         return fields
+
+
+# The reviewer's pages for proposed changes (a diff, accept or reject).
+from solidarity.campaigns import admin_proposals  # noqa: E402
+
+__all__ = ["admin_proposals"]

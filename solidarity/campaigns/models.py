@@ -168,7 +168,7 @@ class Campaign(models.Model):
         if self.pk is not None:
             fields = story_fields()
             before = type(self).objects.filter(pk=self.pk).values(*fields).first()
-            if before is not None and any(before[f] != getattr(self, f) for f in fields):
+            if before is not None and any((before[f] or "") != (getattr(self, f) or "") for f in fields):
                 self.story_updated_at = timezone.now()
                 if kwargs.get("update_fields") is not None:
                     kwargs["update_fields"] = {*kwargs["update_fields"], "story_updated_at"}
@@ -274,3 +274,60 @@ class Update(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting a reviewer")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+
+
+# A campaign in these states is public: an editor's change to its story or needs waits for a reviewer.
+REVIEWED_STATUSES = (CampaignStatus.ACTIVE, CampaignStatus.CLOSED, CampaignStatus.REPORTED)
+
+
+class CampaignChangeProposal(models.Model):
+    """An editor's change to what the public reads (story, needs, so the goal) of a public
+    campaign, kept until a reviewer other than the editor accepts or rejects it
+    (campaigns.proposals).
+
+    `story` maps each changed story column ("story_ru") to {"before", "after"}; `needs` lists
+    the need rows as proposed: {"id" (None for a new one), "category", "description",
+    "amount" (a decimal string in the campaign's currency), "recurrence", "position",
+    "delete"}, with "before" holding the row's values when it already exists.
+    """
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="change_proposals", verbose_name=_("campaign")
+    )
+    story = models.JSONField(_("story"), default=dict, blank=True)
+    needs = models.JSONField(_("needs"), default=list, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PENDING
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("proposed change")
+        verbose_name_plural = _("proposed changes")
+        ordering = ["-proposed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk}: {self.campaign}"

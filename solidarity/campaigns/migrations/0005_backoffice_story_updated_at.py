@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('campaigns', '0004_backoffice_labels'),
+        ("campaigns", "0004_backoffice_labels"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='campaign',
-            name='story_updated_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='story last changed'),
+            model_name="campaign",
+            name="story_updated_at",
+            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name="story last changed"),
         ),
     ]
