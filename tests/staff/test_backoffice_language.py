@@ -122,7 +122,11 @@ def test_login_pages_are_russian() -> None:
     assert english_left(page.content.decode()) == []
 
 
-def test_every_back_office_page_is_russian(russian_admin: Client, money_moved: dict[str, object]) -> None:
+@pytest.mark.parametrize("language", ["ru", "be"])
+def test_every_back_office_page_is_in_the_staff_members_language(
+    russian_admin: Client, money_moved: dict[str, object], language: str
+) -> None:
+    russian_admin.defaults["HTTP_ACCEPT_LANGUAGE"] = language
     left = {}
     for path in admin_pages():
         response = russian_admin.get(path, follow=True)
