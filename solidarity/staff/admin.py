@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -53,18 +53,45 @@ class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return False
 
 
+# Permission names are stored in English ("Can add donation"): shown in the reader's language.
+PERMISSION_ACTIONS = {
+    "add": _("Can add %(model)s"),
+    "change": _("Can change %(model)s"),
+    "delete": _("Can delete %(model)s"),
+    "view": _("Can view %(model)s"),
+}
+
+
+def permission_label(permission: Permission) -> str:
+    model = permission.content_type.model_class()
+    action = PERMISSION_ACTIONS.get(permission.codename.split("_", 1)[0])
+    if model is None or action is None:
+        return permission.name
+    return str(action) % {"model": model._meta.verbose_name}
+
+
+class TranslatedPermissionsMixin:
+    """Lists permissions in the reader's language on the user and group pages."""
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+        if db_field.name in ("permissions", "user_permissions") and field is not None:
+            field.label_from_instance = permission_label
+        return field
+
+
 User = get_user_model()
 admin.site.unregister(User)
 admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class AuditedGroupAdmin(AuditedAdminMixin, GroupAdmin):
+class AuditedGroupAdmin(AuditedAdminMixin, TranslatedPermissionsMixin, GroupAdmin):
     """Roles are groups: each change of one is in the audit log."""
 
 
 @admin.register(User)
-class StaffUserAdmin(AuditedAdminMixin, UserAdmin):  # type: ignore[type-arg]
+class StaffUserAdmin(AuditedAdminMixin, TranslatedPermissionsMixin, UserAdmin):  # type: ignore[type-arg]
     """Users, plus the second-factor actions: send an enrolment link, reset lost devices."""
 
     actions = ["send_enrolment_link", "reset_second_factors"]

@@ -30,7 +30,7 @@ from tests.factories import UserFactory, active_campaign, staff_with_role
 from tests.staff.second_step import verified_login
 
 # Words of the interface that must not be left in English (whole words, case-sensitive).
-ENGLISH = ("Add", "Save", "Delete", "Change", "Amount", "Campaign", "Donation", "Payout", "Status", "History", "Search")
+ENGLISH = ("Can", "Add", "Save", "Delete", "Change", "Amount", "Campaign", "Donation", "Payout", "Status", "History", "Search")
 
 
 class _Text(HTMLParser):
