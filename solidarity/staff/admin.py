@@ -86,7 +86,7 @@ admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class AuditedGroupAdmin(AuditedAdminMixin, TranslatedPermissionsMixin, GroupAdmin):
+class AuditedGroupAdmin(AuditedAdminMixin, TranslatedPermissionsMixin, GroupAdmin):  # type: ignore[misc]
     """Roles are groups: each change of one is in the audit log."""
 
 
