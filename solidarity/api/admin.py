@@ -15,6 +15,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from solidarity.api.models import ApiToken
 from solidarity.api.tokens import MAX_DAYS, create_api_token, revoke_api_token, user_roles
@@ -23,10 +25,22 @@ from solidarity.staff.roles import Role, has_role
 
 
 class NewTokenForm(forms.Form):
-    name = forms.CharField(max_length=80, help_text="What the token is for, e.g. “nightly statement import”.")
-    days = forms.IntegerField(min_value=1, max_value=MAX_DAYS, initial=30, help_text=f"At most {MAX_DAYS} days.")
+    name = forms.CharField(
+        label=gettext_lazy("Name"),
+        max_length=80,
+        help_text=gettext_lazy("What the token is for, e.g. “nightly statement import”."),
+    )
+    days = forms.IntegerField(
+        label=gettext_lazy("Days"),
+        min_value=1,
+        max_value=MAX_DAYS,
+        initial=30,
+        help_text=format_lazy(gettext_lazy("At most {days} days."), days=MAX_DAYS),
+    )
     scopes = forms.MultipleChoiceField(
-        widget=forms.CheckboxSelectMultiple, help_text="Roles the token may act in; fewer is safer."
+        label=gettext_lazy("Scopes"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("Roles the token may act in; fewer is safer."),
     )
 
     def __init__(self, *args: Any, roles: list[str], **kwargs: Any) -> None:
@@ -59,11 +73,11 @@ class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     readonly_fields = fields
     actions = ["revoke"]
 
-    @admin.display(description="roles")
+    @admin.display(description=gettext_lazy("roles"))
     def scope_list(self, obj: ApiToken) -> str:
         return ", ".join(obj.scopes)
 
-    @admin.display(description="state")
+    @admin.display(description=gettext_lazy("state"))
     def state(self, obj: ApiToken) -> str:
         if obj.revoked_at:
             return "revoked"
@@ -89,7 +103,7 @@ class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # revoke instead: the row stays as a record of what existed
 
-    @admin.action(description="Revoke the selected tokens")
+    @admin.action(description=gettext_lazy("Revoke the selected tokens"))
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
         done = 0
         for token in queryset.filter(revoked_at__isnull=True):
@@ -109,7 +123,7 @@ class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         context: dict[str, Any] = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": "New API token",
+            "title": gettext_lazy("New API token"),
             "form": form,
         }
         if request.method == "POST" and form.is_valid():
@@ -124,7 +138,7 @@ class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             except DomainError as exc:
                 form.add_error(None, str(exc))
             else:
-                context.update(title="API token created", token=created.token, secret=created.secret)
+                context.update(title=gettext_lazy("API token created"), token=created.token, secret=created.secret)
                 return self._no_store(TemplateResponse(request, "admin/api/apitoken/created.html", context))
         return self._no_store(TemplateResponse(request, "admin/api/apitoken/new.html", context))
 

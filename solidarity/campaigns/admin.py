@@ -11,14 +11,13 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, gettext_lazy
-from django.utils.translation import gettext as _
-from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
-from solidarity.campaigns import services
+from solidarity.campaigns import proposals, services
 from solidarity.campaigns.case_notes import may_read_notes, note_page, render_notes
 from solidarity.campaigns.forms import NeedAdminForm
 from solidarity.campaigns.funds import fund_balance
@@ -30,12 +29,14 @@ from solidarity.campaigns.models import (
     SurplusRule,
     TimelineEvent,
     Update,
+    story_fields,
 )
 from solidarity.core.errors import DomainError
 from solidarity.core.formatting import format_date, format_money
+from solidarity.staff.audit_admin import AuditedAdminMixin
 
 
-class TimelineInline(TranslationTabularInline):
+class TimelineInline(TranslationStackedInline):
     model = TimelineEvent
     extra = 0
 
@@ -44,10 +45,16 @@ class BeneficiaryAdminForm(forms.ModelForm):  # type: ignore[type-arg]
     """Private contact and payout details are typed in plain and stored encrypted."""
 
     private_contact = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="Never public; stored encrypted."
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Private contact"),
+        help_text=_("Never public; stored encrypted."),
     )
     payout_details = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="Never public; stored encrypted."
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Payout details"),
+        help_text=_("Never public; stored encrypted."),
     )
 
     class Meta:
@@ -71,7 +78,7 @@ class BeneficiaryAdminForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(Beneficiary)
-class BeneficiaryAdmin(TranslationAdmin):
+class BeneficiaryAdmin(AuditedAdminMixin, TranslationAdmin):  # type: ignore[misc]
     form = BeneficiaryAdminForm
     list_display = ("public_name", "status", "charges")
     list_filter = ("status",)
@@ -85,9 +92,9 @@ class BeneficiaryAdmin(TranslationAdmin):
     @admin.display(description=gettext_lazy("consent to publish"))
     def consent(self, obj: Beneficiary) -> str:
         if not obj.consent_given_on:
-            return _("Not recorded.")
+            return gettext("Not recorded.")
         recorded_by = obj.consent_recorded_by.get_username() if obj.consent_recorded_by else "—"
-        return _("%(scope)s — given by %(giver)s on %(day)s; recorded by %(user)s") % {
+        return gettext("%(scope)s — given by %(giver)s on %(day)s; recorded by %(user)s") % {
             "scope": ", ".join(obj.consent_scope_labels),
             "giver": obj.get_consent_given_by_display(),
             "day": format_date(obj.consent_given_on),
@@ -122,7 +129,9 @@ class BeneficiaryAdmin(TranslationAdmin):
         )
 
 
-class NeedInline(TranslationTabularInline):
+class NeedInline(TranslationStackedInline):
+    """Stacked: a row of every language's description was wider than the window (2 181 px)."""
+
     model = Need
     form = NeedAdminForm
     extra = 0
@@ -167,7 +176,7 @@ def _offer_surplus(modeladmin: admin.ModelAdmin[Campaign], request: HttpRequest,
     )
 
 
-def _transition_action(name: str, label: str, service: Callable[..., Campaign]) -> Any:
+def _transition_action(name: str, label: Any, service: Callable[..., Campaign]) -> Any:
     def action(modeladmin: admin.ModelAdmin[Campaign], request: HttpRequest, queryset: QuerySet[Campaign]) -> None:
         for campaign in queryset:
             try:
@@ -183,8 +192,28 @@ def _transition_action(name: str, label: str, service: Callable[..., Campaign]) 
     return admin.action(description=label)(action)
 
 
+def _proposed_need_rows(formset: Any) -> list[dict[str, Any]]:
+    """The needs inline's added, changed and deleted rows, as a proposed change keeps them."""
+    rows: list[dict[str, Any]] = []
+    for need_form in formset.forms:
+        need = need_form.instance
+        # From the table: the form has already put the typed values on the instance.
+        before = proposals.need_values(Need.objects.get(pk=need.pk)) if need.pk else None
+        if need_form in formset.deleted_forms:
+            if need.pk:
+                rows.append({"id": need.pk, "delete": True, "before": before})
+        elif need_form.has_changed():
+            data = {
+                k: (str(v) if k == "amount" else v)
+                for k, v in need_form.cleaned_data.items()
+                if k == "amount" or k.startswith(proposals.NEED_FIELDS)
+            }
+            rows.append({"id": need.pk, "delete": False, "before": before, **data})
+    return rows
+
+
 @admin.register(Campaign)
-class CampaignAdmin(TranslationAdmin):
+class CampaignAdmin(AuditedAdminMixin, TranslationAdmin):  # type: ignore[misc]
     list_display = ("title", "slug", "status", "currency", "published_at", "closed_at")
     list_filter = ("status", "currency")
     search_fields = ("slug", "title")
@@ -192,22 +221,58 @@ class CampaignAdmin(TranslationAdmin):
     readonly_fields = ("status", "published_at", "closed_at", "status_changed_at", "status_changed_by")
     inlines = [NeedInline, UpdateInline, TransitionInline]
     actions = [
-        _transition_action("submit_for_review", "Submit for review", services.submit_for_review),
-        _transition_action("send_back_to_draft", "Send back to draft", services.send_back_to_draft),
-        _transition_action("publish", "Publish", services.publish_campaign),
-        _transition_action("close", "Close the collection", services.close_campaign),
-        _transition_action("mark_reported", "Mark spending reported", services.mark_reported),
-        _transition_action("archive", "Archive", services.archive_campaign),
+        _transition_action("submit_for_review", _("Submit for review"), services.submit_for_review),
+        _transition_action("send_back_to_draft", _("Send back to draft"), services.send_back_to_draft),
+        _transition_action("publish", _("Publish"), services.publish_campaign),
+        _transition_action("close", _("Close the collection"), services.close_campaign),
+        _transition_action("mark_reported", _("Mark spending reported"), services.mark_reported),
+        _transition_action("archive", _("Archive"), services.archive_campaign),
     ]
 
+    # An editor's change to the story or needs of a public campaign becomes a proposed change
+    # (campaigns.proposals) that a reviewer accepts; the rest of the page saves as usual.
     def save_model(self, request: HttpRequest, obj: Campaign, form: Any, change: bool) -> None:
-        # The page says when the story was last updated: a change to any language's title or story.
-        if change and any(name.startswith(("title_", "story_")) for name in form.changed_data):
-            obj.story_updated_at = timezone.now()
+        if change and proposals.needs_review(obj, request.user):
+            story = {
+                field: {"before": form.initial.get(field) or "", "after": form.cleaned_data.get(field) or ""}
+                for field in story_fields()
+                if field in form.changed_data
+            }
+            stored = Campaign.objects.values(*story).get(pk=obj.pk) if story else {}
+            for field, value in stored.items():
+                setattr(obj, field, value)  # the public text stays as it is until a reviewer accepts
+            form.changed_data[:] = [f for f in form.changed_data if f not in story]
+            setattr(request, "_proposed_story", story)  # noqa: B010 - read back in save_related
+            setattr(request, "_proposed_needs", [])  # noqa: B010
         super().save_model(request, obj, form, change)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is Need and hasattr(request, "_proposed_needs"):
+            request._proposed_needs.extend(_proposed_need_rows(formset))
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []  # nothing saved
+            return
+        super().save_formset(request, form, formset, change)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        story, needs = getattr(request, "_proposed_story", {}), getattr(request, "_proposed_needs", [])
+        if story or needs:
+            proposal = proposals.propose_change(campaign=form.instance, actor=request.user, story=story, needs=needs)
+            self.message_user(
+                request,
+                _("Your change to the story or needs waits for a reviewer (proposed change #%(id)s).")
+                % {"id": proposal.pk},
+                messages.WARNING,
+            )
 
     def get_readonly_fields(self, request: HttpRequest, obj: Campaign | None = None) -> Any:
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and obj.status != "draft":
             fields.append("currency")  # the fund account is kept in it
         return fields
+
+
+# The reviewer's pages for proposed changes (a diff, accept or reject).
+from solidarity.campaigns import admin_proposals  # noqa: E402
+
+__all__ = ["admin_proposals"]

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CampaignsConfig(AppConfig):
+    verbose_name = _("Campaigns")
     name = "solidarity.campaigns"
     label = "campaigns"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from solidarity.campaigns.models import Need
 from solidarity.campaigns.services import check_monthly_schedule
@@ -13,7 +14,9 @@ from solidarity.core.money import Money, validate_currency
 
 
 class NeedAdminForm(forms.ModelForm):  # type: ignore[type-arg]
-    amount = forms.DecimalField(min_value=0, decimal_places=3, max_digits=14, help_text="e.g. 450 or 450.00")
+    amount = forms.DecimalField(
+        label=_("Amount"), min_value=0, decimal_places=3, max_digits=14, help_text=_("e.g. 450 or 450.00")
+    )
 
     class Meta:
         model = Need
@@ -42,10 +45,10 @@ class NeedAdminForm(forms.ModelForm):  # type: ignore[type-arg]
         except DomainError as exc:
             raise forms.ValidationError(str(exc)) from exc
         if money is not None and not money.is_positive():
-            raise forms.ValidationError("A need must be a positive amount.")
+            raise forms.ValidationError(_("A need must be a positive amount."))
         campaign = getattr(self.instance, "campaign", None) if self.instance.campaign_id else None
         if campaign is not None and money is not None and money.currency != campaign.currency:
-            raise forms.ValidationError(f"This campaign collects in {campaign.currency}.")
+            raise forms.ValidationError(_("This campaign collects in %(currency)s.") % {"currency": campaign.currency})
         try:
             data["first_month"] = check_monthly_schedule(
                 recurrence=data.get("recurrence") or "",

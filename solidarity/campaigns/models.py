@@ -7,6 +7,7 @@ with django-modeltranslation: see translation.py.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -58,12 +59,18 @@ class Beneficiary(models.Model):
     # Never public, sealed under a data key of their own: how staff reach the family, and
     # where payouts go (account, lawyer's details). Set through
     # campaigns.services.set_private_details, which replaces the key on every change.
-    private_contact_sealed = models.TextField(blank=True, editable=False)
-    payout_details_sealed = models.TextField(blank=True, editable=False)
+    private_contact_sealed = models.TextField(blank=True, editable=False, verbose_name=_("private contact sealed"))
+    payout_details_sealed = models.TextField(blank=True, editable=False, verbose_name=_("payout details sealed"))
     data_key = models.ForeignKey(
-        "core.DataKey", null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+        "core.DataKey",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("data key"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     # What the family agreed to publish, recorded when a caseworker approved their request
     # (campaigns.services.record_consent): comma-separated ConsentScope values, who, when.
     consent_scope = models.CharField(_("consent to publish"), max_length=200, blank=True, editable=False, db_default="")
@@ -154,7 +161,9 @@ class TimelineEventKind(models.TextChoices):
 
 
 class TimelineEvent(models.Model):
-    beneficiary = models.ForeignKey(Beneficiary, on_delete=models.CASCADE, related_name="timeline")
+    beneficiary = models.ForeignKey(
+        Beneficiary, on_delete=models.CASCADE, related_name="timeline", verbose_name=_("beneficiary")
+    )
     date = models.DateField(_("date"))
     date_is_approximate = models.BooleanField(_("only the month is known"), default=False)
     kind = models.CharField(_("kind"), max_length=16, choices=TimelineEventKind.choices)
@@ -190,11 +199,18 @@ class SurplusRule(models.TextChoices):
     REFUND_ON_REQUEST = "refund_on_request", _("Refunded to donors who ask within 30 days")
 
 
+def story_fields() -> list[str]:
+    """The story's column in each language (django-modeltranslation's story_en, story_ru, …)."""
+    return [f"story_{code.replace('-', '_')}" for code, _name in settings.LANGUAGES]
+
+
 class Campaign(models.Model):
     slug = models.SlugField(_("address"), max_length=80, unique=True)
     title = models.CharField(_("title"), max_length=200)
     story = models.TextField(_("story"))
-    beneficiary = models.ForeignKey(Beneficiary, on_delete=models.PROTECT, related_name="campaigns")
+    beneficiary = models.ForeignKey(
+        Beneficiary, on_delete=models.PROTECT, related_name="campaigns", verbose_name=_("beneficiary")
+    )
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
     status = models.CharField(_("status"), max_length=16, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT)
     deadline = models.DateField(_("deadline"), null=True, blank=True)
@@ -202,15 +218,20 @@ class Campaign(models.Model):
     surplus_rule = models.CharField(
         _("surplus funds"), max_length=24, choices=SurplusRule.choices, default=SurplusRule.SAME_BENEFICIARY
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    published_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
-    status_changed_at = models.DateTimeField(null=True, blank=True)
-    # When staff last changed the title or story after writing it (shown on the page).
-    story_updated_at = models.DateTimeField(_("story last updated"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    published_at = models.DateTimeField(null=True, blank=True, verbose_name=_("published at"))
+    closed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("closed at"))
+    status_changed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("status changed at"))
     status_changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("status changed by"),
     )
+    # Set only when the story's text changes in any language (save() below); the public page shows it.
+    story_updated_at = models.DateTimeField(_("story last updated"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("campaign")
@@ -220,6 +241,17 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Notes when the story's text changed (in any language), and only then."""
+        if self.pk is not None:
+            fields = story_fields()
+            before = type(self).objects.filter(pk=self.pk).values(*fields).first()
+            if before is not None and any((before[f] or "") != (getattr(self, f) or "") for f in fields):
+                self.story_updated_at = timezone.now()
+                if kwargs.get("update_fields") is not None:
+                    kwargs["update_fields"] = {*kwargs["update_fields"], "story_updated_at"}
+        super().save(*args, **kwargs)
 
     @property
     def is_finished(self) -> bool:
@@ -237,14 +269,25 @@ class Campaign(models.Model):
 class CampaignTransition(models.Model):
     """Who moved a campaign from one state to another, and when."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(max_length=16, choices=CampaignStatus.choices)
-    to_status = models.CharField(max_length=16, choices=CampaignStatus.choices)
-    at = models.DateTimeField(auto_now_add=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    note = models.CharField(max_length=300, blank=True)
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("campaign")
+    )
+    from_status = models.CharField(max_length=16, choices=CampaignStatus.choices, verbose_name=_("from status"))
+    to_status = models.CharField(max_length=16, choices=CampaignStatus.choices, verbose_name=_("to status"))
+    at = models.DateTimeField(auto_now_add=True, verbose_name=_("at"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    note = models.CharField(max_length=300, blank=True, verbose_name=_("note"))
 
     class Meta:
+        verbose_name = _("campaign transition")
+        verbose_name_plural = _("campaign transitions")
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
@@ -266,7 +309,7 @@ class NeedRecurrence(models.TextChoices):
 
 
 class Need(models.Model):
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="needs")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="needs", verbose_name=_("campaign"))
     category = models.CharField(_("category"), max_length=24, choices=NeedCategory.choices)
     description = models.CharField(_("description"), max_length=300)
     amount_minor = models.BigIntegerField(_("amount in minor units"))
@@ -274,7 +317,7 @@ class Need(models.Model):
     recurrence = models.CharField(
         _("recurrence"), max_length=8, choices=NeedRecurrence.choices, default=NeedRecurrence.ONE_OFF
     )
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
     # A monthly need: `amount` each month from `first_month` for `months` months (empty: until
     # further notice), due on `due_day` of each month. What is paid comes from the ledger
     # (disbursements.selectors.monthly_schedule), never from a counter here.
@@ -336,7 +379,7 @@ class UpdateKind(models.TextChoices):
 
 
 class Update(models.Model):
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="updates")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="updates", verbose_name=_("campaign"))
     published_on = models.DateField(_("date"))
     kind = models.CharField(_("kind"), max_length=8, choices=UpdateKind.choices, default=UpdateKind.NEWS)
     title = models.CharField(_("title"), max_length=200)
@@ -349,3 +392,60 @@ class Update(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting a reviewer")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+
+
+# A campaign in these states is public: an editor's change to its story or needs waits for a reviewer.
+REVIEWED_STATUSES = (CampaignStatus.ACTIVE, CampaignStatus.CLOSED, CampaignStatus.REPORTED)
+
+
+class CampaignChangeProposal(models.Model):
+    """An editor's change to what the public reads (story, needs, so the goal) of a public
+    campaign, kept until a reviewer other than the editor accepts or rejects it
+    (campaigns.proposals).
+
+    `story` maps each changed story column ("story_ru") to {"before", "after"}; `needs` lists
+    the need rows as proposed: {"id" (None for a new one), "category", "description",
+    "amount" (a decimal string in the campaign's currency), "recurrence", "position",
+    "delete"}, with "before" holding the row's values when it already exists.
+    """
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="change_proposals", verbose_name=_("campaign")
+    )
+    story = models.JSONField(_("story"), default=dict, blank=True)
+    needs = models.JSONField(_("needs"), default=list, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PENDING
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("proposed change")
+        verbose_name_plural = _("proposed changes")
+        ordering = ["-proposed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk}: {self.campaign}"

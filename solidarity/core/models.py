@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class DataKey(models.Model):
@@ -14,8 +15,12 @@ class DataKey(models.Model):
     with the field keys any more.
     """
 
-    wrapped = models.TextField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    wrapped = models.TextField(verbose_name=_("wrapped"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+
+    class Meta:
+        verbose_name = _("data key")
+        verbose_name_plural = _("data keys")
 
     def __str__(self) -> str:
         return f"data key #{self.pk}"

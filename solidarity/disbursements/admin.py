@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from solidarity.campaigns.models import Campaign, Need
+from solidarity.core.admin_money import MoneyColumn, money_fields
 from solidarity.core.errors import DomainError
 from solidarity.core.money import Money, validate_currency
 from solidarity.core.uploads import open_bytes
@@ -62,7 +63,9 @@ class DisbursementForm(forms.Form):
         max_length=60,
         help_text=gettext_lazy("With a rate: where it comes from (the bank's confirmation, a central bank)."),
     )
-    paid_on = forms.DateField(label=gettext_lazy("Paid on"), initial=timezone.localdate, help_text="YYYY-MM-DD")
+    paid_on = forms.DateField(
+        label=gettext_lazy("Paid on"), initial=timezone.localdate, help_text=gettext_lazy("YYYY-MM-DD")
+    )
     public_description = forms.CharField(
         label=gettext_lazy("Public description"),
         max_length=300,
@@ -93,12 +96,14 @@ class ProofInline(admin.TabularInline):  # type: ignore[type-arg]
     fields = ("name", "content_type", "added_at", "download")
     readonly_fields = fields
 
-    @admin.display(description="file")
+    @admin.display(description=gettext_lazy("file"))
     def download(self, obj: DisbursementProof) -> str:
         from django.utils.html import format_html
 
         return format_html(
-            '<a href="{}">download</a>', reverse("admin:disbursements_disbursement_proof", args=[obj.pk])
+            '<a href="{}">{}</a>',
+            reverse("admin:disbursements_disbursement_proof", args=[obj.pk]),
+            gettext_lazy("download"),
         )
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -109,13 +114,15 @@ class ProofInline(admin.TabularInline):  # type: ignore[type-arg]
 class DisbursementAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("paid_on", "campaign", "payee_category", "amount_display", "status", "created_by", "approved_by")
     list_filter = ("status", "payee_category")
-    readonly_fields = [f.name for f in Disbursement._meta.fields]
+    readonly_fields = money_fields(
+        Disbursement, {"amount_minor": "amount_display", "paid_amount_minor": "paid_amount_display"}
+    )
     inlines = [ProofInline]
     actions = ["approve_selected", "request_void_selected", "approve_void_selected"]
 
-    @admin.display(description="amount")
-    def amount_display(self, obj: Disbursement) -> str:
-        return str(obj.money)
+    amount_display = MoneyColumn()
+    paid_amount_display = MoneyColumn("paid_amount_minor", "paid_currency", gettext_lazy("amount received"))
+    exclude = ("amount_minor", "paid_amount_minor")  # shown as money above, never as stored minor units
 
     # Everything on a payout is fixed once recorded, except that its public description may
     # be added in a language it lacks (services.translate_public_description, audited).

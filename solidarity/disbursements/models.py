@@ -26,12 +26,16 @@ class DisbursementStatus(models.TextChoices):
 
 
 class Disbursement(models.Model):
-    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, related_name="disbursements")
-    need = models.ForeignKey("campaigns.Need", on_delete=models.PROTECT, related_name="disbursements")
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", on_delete=models.PROTECT, related_name="disbursements", verbose_name=_("campaign")
+    )
+    need = models.ForeignKey(
+        "campaigns.Need", on_delete=models.PROTECT, related_name="disbursements", verbose_name=_("need")
+    )
     payee_category = models.CharField(_("paid to"), max_length=24, choices=PayeeCategory.choices)
     # What the fund gave, in the campaign's currency (a payout in another currency: converted).
-    amount_minor = models.BigIntegerField()
-    currency = models.CharField(max_length=3)
+    amount_minor = models.BigIntegerField(verbose_name=_("amount minor"))
+    currency = models.CharField(max_length=3, verbose_name=_("currency"))
     # A payout in another currency than the campaign's: what the payee received, and the rate
     # (campaign currency units per payout currency unit) with its source. Blank when the same.
     paid_amount_minor = models.BigIntegerField(null=True, blank=True)
@@ -44,30 +48,54 @@ class Disbursement(models.Model):
         max_length=300,
         help_text=_("Shown on the transparency page. Name no private person."),
     )
-    status = models.CharField(max_length=10, choices=DisbursementStatus.choices)
+    status = models.CharField(max_length=10, choices=DisbursementStatus.choices, verbose_name=_("status"))
     # Payouts beyond the balance were once possible with a second approval; no fund may go
     # below zero now, so this stays False (kept for the payouts recorded before).
-    overdraft_requested = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    overdraft_requested = models.BooleanField(default=False, verbose_name=_("overdraft requested"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("approved by"),
     )
-    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True, verbose_name=_("approved at"))
     ledger_transaction = models.OneToOneField(
-        "ledger.Transaction", null=True, blank=True, on_delete=models.PROTECT, related_name="disbursement"
+        "ledger.Transaction",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="disbursement",
+        verbose_name=_("ledger transaction"),
     )
-    void_reason = models.CharField(max_length=300, blank=True)
+    void_reason = models.CharField(max_length=300, blank=True, verbose_name=_("void reason"))
     # Voiding a pending payout is asked for by one person and approved by another.
     void_requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("void requested by"),
     )
-    void_requested_at = models.DateTimeField(null=True, blank=True)
+    void_requested_at = models.DateTimeField(null=True, blank=True, verbose_name=_("void requested at"))
     void_approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("void approved by"),
     )
 
     class Meta:
+        verbose_name = _("disbursement")
+        verbose_name_plural = _("disbursements")
         ordering = ["-paid_on", "-id"]
         constraints = [
             models.CheckConstraint(condition=models.Q(amount_minor__gt=0), name="disbursement_amount_positive")
@@ -94,11 +122,17 @@ class DisbursementProof(models.Model):
     # Fields encrypted with the field keys (solidarity.core.crypto); rotate_keys re-encrypts them.
     SEALED_FIELDS = ("sealed_data",)
 
-    disbursement = models.ForeignKey(Disbursement, on_delete=models.PROTECT, related_name="proofs")
-    name = models.CharField(max_length=40)
-    content_type = models.CharField(max_length=40)
-    sealed_data = models.TextField()
-    added_at = models.DateTimeField(auto_now_add=True)
+    disbursement = models.ForeignKey(
+        Disbursement, on_delete=models.PROTECT, related_name="proofs", verbose_name=_("disbursement")
+    )
+    name = models.CharField(max_length=40, verbose_name=_("name"))
+    content_type = models.CharField(max_length=40, verbose_name=_("content type"))
+    sealed_data = models.TextField(verbose_name=_("sealed data"))
+    added_at = models.DateTimeField(auto_now_add=True, verbose_name=_("added at"))
+
+    class Meta:
+        verbose_name = _("disbursement proof")
+        verbose_name_plural = _("disbursement proofs")
 
     def __str__(self) -> str:
         return self.name

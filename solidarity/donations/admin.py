@@ -22,6 +22,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from solidarity.core.admin_money import MoneyColumn, money_fields
 from solidarity.core.errors import DomainError
 from solidarity.core.money import Money
 from solidarity.donations import services
@@ -57,7 +58,9 @@ class DonationAdmin(DonationSearchMixin, admin.ModelAdmin):  # type: ignore[type
     list_display = ("id", "campaign", "amount_display", "channel", "status", "received_on", "public_name", "hidden")
     list_filter = DONATION_FILTERS
     search_fields = ("campaign__slug", "public_name")
-    readonly_fields = [f.name for f in Donation._meta.fields if f.name not in ("sealed_secret", "secret_key")]
+    readonly_fields = money_fields(
+        Donation, {"amount_minor": "amount_display"}, exclude=("sealed_secret", "secret_key")
+    )
     exclude = ("sealed_secret", "secret_key", "receipt_code_hash")
     actions = ["request_refunds", "request_reversals", "hide_public_entries", "show_public_entries"]
 
@@ -100,9 +103,7 @@ class DonationAdmin(DonationSearchMixin, admin.ModelAdmin):  # type: ignore[type
             except DomainError as exc:
                 self.message_user(request, f"Donation #{donation.pk}: {exc}", messages.ERROR)
 
-    @admin.display(description="amount")
-    def amount_display(self, obj: Donation) -> str:
-        return str(obj.money)
+    amount_display = MoneyColumn()
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.method in ("GET", "HEAD") and super().has_change_permission(request, obj)
@@ -141,7 +142,7 @@ class DonationAdmin(DonationSearchMixin, admin.ModelAdmin):  # type: ignore[type
                 form = StaffDonationForm()
         context = {
             **self.admin_site.each_context(request),
-            "title": "Record a donation",
+            "title": _("Record a donation"),
             "form": form,
             "receipt_code": receipt_code,
             "opts": self.model._meta,
@@ -180,7 +181,11 @@ class DonationAdmin(DonationSearchMixin, admin.ModelAdmin):  # type: ignore[type
                             kind=kind,
                         )
                     except DomainError as exc:
-                        self.message_user(request, f"Donation #{donation.pk}: {exc}", messages.ERROR)
+                        self.message_user(
+                            request,
+                            _("Donation #%(id)s: %(error)s") % {"id": donation.pk, "error": exc},
+                            messages.ERROR,
+                        )
                     else:
                         self.message_user(
                             request,
@@ -204,10 +209,12 @@ class DonationAdmin(DonationSearchMixin, admin.ModelAdmin):  # type: ignore[type
 
 @admin.register(Pledge)
 class PledgeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("id", "campaign", "amount_minor", "currency", "channel", "status", "created_at", "cancelled_at")
+    list_display = ("id", "campaign", "amount_display", "channel", "status", "created_at", "cancelled_at")
     list_filter = ("status", "channel", "currency")
     search_fields = ("bank_reference",)
-    readonly_fields = [f.name for f in Pledge._meta.fields]
+    readonly_fields = money_fields(Pledge, {"amount_minor": "amount_display"}, exclude=("manage_token_hash",))
+    fields = tuple(readonly_fields)
+    amount_display = MoneyColumn()
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class DonationsConfig(AppConfig):
+    verbose_name = _("Donations")
     name = "solidarity.donations"
     label = "donations"
 

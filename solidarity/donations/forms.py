@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from solidarity.campaigns.models import Campaign, CampaignStatus
 from solidarity.core.errors import DomainError
@@ -17,14 +18,25 @@ class StaffDonationForm(forms.Form):
     campaign: forms.ModelChoiceField[Campaign] = forms.ModelChoiceField(
         queryset=Campaign.objects.filter(
             status__in=[CampaignStatus.ACTIVE, CampaignStatus.CLOSED, CampaignStatus.REPORTED]
-        )
+        ),
+        label=_("Campaign"),
     )
-    amount = forms.DecimalField(max_digits=14, decimal_places=3, help_text="In the campaign's currency.")
-    channel = forms.ChoiceField(choices=[(c.value, c.label) for c in STAFF_CHANNELS])
-    received_on = forms.DateField(initial=timezone.localdate, help_text="YYYY-MM-DD")
-    public_name = forms.CharField(max_length=80, required=False, help_text="Only if the donor asked to be named.")
-    message = forms.CharField(max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    show_amount = forms.BooleanField(required=False, help_text="Only if the donor asked for the amount to be shown.")
+    amount = forms.DecimalField(
+        label=_("Amount"), max_digits=14, decimal_places=3, help_text=_("In the campaign's currency.")
+    )
+    channel = forms.ChoiceField(label=_("Channel"), choices=[(c.value, c.label) for c in STAFF_CHANNELS])
+    received_on = forms.DateField(label=_("Received on"), initial=timezone.localdate, help_text=_("YYYY-MM-DD"))
+    public_name = forms.CharField(
+        label=_("Public name"), max_length=80, required=False, help_text=_("Only if the donor asked to be named.")
+    )
+    message = forms.CharField(
+        label=_("Message"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    show_amount = forms.BooleanField(
+        label=_("Show the amount"),
+        required=False,
+        help_text=_("Only if the donor asked for the amount to be shown."),
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from solidarity.core.formatting import format_money
 from solidarity.core.money import Money
 from solidarity.core.shredding import open_text
 
@@ -49,23 +51,31 @@ class Pledge(models.Model):
     valid: each transfer with it becomes this pledge's next donation (`standing_orders`).
     """
 
-    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, related_name="pledges")
-    amount_minor = models.BigIntegerField()
-    currency = models.CharField(max_length=3)
-    status = models.CharField(max_length=10, choices=PledgeStatus.choices, default=PledgeStatus.PENDING)
-    provider_subscription_id = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", on_delete=models.PROTECT, related_name="pledges", verbose_name=_("campaign")
+    )
+    amount_minor = models.BigIntegerField(verbose_name=_("amount minor"))
+    currency = models.CharField(max_length=3, verbose_name=_("currency"))
+    status = models.CharField(
+        max_length=10, choices=PledgeStatus.choices, default=PledgeStatus.PENDING, verbose_name=_("status")
+    )
+    provider_subscription_id = models.CharField(
+        max_length=100, null=True, blank=True, unique=True, verbose_name=_("provider subscription id")
+    )
     channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.CARD, db_default=Channel.CARD)
     # A standing order's ISO 11649 reference (bank transfer only): never expires.
     bank_reference = models.CharField(max_length=35, null=True, blank=True, unique=True)
-    manage_token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    cancelled_at = models.DateTimeField(null=True, blank=True)
+    manage_token_hash = models.CharField(max_length=64, unique=True, verbose_name=_("manage token hash"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    cancelled_at = models.DateTimeField(null=True, blank=True, verbose_name=_("cancelled at"))
 
     class Meta:
+        verbose_name = _("pledge")
+        verbose_name_plural = _("pledges")
         constraints = [models.CheckConstraint(condition=models.Q(amount_minor__gt=0), name="pledge_amount_positive")]
 
     def __str__(self) -> str:
-        return f"Pledge #{self.pk}: {self.money} monthly"
+        return gettext("Pledge #%(id)s: %(amount)s monthly") % {"id": self.pk, "amount": format_money(self.money)}
 
     @property
     def money(self) -> Money:
@@ -76,13 +86,21 @@ class Donation(models.Model):
     # Sealed under per-donation data keys (solidarity.core.shredding): erasing destroys the key.
     SHREDDED_FIELDS = {"message_key": ("private_message_sealed",), "secret_key": ("sealed_secret",)}
 
-    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, related_name="donations")
-    amount_minor = models.BigIntegerField()
-    currency = models.CharField(max_length=3)
-    channel = models.CharField(max_length=16, choices=Channel.choices)
-    recurrence = models.CharField(max_length=8, choices=Recurrence.choices, default=Recurrence.ONE_OFF)
-    pledge = models.ForeignKey(Pledge, null=True, blank=True, on_delete=models.PROTECT, related_name="donations")
-    status = models.CharField(max_length=10, choices=DonationStatus.choices, default=DonationStatus.PENDING)
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", on_delete=models.PROTECT, related_name="donations", verbose_name=_("campaign")
+    )
+    amount_minor = models.BigIntegerField(verbose_name=_("amount minor"))
+    currency = models.CharField(max_length=3, verbose_name=_("currency"))
+    channel = models.CharField(max_length=16, choices=Channel.choices, verbose_name=_("channel"))
+    recurrence = models.CharField(
+        max_length=8, choices=Recurrence.choices, default=Recurrence.ONE_OFF, verbose_name=_("recurrence")
+    )
+    pledge = models.ForeignKey(
+        Pledge, null=True, blank=True, on_delete=models.PROTECT, related_name="donations", verbose_name=_("pledge")
+    )
+    status = models.CharField(
+        max_length=10, choices=DonationStatus.choices, default=DonationStatus.PENDING, verbose_name=_("status")
+    )
     # Only what the donor chose to make public; blank means anonymous.
     public_name = models.CharField(_("public name"), max_length=80, blank=True)
     message = models.CharField(_("public message"), max_length=500, blank=True)
@@ -97,32 +115,59 @@ class Donation(models.Model):
     )
     # A message the donor meant for the family only: sealed under its own data key, never
     # shown publicly; erased by destroying the key.
-    private_message_sealed = models.TextField(blank=True)
-    message_key = models.ForeignKey("core.DataKey", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    receipt_code_hash = models.CharField(max_length=64, unique=True)
+    private_message_sealed = models.TextField(blank=True, verbose_name=_("private message sealed"))
+    message_key = models.ForeignKey(
+        "core.DataKey",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("message key"),
+    )
+    receipt_code_hash = models.CharField(max_length=64, unique=True, verbose_name=_("receipt code hash"))
     # The receipt code (and for monthly gifts the manage link), sealed under its own data
     # key until the donor has seen it once on the thank-you page; then the key is destroyed.
-    sealed_secret = models.TextField(blank=True)
-    secret_key = models.ForeignKey("core.DataKey", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    sealed_secret = models.TextField(blank=True, verbose_name=_("sealed secret"))
+    secret_key = models.ForeignKey(
+        "core.DataKey", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("secret key")
+    )
     # ISO 11649 creditor reference for a bank transfer (RF + check digits + our code).
-    bank_reference = models.CharField(max_length=35, null=True, blank=True, unique=True)
-    expires_at = models.DateTimeField(null=True, blank=True)
-    received_on = models.DateField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    bank_reference = models.CharField(
+        max_length=35, null=True, blank=True, unique=True, verbose_name=_("bank reference")
+    )
+    expires_at = models.DateTimeField(null=True, blank=True, verbose_name=_("expires at"))
+    received_on = models.DateField(null=True, blank=True, verbose_name=_("received on"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     ledger_transaction = models.OneToOneField(
-        "ledger.Transaction", null=True, blank=True, on_delete=models.PROTECT, related_name="donation"
+        "ledger.Transaction",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="donation",
+        verbose_name=_("ledger transaction"),
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
 
     class Meta:
+        verbose_name = _("donation")
+        verbose_name_plural = _("donations")
         ordering = ["-created_at", "-id"]
         constraints = [models.CheckConstraint(condition=models.Q(amount_minor__gt=0), name="donation_amount_positive")]
         indexes = [models.Index(fields=["campaign", "status"])]
 
     def __str__(self) -> str:
-        return f"Donation #{self.pk}: {self.money} to {self.campaign_id}"
+        return gettext("Donation #%(id)s: %(amount)s to campaign #%(campaign)s") % {
+            "id": self.pk,
+            "amount": format_money(self.money),
+            "campaign": self.campaign_id,
+        }
 
     @property
     def money(self) -> Money:
@@ -160,26 +205,49 @@ class RefundRequest(models.Model):
     (`ledger_transaction` is linked then), any other is booked at approval.
     """
 
-    donation = models.ForeignKey(Donation, on_delete=models.PROTECT, related_name="refund_requests")
-    kind = models.CharField(max_length=10, choices=RefundKind.choices, default=RefundKind.REFUND)
-    # In the donation's (the donor's) currency.
-    amount_minor = models.BigIntegerField()
-    currency = models.CharField(max_length=3)
-    reason = models.CharField(_("reason"), max_length=300)
-    status = models.CharField(max_length=10, choices=RefundRequestStatus.choices, default=RefundRequestStatus.AWAITING)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    requested_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    donation = models.ForeignKey(
+        Donation, on_delete=models.PROTECT, related_name="refund_requests", verbose_name=_("donation")
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.CharField(max_length=300, blank=True)
-    provider_refund_id = models.CharField(max_length=100, blank=True)
+    kind = models.CharField(
+        max_length=10, choices=RefundKind.choices, default=RefundKind.REFUND, verbose_name=_("kind")
+    )
+    # In the donation's (the donor's) currency.
+    amount_minor = models.BigIntegerField(verbose_name=_("amount minor"))
+    currency = models.CharField(max_length=3, verbose_name=_("currency"))
+    reason = models.CharField(_("reason"), max_length=300)
+    status = models.CharField(
+        max_length=10,
+        choices=RefundRequestStatus.choices,
+        default=RefundRequestStatus.AWAITING,
+        verbose_name=_("status"),
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
+    requested_at = models.DateTimeField(auto_now_add=True, verbose_name=_("requested at"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("decided at"))
+    decision_note = models.CharField(max_length=300, blank=True, verbose_name=_("decision note"))
+    provider_refund_id = models.CharField(max_length=100, blank=True, verbose_name=_("provider refund id"))
     ledger_transaction = models.OneToOneField(
-        "ledger.Transaction", null=True, blank=True, on_delete=models.PROTECT, related_name="refund_request"
+        "ledger.Transaction",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="refund_request",
+        verbose_name=_("ledger transaction"),
     )
 
     class Meta:
+        verbose_name = _("refund request")
+        verbose_name_plural = _("refund requests")
         ordering = ["-requested_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=models.Q(amount_minor__gt=0), name="refund_request_amount_positive")

@@ -58,7 +58,7 @@ class AttachmentInline(admin.TabularInline):  # type: ignore[type-arg]
         return format_html('<a href="{}">{}</a>', url, _("Download (decrypted)"))
 
 
-def _service_action(name: str, label: str, service: Callable[..., HelpRequest]) -> Any:
+def _service_action(name: str, label: Any, service: Callable[..., HelpRequest]) -> Any:
     def action(modeladmin: HelpRequestAdmin, request: HttpRequest, queryset: QuerySet[HelpRequest]) -> None:
         for help_request in queryset:
             try:
@@ -80,10 +80,10 @@ class HelpRequestAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     date_hierarchy = "created_at"
     inlines = [AttachmentInline]
     actions = [
-        _service_action("start_verification", "Start verification", services.start_verification),
+        _service_action("start_verification", gettext_lazy("Start verification"), services.start_verification),
         "approve_selected",
         "reject_selected",
-        _service_action("finish", "Mark finished", services.finish_help_request),
+        _service_action("finish", gettext_lazy("Mark finished"), services.finish_help_request),
     ]
     metadata = ("reference", "state", "created_at", "state_changed_at", "decided_by", "campaign", "purge_after")
 

@@ -44,9 +44,15 @@ class HelpRequest(models.Model):
     state = models.CharField(
         _("state"), max_length=12, choices=HelpRequestState.choices, default=HelpRequestState.NEW, db_index=True
     )
-    sealed_content = models.TextField(editable=False)
+    sealed_content = models.TextField(editable=False, verbose_name=_("sealed content"))
     data_key = models.ForeignKey(
-        "core.DataKey", null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+        "core.DataKey",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("data key"),
     )
     created_at = models.DateTimeField(_("received"), default=timezone.now, editable=False)
     state_changed_at = models.DateTimeField(_("state changed"), default=timezone.now, editable=False)
@@ -92,11 +98,13 @@ class HelpRequestAttachment(models.Model):
     # Sealed under the request's data key.
     SHREDDED_FIELDS = {"help_request__data_key": ("sealed_bytes",)}
 
-    help_request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="attachments")
-    position = models.PositiveSmallIntegerField()
+    help_request = models.ForeignKey(
+        HelpRequest, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("help request")
+    )
+    position = models.PositiveSmallIntegerField(verbose_name=_("position"))
     name = models.CharField(_("file name"), max_length=32)
     content_type = models.CharField(_("detected type"), max_length=32)
-    sealed_bytes = models.TextField(editable=False)
+    sealed_bytes = models.TextField(editable=False, verbose_name=_("sealed bytes"))
 
     class Meta:
         verbose_name = _("attachment")

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from solidarity.core.admin_money import MoneyColumn
 from solidarity.ledger.models import Account, Posting, Transaction
 
 
@@ -25,7 +26,8 @@ class PostingInline(admin.TabularInline):  # type: ignore[type-arg]
     model = Posting
     extra = 0
     can_delete = False
-    readonly_fields = ("account", "amount_minor", "currency")
+    fields = readonly_fields = ("account", "amount_display")
+    amount_display = MoneyColumn()
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

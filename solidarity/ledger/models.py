@@ -61,13 +61,17 @@ class Account(models.Model):
     way round.
     """
 
-    owner = models.CharField(max_length=64, blank=True, default=FOUNDATION, db_default=FOUNDATION)
-    purpose = models.CharField(max_length=32, choices=AccountPurpose.choices)
-    kind = models.CharField(max_length=16, choices=AccountKind.choices)
-    currency = models.CharField(max_length=3)
-    created_at = models.DateTimeField(auto_now_add=True)
+    owner = models.CharField(
+        max_length=64, blank=True, default=FOUNDATION, db_default=FOUNDATION, verbose_name=_("owner")
+    )
+    purpose = models.CharField(max_length=32, choices=AccountPurpose.choices, verbose_name=_("purpose"))
+    kind = models.CharField(max_length=16, choices=AccountKind.choices, verbose_name=_("kind"))
+    currency = models.CharField(max_length=3, verbose_name=_("currency"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
         constraints = [
             models.UniqueConstraint(fields=["owner", "purpose", "currency"], name="account_unique_per_owner"),
         ]
@@ -92,27 +96,44 @@ class TransactionKind(models.TextChoices):
 
 
 class Transaction(AppendOnlyModel):
-    kind = models.CharField(max_length=16, choices=TransactionKind.choices)
+    kind = models.CharField(max_length=16, choices=TransactionKind.choices, verbose_name=_("kind"))
     # Whose books the transaction is in (opaque, like Account.owner): every posting on an
     # account that has an owner belongs to a transaction of that same owner.
-    owner = models.CharField(max_length=64, blank=True, default=FOUNDATION, db_default=FOUNDATION)
-    memo = models.CharField(max_length=200, blank=True)
-    occurred_on = models.DateField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    owner = models.CharField(
+        max_length=64, blank=True, default=FOUNDATION, db_default=FOUNDATION, verbose_name=_("owner")
+    )
+    memo = models.CharField(max_length=200, blank=True, verbose_name=_("memo"))
+    occurred_on = models.DateField(verbose_name=_("occurred on"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     # The reversed transaction; unique so nothing is reversed twice.
-    reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by")
+    reverses = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by", verbose_name=_("reverses")
+    )
     # Unique key of the external event or command that caused this transaction.
-    idempotency_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    idempotency_key = models.CharField(
+        max_length=200, null=True, blank=True, unique=True, verbose_name=_("idempotency key")
+    )
     # What the transaction is about, e.g. "donation:42": ties refunds and disputes to their donation.
-    ref = models.CharField(max_length=64, blank=True, default="", db_default="", db_index=True)
+    ref = models.CharField(
+        max_length=64, blank=True, default="", db_default="", db_index=True, verbose_name=_("reference")
+    )
     # For a conversion: the rate used (target units per source unit) and where it came from.
-    fx_rate = models.CharField(max_length=24, blank=True, default="", db_default="")
-    fx_source = models.CharField(max_length=60, blank=True, default="", db_default="")
+    fx_rate = models.CharField(max_length=24, blank=True, default="", db_default="", verbose_name=_("exchange rate"))
+    fx_source = models.CharField(
+        max_length=60, blank=True, default="", db_default="", verbose_name=_("exchange rate source")
+    )
 
     class Meta:
+        verbose_name = _("transaction")
+        verbose_name_plural = _("transactions")
         ordering = ["id"]
         indexes = [models.Index(fields=["owner", "kind"], name="ledger_txn_owner_kind")]
 
@@ -121,12 +142,18 @@ class Transaction(AppendOnlyModel):
 
 
 class Posting(AppendOnlyModel):
-    transaction = models.ForeignKey(Transaction, on_delete=models.PROTECT, related_name="postings")
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="postings")
-    amount_minor = models.BigIntegerField(help_text="Signed minor units: debit positive, credit negative.")
-    currency = models.CharField(max_length=3)
+    transaction = models.ForeignKey(
+        Transaction, on_delete=models.PROTECT, related_name="postings", verbose_name=_("transaction")
+    )
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="postings", verbose_name=_("account"))
+    amount_minor = models.BigIntegerField(
+        help_text="Signed minor units: debit positive, credit negative.", verbose_name=_("amount minor")
+    )
+    currency = models.CharField(max_length=3, verbose_name=_("currency"))
 
     class Meta:
+        verbose_name = _("posting")
+        verbose_name_plural = _("postings")
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(condition=~models.Q(amount_minor=0), name="posting_amount_nonzero"),
@@ -145,14 +172,16 @@ class VerificationRun(models.Model):
     """The outcome of one `verify_ledger` run (scheduled hourly): the back office's alarm and
     `/readyz` read the latest. Problems name transactions and log entries, never people."""
 
-    checked_at = models.DateTimeField(db_index=True)
-    ok = models.BooleanField()
-    problem_count = models.PositiveIntegerField(default=0)
-    first_problem = models.TextField(blank=True)
-    transactions = models.PositiveBigIntegerField(default=0)
-    postings = models.PositiveBigIntegerField(default=0)
+    checked_at = models.DateTimeField(db_index=True, verbose_name=_("checked at"))
+    ok = models.BooleanField(verbose_name=_("ok"))
+    problem_count = models.PositiveIntegerField(default=0, verbose_name=_("problem count"))
+    first_problem = models.TextField(blank=True, verbose_name=_("first problem"))
+    transactions = models.PositiveBigIntegerField(default=0, verbose_name=_("transactions"))
+    postings = models.PositiveBigIntegerField(default=0, verbose_name=_("postings"))
 
     class Meta:
+        verbose_name = _("verification run")
+        verbose_name_plural = _("verification runs")
         ordering = ["-checked_at", "-id"]
         get_latest_by = ["checked_at", "id"]
 

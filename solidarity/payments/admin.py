@@ -7,7 +7,9 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 
+from solidarity.core.admin_money import MoneyColumn, money_fields
 from solidarity.donations.models import Channel
 from solidarity.ledger.admin import ReadOnlyAdmin
 from solidarity.payments.channels import set_channel
@@ -16,7 +18,9 @@ from solidarity.rates.models import ExchangeRate
 
 
 class ChannelSettingForm(forms.ModelForm):  # type: ignore[type-arg]
-    channel = forms.ChoiceField(choices=[(Channel.CARD.value, "Card"), (Channel.BANK_TRANSFER.value, "Bank transfer")])
+    channel = forms.ChoiceField(
+        choices=[(Channel.CARD.value, Channel.CARD.label), (Channel.BANK_TRANSFER.value, Channel.BANK_TRANSFER.label)]
+    )
 
     class Meta:
         model = ChannelSetting
@@ -51,10 +55,18 @@ class CardPaymentAdmin(ReadOnlyAdmin):
         "checkout_session_id",
         "payment_intent_id",
         "charge_id",
-        "fee_minor",
-        "refunded_minor",
+        "fee_display",
+        "refunded_display",
         "dispute_state",
     )
+    fee_display = MoneyColumn("fee_minor", "donation.currency", gettext_lazy("fee"))
+    refunded_display = MoneyColumn("refunded_minor", "donation.currency", gettext_lazy("refunded"))
+    readonly_fields = money_fields(
+        CardPayment,
+        {"fee_minor": "fee_display", "refunded_minor": "refunded_display"},
+        exclude=("thanks_token_hash", "cancel_token_hash"),
+    )
+    fields = tuple(readonly_fields)
 
 
 @admin.register(ExchangeRate)

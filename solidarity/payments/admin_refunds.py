@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from solidarity.core.admin_money import MoneyColumn, money_fields
 from solidarity.core.errors import DomainError
 from solidarity.donations.models import RefundRequest, RefundRequestStatus
 from solidarity.donations.refund_requests import balance_after, campaign_side, reject_refund
@@ -38,15 +39,13 @@ class RefundRequestAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("id", "kind", "donation", "campaign", "amount_display", "status", "requested_by", "requested_at")
     list_filter = ("status", "kind")
     list_select_related = ("donation__campaign", "requested_by")
-    readonly_fields = [f.name for f in RefundRequest._meta.fields]
+    readonly_fields = money_fields(RefundRequest, {"amount_minor": "amount_display"})
 
     @admin.display(description=gettext_lazy("campaign"))
     def campaign(self, obj: RefundRequest) -> str:
         return str(obj.donation.campaign)
 
-    @admin.display(description=gettext_lazy("amount"))
-    def amount_display(self, obj: RefundRequest) -> str:
-        return str(obj.money)
+    amount_display = MoneyColumn()
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # asked for from the donations list

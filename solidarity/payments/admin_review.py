@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from solidarity.campaigns.models import Campaign, CampaignStatus
+from solidarity.core.admin_money import MoneyColumn, money_fields
 from solidarity.core.errors import DomainError
 from solidarity.donations.models import Donation
 from solidarity.ledger.admin import ReadOnlyAdmin
@@ -61,9 +62,11 @@ class BankLineAdmin(BankLineSearchMixin, ReadOnlyAdmin):
     date_hierarchy = "booking_date"
     actions = ["dismiss_selected"]
 
-    @admin.display(description=gettext_lazy("amount"))
-    def amount_display(self, obj: BankLine) -> str:
-        return str(obj.money)
+    amount_display = MoneyColumn()
+    readonly_fields = money_fields(
+        BankLine, {"amount_minor": "amount_display"}, exclude=("checksum", "data_key", "payer_sealed")
+    )
+    fields = tuple(readonly_fields)
 
     @admin.display(description=gettext_lazy("remittance"))
     def remittance_short(self, obj: BankLine) -> str:

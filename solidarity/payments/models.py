@@ -25,19 +25,21 @@ class ProviderEvent(models.Model):
         WAITING = "waiting", _("Waiting for an earlier event")
         FAILED = "failed", _("Failed: cannot be applied")
 
-    provider = models.CharField(max_length=20)
-    event_id = models.CharField(max_length=100)
-    type = models.CharField(max_length=60)
-    state = models.CharField(max_length=10, choices=State.choices)
-    data = models.JSONField(default=dict, blank=True)
-    received_at = models.DateTimeField(auto_now_add=True)
-    applied_at = models.DateTimeField(null=True, blank=True)
+    provider = models.CharField(max_length=20, verbose_name=_("provider"))
+    event_id = models.CharField(max_length=100, verbose_name=_("event id"))
+    type = models.CharField(max_length=60, verbose_name=_("type"))
+    state = models.CharField(max_length=10, choices=State.choices, verbose_name=_("state"))
+    data = models.JSONField(default=dict, blank=True, verbose_name=_("data"))
+    received_at = models.DateTimeField(auto_now_add=True, verbose_name=_("received at"))
+    applied_at = models.DateTimeField(null=True, blank=True, verbose_name=_("applied at"))
     # Why a signed event could not be applied (odd fields, an amount out of range): for staff.
     failure_reason = models.CharField(
-        max_length=300, blank=True, db_default=""
+        max_length=300, blank=True, db_default="", verbose_name=_("failure reason")
     )  # db_default: events.store_event INSERTs by hand
 
     class Meta:
+        verbose_name = _("provider event")
+        verbose_name_plural = _("provider events")
         constraints = [models.UniqueConstraint(fields=["provider", "event_id"], name="provider_event_once")]
         indexes = [models.Index(fields=["state"])]
 
@@ -54,18 +56,34 @@ class CardPayment(models.Model):
     SHA-256 and blanked once used.
     """
 
-    donation = models.OneToOneField("donations.Donation", on_delete=models.PROTECT, related_name="card_payment")
-    reference = models.CharField(max_length=40, null=True, blank=True, unique=True)
-    thanks_token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
-    cancel_token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
-    checkout_session_id = models.CharField(max_length=100, null=True, blank=True, unique=True)
-    invoice_id = models.CharField(max_length=100, null=True, blank=True, unique=True)
-    payment_intent_id = models.CharField(max_length=100, null=True, blank=True, unique=True)
-    charge_id = models.CharField(max_length=100, null=True, blank=True, unique=True)
-    fee_minor = models.BigIntegerField(null=True, blank=True)
-    refunded_minor = models.BigIntegerField(default=0)
-    dispute_id = models.CharField(max_length=100, null=True, blank=True, unique=True)
-    dispute_state = models.CharField(max_length=10, blank=True)  # "", "held", "won", "lost"
+    donation = models.OneToOneField(
+        "donations.Donation", on_delete=models.PROTECT, related_name="card_payment", verbose_name=_("donation")
+    )
+    reference = models.CharField(max_length=40, null=True, blank=True, unique=True, verbose_name=_("reference"))
+    thanks_token_hash = models.CharField(
+        max_length=64, null=True, blank=True, unique=True, verbose_name=_("thanks token hash")
+    )
+    cancel_token_hash = models.CharField(
+        max_length=64, null=True, blank=True, unique=True, verbose_name=_("cancel token hash")
+    )
+    checkout_session_id = models.CharField(
+        max_length=100, null=True, blank=True, unique=True, verbose_name=_("checkout session id")
+    )
+    invoice_id = models.CharField(max_length=100, null=True, blank=True, unique=True, verbose_name=_("invoice id"))
+    payment_intent_id = models.CharField(
+        max_length=100, null=True, blank=True, unique=True, verbose_name=_("payment intent id")
+    )
+    charge_id = models.CharField(max_length=100, null=True, blank=True, unique=True, verbose_name=_("charge id"))
+    fee_minor = models.BigIntegerField(null=True, blank=True, verbose_name=_("fee minor"))
+    refunded_minor = models.BigIntegerField(default=0, verbose_name=_("refunded minor"))
+    dispute_id = models.CharField(max_length=100, null=True, blank=True, unique=True, verbose_name=_("dispute id"))
+    dispute_state = models.CharField(
+        max_length=10, blank=True, verbose_name=_("dispute state")
+    )  # "", "held", "won", "lost"
+
+    class Meta:
+        verbose_name = _("card payment")
+        verbose_name_plural = _("card payments")
 
     def __str__(self) -> str:
         return f"card payment for donation {self.donation_id}"
@@ -74,12 +92,19 @@ class CardPayment(models.Model):
 class ChannelSetting(models.Model):
     """Staff switch a rail off site-wide when a processor or bank cuts the foundation off."""
 
-    channel = models.CharField(max_length=16, unique=True)
-    enabled = models.BooleanField(default=True)
+    channel = models.CharField(max_length=16, unique=True, verbose_name=_("channel"))
+    enabled = models.BooleanField(default=True, verbose_name=_("enabled"))
     notice = models.CharField(
-        max_length=300, blank=True, help_text=_("Shown on every donate form while this channel is off.")
+        max_length=300,
+        blank=True,
+        help_text=_("Shown on every donate form while this channel is off."),
+        verbose_name=_("notice"),
     )
-    changed_at = models.DateTimeField(auto_now=True)
+    changed_at = models.DateTimeField(auto_now=True, verbose_name=_("changed at"))
+
+    class Meta:
+        verbose_name = _("channel setting")
+        verbose_name_plural = _("channel settings")
 
     def __str__(self) -> str:
         return f"{self.channel}: {'on' if self.enabled else 'off'}"
@@ -88,20 +113,27 @@ class ChannelSetting(models.Model):
 class ImportedStatement(models.Model):
     """One import run of a bank statement file (the file itself is not kept)."""
 
-    file_sha256 = models.CharField(max_length=64)
-    format = models.CharField(max_length=10)
-    account = models.CharField(max_length=64, blank=True)
-    imported_at = models.DateTimeField(auto_now_add=True)
+    file_sha256 = models.CharField(max_length=64, verbose_name=_("file SHA-256"))
+    format = models.CharField(max_length=10, verbose_name=_("format"))
+    account = models.CharField(max_length=64, blank=True, verbose_name=_("account"))
+    imported_at = models.DateTimeField(auto_now_add=True, verbose_name=_("imported at"))
     imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("imported by"),
     )
-    lines_total = models.PositiveIntegerField(default=0)
-    lines_new = models.PositiveIntegerField(default=0)
-    lines_duplicate = models.PositiveIntegerField(default=0)
-    lines_matched = models.PositiveIntegerField(default=0)
-    lines_unmatched = models.PositiveIntegerField(default=0)
+    lines_total = models.PositiveIntegerField(default=0, verbose_name=_("lines total"))
+    lines_new = models.PositiveIntegerField(default=0, verbose_name=_("lines new"))
+    lines_duplicate = models.PositiveIntegerField(default=0, verbose_name=_("lines duplicate"))
+    lines_matched = models.PositiveIntegerField(default=0, verbose_name=_("lines matched"))
+    lines_unmatched = models.PositiveIntegerField(default=0, verbose_name=_("lines unmatched"))
 
     class Meta:
+        verbose_name = _("imported statement")
+        verbose_name_plural = _("imported statements")
         ordering = ["-imported_at", "-id"]
 
     def __str__(self) -> str:
@@ -126,18 +158,22 @@ class BankLine(models.Model):
         IGNORED = "ignored", _("Not a donation")
         DUPLICATE = "duplicate", _("Same movement as a line of another statement")
 
-    checksum = models.CharField(max_length=64, unique=True)
-    statement = models.ForeignKey(ImportedStatement, on_delete=models.PROTECT, related_name="lines")
-    booking_date = models.DateField()
-    amount_minor = models.BigIntegerField()
-    currency = models.CharField(max_length=3)
+    checksum = models.CharField(max_length=64, unique=True, verbose_name=_("checksum"))
+    statement = models.ForeignKey(
+        ImportedStatement, on_delete=models.PROTECT, related_name="lines", verbose_name=_("statement")
+    )
+    booking_date = models.DateField(verbose_name=_("booking date"))
+    amount_minor = models.BigIntegerField(verbose_name=_("amount minor"))
+    currency = models.CharField(max_length=3, verbose_name=_("currency"))
     # RF references found in the line's reference and text (normalised, space-separated).
-    reference = models.CharField(max_length=64, blank=True)
+    reference = models.CharField(max_length=64, blank=True, verbose_name=_("reference"))
     # {"name", "account", "text"} as JSON, sealed under `data_key`; NULL key: erased.
-    data_key = models.ForeignKey("core.DataKey", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    payer_sealed = models.TextField(blank=True, editable=False)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.UNMATCHED)
-    note = models.CharField(max_length=300, blank=True)
+    data_key = models.ForeignKey(
+        "core.DataKey", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("data key")
+    )
+    payer_sealed = models.TextField(blank=True, editable=False, verbose_name=_("payer sealed"))
+    state = models.CharField(max_length=10, choices=State.choices, default=State.UNMATCHED, verbose_name=_("state"))
+    note = models.CharField(max_length=300, blank=True, verbose_name=_("note"))
     # The foundation's account the line is on, and keyed hashes of what identifies the
     # movement (references, counterparty, text: payments.movements), so the same movement
     # in an MT940 and a camt.053 of that account is recognised.
@@ -149,6 +185,8 @@ class BankLine(models.Model):
     )
 
     class Meta:
+        verbose_name = _("bank line")
+        verbose_name_plural = _("bank lines")
         ordering = ["booking_date", "id"]
         indexes = [
             models.Index(fields=["state", "booking_date"]),
@@ -189,14 +227,22 @@ class BankLine(models.Model):
 class BankLineAllocation(models.Model):
     """Part (or all) of a bank line paid to one donation; one line may pay several."""
 
-    line = models.ForeignKey(BankLine, on_delete=models.PROTECT, related_name="allocations")
-    donation = models.ForeignKey("donations.Donation", on_delete=models.PROTECT, related_name="bank_allocations")
-    amount_minor = models.BigIntegerField()
-    ledger_transaction = models.OneToOneField("ledger.Transaction", on_delete=models.PROTECT, related_name="+")
+    line = models.ForeignKey(BankLine, on_delete=models.PROTECT, related_name="allocations", verbose_name=_("line"))
+    donation = models.ForeignKey(
+        "donations.Donation", on_delete=models.PROTECT, related_name="bank_allocations", verbose_name=_("donation")
+    )
+    amount_minor = models.BigIntegerField(verbose_name=_("amount minor"))
+    ledger_transaction = models.OneToOneField(
+        "ledger.Transaction", on_delete=models.PROTECT, related_name="+", verbose_name=_("ledger transaction")
+    )
     # A wrong match undone (payments.review.undo_line_match): the reversing transaction.
     undone_by = models.OneToOneField(
         "ledger.Transaction", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+
+    class Meta:
+        verbose_name = _("bank line allocation")
+        verbose_name_plural = _("bank line allocations")
 
     def __str__(self) -> str:
         return f"line {self.line_id} → donation {self.donation_id}{' (undone)' if self.undone_by_id else ''}"

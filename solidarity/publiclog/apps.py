@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PublicLogConfig(AppConfig):
+    verbose_name = _("Public log")
     name = "solidarity.publiclog"
     label = "publiclog"
-    verbose_name = "Public log"
 
     def ready(self) -> None:
         from solidarity.ledger.services import call_after_posting

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RatesConfig(AppConfig):
+    verbose_name = _("Exchange rates")
     name = "solidarity.rates"
     label = "rates"

@@ -3,26 +3,45 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, Permission
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 
 from solidarity.core.errors import DomainError
+from solidarity.staff.audit_admin import AuditedAdminMixin, audit_change
 from solidarity.staff.enrolment import invite_to_enrol, reset_second_factors
 from solidarity.staff.models import AuditEntry
 from solidarity.staff.roles import Role, has_role
 
+# django-otp's own search help is English only.
+TOTPDeviceAdmin.search_help_text = _("Search by the user's username or e-mail address")
+
+
+def _target_kind(target_type: str) -> str:
+    """ "campaigns.Campaign" as the model's name in the reader's language."""
+    try:
+        return str(apps.get_model(target_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return target_type
+
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("at", "actor", "action", "target_type", "target_id")
+    list_display = ("at", "actor", "action", "target_kind", "target_id")
     list_filter = ("action",)
-    readonly_fields = ("at", "actor", "action", "target_type", "target_id", "summary")
+    fields = readonly_fields = ("at", "actor", "action", "target_kind", "target_id", "summary")
+
+    @admin.display(description=_("target type"), ordering="target_type")
+    def target_kind(self, obj: AuditEntry) -> str:
+        return _target_kind(obj.target_type)
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -34,15 +53,56 @@ class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return False
 
 
+# Permission names are stored in English ("Can add donation"): shown in the reader's language.
+PERMISSION_ACTIONS = {
+    "add": _("Can add %(model)s"),
+    "change": _("Can change %(model)s"),
+    "delete": _("Can delete %(model)s"),
+    "view": _("Can view %(model)s"),
+}
+
+
+def permission_label(permission: Permission) -> str:
+    model = permission.content_type.model_class()
+    action = PERMISSION_ACTIONS.get(permission.codename.split("_", 1)[0])
+    if model is None or action is None:
+        return permission.name
+    return str(action) % {"model": model._meta.verbose_name}
+
+
+class TranslatedPermissionsMixin:
+    """Lists permissions in the reader's language on the user and group pages."""
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+        if db_field.name in ("permissions", "user_permissions") and field is not None:
+            field.label_from_instance = permission_label
+        return field
+
+
 User = get_user_model()
 admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class AuditedGroupAdmin(AuditedAdminMixin, TranslatedPermissionsMixin, GroupAdmin):  # type: ignore[misc]
+    """Roles are groups: each change of one is in the audit log."""
 
 
 @admin.register(User)
-class StaffUserAdmin(UserAdmin):  # type: ignore[type-arg]
+class StaffUserAdmin(AuditedAdminMixin, TranslatedPermissionsMixin, UserAdmin):  # type: ignore[type-arg]
     """Users, plus the second-factor actions: send an enrolment link, reset lost devices."""
 
     actions = ["send_enrolment_link", "reset_second_factors"]
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
+        """A new password is logged as set, never its value or hash."""
+        response = super().user_change_password(request, id, form_url)
+        member = self.get_object(request, id)
+        if request.method == "POST" and response.status_code == 302 and member is not None:
+            audit_change(request, member, "change", {"password": {"changed": True}})
+        return response
 
     def has_manage_second_factors_permission(self, request: HttpRequest) -> bool:
         return has_role(request.user, Role.ADMIN)

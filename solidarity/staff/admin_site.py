@@ -87,9 +87,9 @@ class EnrolmentCodeForm(forms.Form):
 
 
 class StaffAdminSite(admin.AdminSite):
-    site_header = "Solidarity back office"
-    site_title = "Solidarity staff"
-    index_title = "Back office"
+    site_header = _("Solidarity back office")
+    site_title = _("Solidarity staff")
+    index_title = _("Back office")
     login_form = ThrottledAuthenticationForm
     index_template = "admin/staff_index.html"  # Django's index with the work that waits above it
 

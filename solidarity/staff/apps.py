@@ -2,6 +2,7 @@ from typing import Any
 
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def _roles(sender: Any, **kwargs: Any) -> None:
@@ -11,6 +12,7 @@ def _roles(sender: Any, **kwargs: Any) -> None:
 
 
 class StaffConfig(AppConfig):
+    verbose_name = _("Staff")
     name = "solidarity.staff"
     label = "staff"
 

@@ -91,6 +91,8 @@ BACK_OFFICE_PAGES: dict[str, frozenset[Role]] = {
     **_model("campaigns", "campaign", view=[R.EDITOR, R.REVIEWER, R.FINANCE, R.CASEWORKER], add=[R.EDITOR]),
     **_model("campaigns", "beneficiary", view=[R.EDITOR, R.REVIEWER, R.CASEWORKER], add=[R.EDITOR]),
     "campaigns_beneficiary_note": frozenset([R.CASEWORKER]),  # case notes: caseworkers alone
+    # Proposed changes to public campaigns: a reviewer accepts or rejects; an editor sees their own.
+    **_model("campaigns", "campaignchangeproposal", view=[R.EDITOR, R.REVIEWER]),
     # Money: finance.
     **_model("donations", "donation", view=[R.FINANCE]),
     "donations_donation_record": frozenset([R.FINANCE]),

@@ -36,10 +36,14 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         f"campaigns.{action}_{model}"
         for model in ("campaign", "beneficiary", "need", "update", "timelineevent")
         for action in ("view", "add", "change")
-    ],
+    ]
+    + ["campaigns.view_campaignchangeproposal"],  # their own proposed changes (issue 15.3)
     Role.REVIEWER: [
         *[f"campaigns.view_{m}" for m in ("campaign", "beneficiary", "need", "update", "timelineevent")],
         "campaigns.change_campaign",
+        # Proposed changes to public campaigns: a diff page, accept or reject (issue 15.3).
+        "campaigns.view_campaignchangeproposal",
+        "campaigns.change_campaignchangeproposal",
     ],
     Role.FINANCE: [
         "campaigns.view_campaign",

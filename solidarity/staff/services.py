@@ -16,5 +16,7 @@ def record_audit(*, actor: Any, action: str, target: models.Model | None = None,
         action=action,
         target_type=target._meta.label if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
-        summary={k: v if isinstance(v, (str, int, bool, type(None))) else str(v) for k, v in summary.items()},
+        summary={
+            k: v if isinstance(v, (str, int, bool, type(None), dict, list)) else str(v) for k, v in summary.items()
+        },
     )

@@ -152,9 +152,8 @@ class Contexts:
         context = self.browser.new_context(
             java_script_enabled=js,
             viewport=viewport or DESKTOP,  # type: ignore[arg-type]
-            locale="en-GB",
             base_url=site_url or self.site.url,
-            **options,
+            **{"locale": "en-GB", **options},  # a test may ask for another language (locale="ru-RU")
         )
         context.set_default_timeout(15_000)
         guard = OriginGuard(site_origin=site_url or self.site.origin, checkout_origin=self.site.fake.url)

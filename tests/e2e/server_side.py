@@ -79,6 +79,7 @@ def prepare() -> dict[str, Any]:
             _staff_member("boris", with_device=False),
             _staff_member("clara", with_device=False),  # enrols a passkey (test_passkey_journey.py)
             _staff_member("dora", with_device=True),  # the admin who invites clara
+            _staff_member("elena", with_device=True),  # reads the back office in Russian (test_backoffice_russian.py)
         ],
         "staff_journey_slug": _staff_journey_campaign(),
         # One member per role and every back-office page to try (test_role_pages.py).

@@ -1,0 +1,80 @@
+"""The back office as a staff member who reads Russian sees it in Chromium.
+
+Elena logs in with her password and the code from her authenticator app, her browser asking
+for Russian; the first page, the donations and payouts lists, a donation, a payout and the
+campaign's change page show no English words of the interface, no storage fields ("minor"),
+and none is wider than the 1280 px window.
+"""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import Contexts
+from tests.e2e.harness import LiveSite, StaffMember
+from tests.e2e.test_staff_journey import totp_code
+
+# Whole words of the interface that must not be left in English.
+ENGLISH = ("Add", "Save", "Delete", "Change", "History", "Search", "Amount", "Campaign", "Donation", "Payout", "Status")
+
+
+def log_in_in_russian(page: Page, member: StaffMember) -> None:
+    page.goto("/staff/")
+    expect(page).to_have_url(re.compile(r"/staff/login/"))
+    assert english_left(page) == []
+    page.locator("input[name=username]").fill(member.username)
+    page.locator("input[name=password]").fill(member.password)
+    page.get_by_role("button", name="Войти").click()
+    expect(page).to_have_url(re.compile(r"/staff/two-factor/"))
+    assert english_left(page) == []
+    page.get_by_label("Код из приложения-аутентификатора").fill(totp_code(bytes.fromhex(member.totp_key_hex)))
+    page.get_by_role("button", name="Подтвердить").click()
+    expect(page.get_by_role("heading", name="Служебный раздел")).to_be_visible()
+
+
+def english_left(page: Page) -> list[str]:
+    text = page.locator("body").inner_text()
+    found = [word for word in ENGLISH if re.search(rf"\b{word}\b", text)]
+    if re.search(r"minor", text, re.IGNORECASE):
+        found.append("minor")
+    return found
+
+
+def wider_than_window(page: Page) -> bool:
+    return bool(page.evaluate("document.documentElement.scrollWidth > 1280"))
+
+
+def first_row(page: Page, list_path: str) -> str:
+    page.goto(list_path)
+    return page.locator("#result_list tbody tr th a, #result_list tbody tr td a").first.get_attribute("href") or ""
+
+
+def test_a_russian_reader_sees_the_back_office_in_russian_and_within_the_window(
+    contexts: Contexts, live_site: LiveSite
+) -> None:
+    elena = next(member for member in live_site.staff if member.username == "elena")
+    page = contexts.page(locale="ru-RU", viewport={"width": 1280, "height": 900})
+    log_in_in_russian(page, elena)
+    page.goto(f"/staff/campaigns/campaign/?q={live_site.staff_journey_slug}")
+    campaign_page = page.get_by_role("link", name="Адвокат для Александра К.").get_attribute("href") or ""
+    pages = [
+        "/staff/",
+        "/staff/donations/donation/",
+        "/staff/disbursements/disbursement/",
+        first_row(page, "/staff/donations/donation/"),
+        first_row(page, "/staff/disbursements/disbursement/"),
+        campaign_page,
+    ]
+    problems = {}
+    for path in pages:
+        assert path.startswith("/staff/"), pages
+        page.goto(path)
+        expect(page.locator("#content")).to_be_visible()
+        found = english_left(page)
+        if wider_than_window(page):
+            found.append(f"scrollWidth {page.evaluate('document.documentElement.scrollWidth')}")
+        if found:
+            problems[path] = found
+    assert problems == {}
