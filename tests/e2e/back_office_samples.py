@@ -19,6 +19,8 @@ NOT_200 = {
     "donations_refundrequest_reject": 405,
     "disbursements_disbursement_add": 302,  # the add page is the record page
     "work_email": 302,  # the switch is a POST from the first page; a GET goes back there
+    "disbursements_surplustransfer_add": 302,  # the add page is the choice of a finished campaign
+    "foundation_foundationprofile_changelist": 302,  # one row: the list opens its change page
 }
 # Pages the test cannot open meaningfully as an allowed role; denied roles are still checked.
 UNSAMPLED = {
@@ -91,6 +93,25 @@ def _things_the_demo_lacks() -> None:
             manage_token_hash=secrets.token_hex(32),
         )
     set_channel(channel="card", enabled=True, actor=None)
+    # A surplus move awaiting its second person, and one bank's CSV column mapping.
+    from solidarity.campaigns.models import Campaign
+    from solidarity.disbursements.models import SurplusTransfer, SurplusTransferStatus
+    from solidarity.payments.models import CsvFormat
+
+    campaign = Campaign.objects.order_by("pk").first()
+    if campaign is not None and not SurplusTransfer.objects.exists():
+        SurplusTransfer.objects.create(
+            campaign=campaign,
+            rule=campaign.surplus_rule,
+            amount_minor=100,
+            currency=campaign.currency,
+            reason="sample for the role pages",
+            status=SurplusTransferStatus.AWAITING_APPROVAL,
+            requested_by=actor,
+        )
+    CsvFormat.objects.get_or_create(
+        name="Role pages bank", defaults={"account": "DE89370400440532013000", "date_column": "Date"}
+    )
 
 
 def _first_pk(model: Any) -> int:
@@ -134,6 +155,7 @@ def _path(page: str) -> str:
         "donations_refundrequest_approve": RefundRequest,
         "donations_refundrequest_reject": RefundRequest,
         "payments_bankline_resolve": BankLine,
+        "disbursements_surplustransfer_request": Campaign,  # any campaign's request page opens
     }
     if page in ("payments_bankline_change", "payments_bankline_history"):
         reviewed = BankLine.objects.exclude(state=BankLine.State.UNMATCHED).order_by("pk").first()
