@@ -31,7 +31,9 @@ def eur(amount: str) -> Money:
 
 
 def with_monthly(months: int | None = 3, first_month: dt.date = JAN, due_day: int = 5, title: str = "Loan"):
-    campaign = active_campaign(title_en=f"Help with the {title}", beneficiary=BeneficiaryFactory(public_name="Olga S."))
+    campaign = active_campaign(
+        title_en=f"Help with the {title}", beneficiary=BeneficiaryFactory(public_name_en="Olga S.")
+    )
     need = campaign_services.add_need(
         campaign=campaign,
         category="loan_repayment",

@@ -38,7 +38,7 @@ def eur(amount: str) -> Money:
 
 
 def family(title: str, pseudonym: str, funded: str = "1000"):
-    campaign = active_campaign(title_en=title, beneficiary=BeneficiaryFactory(public_name=pseudonym))
+    campaign = active_campaign(title_en=title, beneficiary=BeneficiaryFactory(public_name_en=pseudonym))
     campaign.needs.update(description_en="Lawyer for the trial", description="Lawyer for the trial")
     record_staff_donation(campaign=campaign, amount=eur(funded), channel="cash", actor=staff_with_role("finance", "d"))
     return campaign

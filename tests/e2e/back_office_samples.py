@@ -19,6 +19,8 @@ NOT_200 = {
     "donations_refundrequest_reject": 405,
     "disbursements_disbursement_add": 302,  # the add page is the record page
     "work_email": 302,  # the switch is a POST from the first page; a GET goes back there
+    "disbursements_surplustransfer_add": 302,  # a surplus move starts from its campaign (the chooser)
+    "foundation_foundationprofile_changelist": 302,  # one profile: the list opens its change page
 }
 # Pages the test cannot open meaningfully as an allowed role; denied roles are still checked.
 UNSAMPLED = {
@@ -91,6 +93,34 @@ def _things_the_demo_lacks() -> None:
             manage_token_hash=secrets.token_hex(32),
         )
     set_channel(channel="card", enabled=True, actor=None)
+    # A surplus move somebody asked for and another refused (moves no money), a bank's CSV
+    # column mapping, and the foundation's profile row.
+    from django.conf import settings
+    from django.utils import timezone
+
+    from solidarity.campaigns.models import Campaign
+    from solidarity.disbursements.models import SurplusTransfer, SurplusTransferStatus
+    from solidarity.foundation.services import update_foundation_profile
+    from solidarity.payments.models import CsvFormat
+
+    campaign = Campaign.objects.order_by("pk").first()
+    if campaign is not None and not SurplusTransfer.objects.exists():
+        SurplusTransfer.objects.create(
+            campaign=campaign,
+            rule=campaign.surplus_rule,
+            amount_minor=100,
+            currency=campaign.currency,
+            reason="sample for the role pages",
+            status=SurplusTransferStatus.REJECTED,
+            requested_by=actor,
+            decided_by=actor,
+            decided_at=timezone.now(),
+        )
+    CsvFormat.objects.get_or_create(
+        name="Role pages sample bank",
+        defaults={"account": settings.BANK_IBAN, "date_column": "Date", "amount_column": "Amount"},
+    )
+    update_foundation_profile(actor=actor)
 
 
 def _first_pk(model: Any) -> int:
