@@ -400,6 +400,9 @@ SOLIDARITY_OWN_ACCOUNTS = [
 ]
 # Public forms carry a signed token instead of a CSRF cookie (core/form_tokens.py); it expires
 # after this many seconds (a family may take a while to write a help request).
+# Card-testing defence (payments/card_testing.py): Checkout Sessions one client may start in
+# ten minutes. The browser tests raise it: every one of their pages comes from 127.0.0.1.
+SOLIDARITY_CARD_CHECKOUTS_PER_CLIENT = int(os.environ.get("SOLIDARITY_CARD_CHECKOUTS_PER_CLIENT", "8"))
 SOLIDARITY_FORM_TOKEN_MAX_AGE = int(os.environ.get("SOLIDARITY_FORM_TOKEN_MAX_AGE", str(3 * 3600)))
 # Pending bank transfers stay matchable this long; card sessions expire sooner (Stripe: 24 h).
 SOLIDARITY_BANK_TRANSFER_DAYS = int(os.environ.get("SOLIDARITY_BANK_TRANSFER_DAYS", "30"))

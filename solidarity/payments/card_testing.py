@@ -14,13 +14,15 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
 from solidarity.core.client_pseudonyms import client_pseudonym, count_hit
 
 WINDOW_SECONDS = 600
-PER_CLIENT_LIMIT = 8  # Checkout Sessions per client per window
+# Checkout Sessions per client per window: SOLIDARITY_CARD_CHECKOUTS_PER_CLIENT (default 8).
+PER_CLIENT_LIMIT = int(getattr(settings, "SOLIDARITY_CARD_CHECKOUTS_PER_CLIENT", 8))
 BREAKER_WINDOW = 900
 BREAKER_MIN_ATTEMPTS = 20
 BREAKER_FAILURE_RATIO = 0.5

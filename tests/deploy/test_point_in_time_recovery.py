@@ -41,6 +41,7 @@ class Scratch:
     def __init__(self, folder: Path, env: dict[str, str]) -> None:
         self.folder, self.env = folder, env
         self.as_postgres = os.geteuid() == 0  # initdb refuses to run as root
+        self.bin = BIN  # the archive tools as this checkout has them (a copy where postgres cannot read it)
 
     def run(self, *command: str | Path, check: bool = True) -> subprocess.CompletedProcess[str]:
         args = [str(c) for c in command]
@@ -58,6 +59,19 @@ class Scratch:
     def stop(self, data: Path) -> None:
         if (data / "postmaster.pid").exists():
             self.run(PG_BIN / "pg_ctl", "-D", data, "-m", "immediate", "-w", "stop", check=False)
+
+
+def _readable_copy_of_the_archive_tools(folder: Path) -> Path:
+    """deploy/bin, deploy/postgresql and the two plain modules they import, under `folder/app`;
+    pyrage under `folder/site`. Returns the copied deploy/bin."""
+    app = folder / "app"
+    for part in ("bin", "postgresql"):
+        shutil.copytree(ROOT / "deploy" / part, app / "deploy" / part, symlinks=True)
+    (app / "solidarity" / "core").mkdir(parents=True)
+    for module in ("__init__.py", "core/__init__.py", "core/age_keys.py", "core/safe_tar.py"):
+        shutil.copy2(ROOT / "solidarity" / module, app / "solidarity" / module)
+    shutil.copytree(Path(pyrage.__file__).parent, folder / "site" / "pyrage")
+    return app / "deploy" / "bin"
 
 
 @pytest.fixture
@@ -79,7 +93,20 @@ def scratch() -> Iterator[Scratch]:
         "PGUSER": "postgres",
     }
     box = Scratch(folder, env)
-    if box.as_postgres and box.run("test", "-x", Path(sys.executable).resolve(), check=False).returncode != 0:
+    if box.as_postgres and box.run("test", "-r", BIN / "solidarity-wal", check=False).returncode != 0:
+        # PostgreSQL's user cannot read this checkout (a private folder, like CI's clone): run
+        # a copy of the archive scripts and the plain modules they import, as an operator's
+        # install under /srv would be, with the system's Python and a copy of pyrage.
+        box.bin = _readable_copy_of_the_archive_tools(folder)
+        system = Path(f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}")
+        if not system.exists():
+            pytest.skip(f"PostgreSQL's user cannot run {sys.executable} and there is no {system}")
+        env |= {
+            "SOLIDARITY_APP_DIR": str(folder / "app"),
+            "SOLIDARITY_PYTHON": str(system),
+            "PYTHONPATH": str(folder / "site"),
+        }
+    elif box.as_postgres and box.run("test", "-x", Path(sys.executable).resolve(), check=False).returncode != 0:
         # This machine's venv Python lives where PostgreSQL's user cannot reach (under
         # /root); in production the venv is under /srv, readable. Run the same code with
         # the system's Python of the same version and the venv's packages.
@@ -118,7 +145,7 @@ def start_primary(scratch: Scratch) -> tuple[Path, int]:
     with open(primary / "postgresql.conf", "a") as conf:
         conf.write(
             "listen_addresses = '127.0.0.1'\nunix_socket_directories = ''\nwal_level = replica\n"
-            f"archive_mode = on\narchive_command = '{BIN / 'solidarity-wal-archive'} %p %f'\n"
+            f"archive_mode = on\narchive_command = '{scratch.bin / 'solidarity-wal-archive'} %p %f'\n"
         )
     scratch.start(primary, port)
     return primary, port
@@ -137,7 +164,7 @@ def test_archived_wal_replays_to_a_point_in_time(scratch: Scratch) -> None:
     primary, port = start_primary(scratch)
     with connect(port) as db:
         db.execute("CREATE TABLE gifts (note text)")
-        done = scratch.run(BIN / "solidarity-wal", "base-backup", "--", "-p", str(port))
+        done = scratch.run(scratch.bin / "solidarity-wal", "base-backup", "--", "-p", str(port))
         assert "base backup written to" in done.stdout
         db.execute("INSERT INTO gifts VALUES ('before the target')")  # only in the WAL, not the base backup
         target = db.execute("SELECT clock_timestamp()").fetchone()[0]
@@ -150,7 +177,7 @@ def test_archived_wal_replays_to_a_point_in_time(scratch: Scratch) -> None:
     assert all(b"before the target" not in p.read_bytes() for p in stored)
 
     restored, port2 = scratch.folder / "restored", free_port()
-    scratch.run(BIN / "solidarity-wal", "restore-base", "latest", restored, "--target-time", target.isoformat())
+    scratch.run(scratch.bin / "solidarity-wal", "restore-base", "latest", restored, "--target-time", target.isoformat())
     scratch.start(restored, port2)
     with connect(port2) as db:
         wait_for(lambda: not db.execute("SELECT pg_is_in_recovery()").fetchone()[0], "the recovery to finish")
@@ -163,8 +190,8 @@ def test_a_standby_follows_the_encrypted_archive_through_restore_command(scratch
     standby, port2 = scratch.folder / "standby", free_port()
     with connect(port) as db:
         db.execute("CREATE TABLE gifts (note text)")
-        scratch.run(BIN / "solidarity-wal", "base-backup", "--", "-p", str(port))
-        scratch.run(BIN / "solidarity-wal", "restore-base", "latest", standby, "--standby")
+        scratch.run(scratch.bin / "solidarity-wal", "base-backup", "--", "-p", str(port))
+        scratch.run(scratch.bin / "solidarity-wal", "restore-base", "latest", standby, "--standby")
         assert (standby / "standby.signal").exists()
         # No streaming: every change reaches the standby through solidarity-wal-restore.
         scratch.start(standby, port2, "-c archive_mode=off", "-c wal_retrieve_retry_interval=100ms")

@@ -19,8 +19,8 @@ NOT_200 = {
     "donations_refundrequest_reject": 405,
     "disbursements_disbursement_add": 302,  # the add page is the record page
     "work_email": 302,  # the switch is a POST from the first page; a GET goes back there
-    "disbursements_surplustransfer_add": 302,  # the add page is the choice of a finished campaign
-    "foundation_foundationprofile_changelist": 302,  # one row: the list opens its change page
+    "disbursements_surplustransfer_add": 302,  # a surplus move starts from its campaign (the chooser)
+    "foundation_foundationprofile_changelist": 302,  # one profile: the list opens its change page
 }
 # Pages the test cannot open meaningfully as an allowed role; denied roles are still checked.
 UNSAMPLED = {
@@ -93,9 +93,14 @@ def _things_the_demo_lacks() -> None:
             manage_token_hash=secrets.token_hex(32),
         )
     set_channel(channel="card", enabled=True, actor=None)
-    # A surplus move awaiting its second person, and one bank's CSV column mapping.
+    # A surplus move somebody asked for and another refused (moves no money), a bank's CSV
+    # column mapping, and the foundation's profile row.
+    from django.conf import settings
+    from django.utils import timezone
+
     from solidarity.campaigns.models import Campaign
     from solidarity.disbursements.models import SurplusTransfer, SurplusTransferStatus
+    from solidarity.foundation.services import update_foundation_profile
     from solidarity.payments.models import CsvFormat
 
     campaign = Campaign.objects.order_by("pk").first()
@@ -106,12 +111,16 @@ def _things_the_demo_lacks() -> None:
             amount_minor=100,
             currency=campaign.currency,
             reason="sample for the role pages",
-            status=SurplusTransferStatus.AWAITING_APPROVAL,
+            status=SurplusTransferStatus.REJECTED,
             requested_by=actor,
+            decided_by=actor,
+            decided_at=timezone.now(),
         )
     CsvFormat.objects.get_or_create(
-        name="Role pages bank", defaults={"account": "DE89370400440532013000", "date_column": "Date"}
+        name="Role pages sample bank",
+        defaults={"account": settings.BANK_IBAN, "date_column": "Date", "amount_column": "Amount"},
     )
+    update_foundation_profile(actor=actor)
 
 
 def _first_pk(model: Any) -> int:
@@ -155,7 +164,6 @@ def _path(page: str) -> str:
         "donations_refundrequest_approve": RefundRequest,
         "donations_refundrequest_reject": RefundRequest,
         "payments_bankline_resolve": BankLine,
-        "disbursements_surplustransfer_request": Campaign,  # any campaign's request page opens
     }
     if page in ("payments_bankline_change", "payments_bankline_history"):
         reviewed = BankLine.objects.exclude(state=BankLine.State.UNMATCHED).order_by("pk").first()
@@ -187,15 +195,6 @@ def role_pages() -> dict[str, Any]:
     # A second caseworker for the case-work journey (test_caseworker_journey.py): a TOTP code
     # is accepted once, so two tests logging in one account within 30 s would collide.
     members["caseworker-journey"] = _role_member("caseworker", username="case-journey")
-    # A change an editor proposed to a public campaign, waiting for a reviewer (its diff page).
-    from solidarity.campaigns.models import Campaign
-    from solidarity.campaigns.proposals import propose_change
-
-    editor = get_user_model().objects.get(username=members["editor"]["username"])
-    public = Campaign.objects.filter(status="active").order_by("pk").first()
-    if public is not None:
-        story = {"story_en": {"before": public.story_en, "after": f"{public.story_en}\n\nA proposed paragraph."}}
-        propose_change(campaign=public, actor=editor, story=story, needs=[])
     own_token: dict[str, dict[str, str]] = {}
     for role, member in members.items():
         user = get_user_model().objects.get(username=member["username"])

@@ -12,13 +12,12 @@ import datetime as dt
 import re
 
 import pytest
-from django_otp.oath import totp
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import Contexts
 from tests.e2e.harness import LiveSite, StaffMember
 from tests.e2e.pages import ACTIVE
-from tests.e2e.test_staff_journey import password_step, upload_statement
+from tests.e2e.test_staff_journey import password_step, totp_code, upload_statement
 from tests.payments.camt_builder import camt
 
 WORDS = {
@@ -59,13 +58,10 @@ def test_a_monthly_bank_gift_shows_a_reference_that_stays_valid_and_a_secret_lin
 
 
 def log_in_next_step(page: Page, member: StaffMember) -> None:
-    """Log in with the code the authenticator shows for the next 30 seconds: the current
-    one may just have been used by another journey, and a code works only once."""
+    """Log in with password and a code not used yet (test_staff_journey.totp_code)."""
     page.goto("/staff/")
     password_step(page, member)
-    page.get_by_label("Code from your authenticator app").fill(
-        f"{totp(bytes.fromhex(member.totp_key_hex), step=30, t0=0, digits=6, drift=1):06d}"
-    )
+    page.get_by_label("Code from your authenticator app").fill(totp_code(bytes.fromhex(member.totp_key_hex)))
     page.get_by_role("button", name="Verify").click()
     expect(page.get_by_role("heading", name="Back office")).to_be_visible()
 

@@ -52,7 +52,8 @@ class TextByLanguage(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if data.strip() and not any(tag in ("script", "style", "title", "code", "pre") for tag, _ in self.open):
-            lang = next((lang for _, lang in reversed(self.open) if lang), None)
+            # lang="" is HTML's "language unknown": what a donor wrote, in their own words.
+            lang = next((lang for _, lang in reversed(self.open) if lang is not None), None)
             self.texts.append((lang, data.strip()))
 
 
