@@ -195,6 +195,15 @@ def role_pages() -> dict[str, Any]:
     # A second caseworker for the case-work journey (test_caseworker_journey.py): a TOTP code
     # is accepted once, so two tests logging in one account within 30 s would collide.
     members["caseworker-journey"] = _role_member("caseworker", username="case-journey")
+    # A change an editor proposed to a public campaign, waiting for a reviewer (its diff page).
+    from solidarity.campaigns.models import Campaign
+    from solidarity.campaigns.proposals import propose_change
+
+    editor = get_user_model().objects.get(username=members["editor"]["username"])
+    public = Campaign.objects.filter(status="active").order_by("pk").first()
+    if public is not None:
+        story = {"story_en": {"before": public.story_en, "after": f"{public.story_en}\n\nA proposed paragraph."}}
+        propose_change(campaign=public, actor=editor, story=story, needs=[])
     own_token: dict[str, dict[str, str]] = {}
     for role, member in members.items():
         user = get_user_model().objects.get(username=member["username"])
