@@ -61,6 +61,14 @@ class Scratch:
             self.run(PG_BIN / "pg_ctl", "-D", data, "-m", "immediate", "-w", "stop", check=False)
 
 
+def _system_python() -> Path:
+    """The system's Python of this version, which PostgreSQL's user can run (or skip)."""
+    system = Path(f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}")
+    if not system.exists():
+        pytest.skip(f"PostgreSQL's user cannot run {sys.executable} and there is no {system}")
+    return system
+
+
 def _readable_copy_of_the_archive_tools(folder: Path) -> Path:
     """deploy/bin, deploy/postgresql and the two plain modules they import, under `folder/app`;
     pyrage under `folder/site`. Returns the copied deploy/bin."""
@@ -98,9 +106,7 @@ def scratch() -> Iterator[Scratch]:
         # a copy of the archive scripts and the plain modules they import, as an operator's
         # install under /srv would be, with the system's Python and a copy of pyrage.
         box.bin = _readable_copy_of_the_archive_tools(folder)
-        system = Path(f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}")
-        if not system.exists():
-            pytest.skip(f"PostgreSQL's user cannot run {sys.executable} and there is no {system}")
+        system = _system_python()
         env |= {
             "SOLIDARITY_APP_DIR": str(folder / "app"),
             "SOLIDARITY_PYTHON": str(system),
@@ -110,9 +116,7 @@ def scratch() -> Iterator[Scratch]:
         # This machine's venv Python lives where PostgreSQL's user cannot reach (under
         # /root); in production the venv is under /srv, readable. Run the same code with
         # the system's Python of the same version and the venv's packages.
-        system = Path(f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}")
-        if not system.exists():
-            pytest.skip(f"PostgreSQL's user cannot run {sys.executable} and there is no {system}")
+        system = _system_python()
         env |= {"SOLIDARITY_PYTHON": str(system), "PYTHONPATH": sysconfig.get_paths()["purelib"]}
     if box.as_postgres:
         shutil.chown(folder, "postgres", "postgres")
