@@ -46,11 +46,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp_webauthn",
+    # The packages' apps under names in the staff's language (staff/package_apps.py).
+    "solidarity.staff.package_apps.TOTPConfig",
+    "solidarity.staff.package_apps.PasskeysConfig",
     "csp",
     "django_tasks",
-    "django_tasks_db",
+    "solidarity.staff.package_apps.TaskResultsConfig",
     "solidarity.core",
     "solidarity.rates",
     "solidarity.staff",
@@ -375,6 +376,9 @@ OTP_WEBAUTHN_RP_NAME = os.environ.get("SOLIDARITY_WEBAUTHN_RP_NAME", "").strip()
 OTP_WEBAUTHN_ALLOWED_ORIGINS = SOLIDARITY_WEBAUTHN_ORIGINS
 # A passkey is a second factor here, after the password: never a login on its own.
 OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+# An authenticator's secret never shows in the back office, not even to an admin: whoever saw
+# it could make that staff member's codes (the key field, the QR code page and link are gone).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # The foundation's bank account shown for transfers.
 BANK_ACCOUNT_HOLDER = os.environ.get("BANK_ACCOUNT_HOLDER", "Solidarity Foundation")

@@ -38,7 +38,7 @@ class Disbursement(models.Model):
     currency = models.CharField(max_length=3, verbose_name=_("currency"))
     # A payout in another currency than the campaign's: what the payee received, and the rate
     # (campaign currency units per payout currency unit) with its source. Blank when the same.
-    paid_amount_minor = models.BigIntegerField(null=True, blank=True)
+    paid_amount_minor = models.BigIntegerField(null=True, blank=True, verbose_name=_("paid amount minor"))
     paid_currency = models.CharField(_("paid in currency"), max_length=3, blank=True, default="", db_default="")
     fx_rate = models.CharField(_("exchange rate"), max_length=24, blank=True, default="", db_default="")
     fx_source = models.CharField(_("source of the rate"), max_length=60, blank=True, default="", db_default="")
@@ -162,7 +162,7 @@ class SurplusTransfer(models.Model):
     )
     # The campaign's surplus rule when the move was asked for.
     rule = models.CharField(_("surplus rule"), max_length=24, choices=SurplusRule.choices)
-    amount_minor = models.BigIntegerField()
+    amount_minor = models.BigIntegerField(_("amount minor"))
     currency = models.CharField(_("currency"), max_length=3)
     reason = models.CharField(_("reason"), max_length=300)
     status = models.CharField(_("status"), max_length=10, choices=SurplusTransferStatus.choices)

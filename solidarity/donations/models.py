@@ -62,9 +62,13 @@ class Pledge(models.Model):
     provider_subscription_id = models.CharField(
         max_length=100, null=True, blank=True, unique=True, verbose_name=_("provider subscription id")
     )
-    channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.CARD, db_default=Channel.CARD)
+    channel = models.CharField(
+        max_length=16, choices=Channel.choices, default=Channel.CARD, db_default=Channel.CARD, verbose_name=_("channel")
+    )
     # A standing order's ISO 11649 reference (bank transfer only): never expires.
-    bank_reference = models.CharField(max_length=35, null=True, blank=True, unique=True)
+    bank_reference = models.CharField(
+        max_length=35, null=True, blank=True, unique=True, verbose_name=_("bank reference")
+    )
     manage_token_hash = models.CharField(max_length=64, unique=True, verbose_name=_("manage token hash"))
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     cancelled_at = models.DateTimeField(null=True, blank=True, verbose_name=_("cancelled at"))
@@ -107,11 +111,17 @@ class Donation(models.Model):
     # The donor chose to show the amount next to their name in the public supporters list.
     show_amount = models.BooleanField(_("amount shown publicly"), default=False, db_default=False)
     # Staff took the name and message off the public pages (audited); counted as anonymous then.
-    public_hidden_at = models.DateTimeField(null=True, blank=True)
+    public_hidden_at = models.DateTimeField(null=True, blank=True, verbose_name=_("hidden from the public at"))
     # No index: only the rare deletion of a staff account looks donations up by it, and an
     # index built on the donations table would hold up every donation during a deploy.
     public_hidden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("hidden from the public by"),
     )
     # A message the donor meant for the family only: sealed under its own data key, never
     # shown publicly; erased by destroying the key.

@@ -41,9 +41,14 @@ class FoundationProfile(models.Model):
         blank=True,
         help_text=_("The onion address in a message signed with the OpenPGP key above (gpg --clearsign)."),
     )
-    updated_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True, verbose_name=_("updated at"))
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("updated by"),
     )
 
     class Meta:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from solidarity.core.append_only import AppendOnlyModel
@@ -78,7 +79,7 @@ class Account(models.Model):
         ordering = ["id"]
 
     def __str__(self) -> str:
-        return f"{self.get_purpose_display()} {self.currency} ({self.owner or 'foundation'})"
+        return f"{self.get_purpose_display()} {self.currency} ({self.owner or gettext('foundation')})"
 
 
 class TransactionKind(models.TextChoices):
@@ -138,7 +139,7 @@ class Transaction(AppendOnlyModel):
         indexes = [models.Index(fields=["owner", "kind"], name="ledger_txn_owner_kind")]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.kind} {self.occurred_on}"
+        return f"#{self.pk} {self.get_kind_display()} {self.occurred_on}"
 
 
 class Posting(AppendOnlyModel):
@@ -161,7 +162,7 @@ class Posting(AppendOnlyModel):
         indexes = [models.Index(fields=["account", "transaction"])]
 
     def __str__(self) -> str:
-        return f"{self.account}: {self.amount_minor} {self.currency}"
+        return f"{self.account}: {self.money}"
 
     @property
     def money(self) -> Money:

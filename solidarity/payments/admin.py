@@ -19,7 +19,8 @@ from solidarity.rates.models import ExchangeRate
 
 class ChannelSettingForm(forms.ModelForm):  # type: ignore[type-arg]
     channel = forms.ChoiceField(
-        choices=[(Channel.CARD.value, Channel.CARD.label), (Channel.BANK_TRANSFER.value, Channel.BANK_TRANSFER.label)]
+        label=gettext_lazy("channel"),
+        choices=[(Channel.CARD.value, Channel.CARD.label), (Channel.BANK_TRANSFER.value, Channel.BANK_TRANSFER.label)],
     )
 
     class Meta:

@@ -177,11 +177,19 @@ class BankLine(models.Model):
     # The foundation's account the line is on, and keyed hashes of what identifies the
     # movement (references, counterparty, text: payments.movements), so the same movement
     # in an MT940 and a camt.053 of that account is recognised.
-    account = models.CharField(max_length=64, blank=True, default="", db_default="")
-    movement_tags = models.CharField(max_length=200, blank=True, default="", db_default="")
+    account = models.CharField(max_length=64, blank=True, default="", db_default="", verbose_name=_("account"))
+    movement_tags = models.CharField(
+        max_length=200, blank=True, default="", db_default="", verbose_name=_("movement tags")
+    )
     # Its index is built concurrently (migration 0011), like bank_line_movement.
     duplicate_of = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates", db_index=False
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+        db_index=False,
+        verbose_name=_("duplicate of"),
     )
 
     class Meta:
@@ -280,7 +288,7 @@ class CsvFormat(models.Model):
     value_date_column = models.CharField(_("value date column"), max_length=80, blank=True)
     end_to_end_column = models.CharField(_("end-to-end id column"), max_length=80, blank=True)
     structured_reference_column = models.CharField(_("creditor reference column"), max_length=80, blank=True)
-    changed_at = models.DateTimeField(auto_now=True)
+    changed_at = models.DateTimeField(auto_now=True, verbose_name=_("changed at"))
 
     class Meta:
         ordering = ["name"]
@@ -301,6 +309,10 @@ class HeldStatement(models.Model):
     token_sha256 = models.CharField(max_length=64, unique=True)
     sealed = models.BinaryField()
     held_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("statement awaiting booking")
+        verbose_name_plural = _("statements awaiting booking")
 
     def __str__(self) -> str:
         return f"statement held since {self.held_at:%Y-%m-%d %H:%M}"

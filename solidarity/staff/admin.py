@@ -13,16 +13,13 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
-from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 
 from solidarity.core.errors import DomainError
+from solidarity.staff import package_admin  # noqa: F401  (the packages' pages, translated)
 from solidarity.staff.audit_admin import AuditedAdminMixin, audit_change
 from solidarity.staff.enrolment import invite_to_enrol, reset_second_factors
 from solidarity.staff.models import AuditEntry
 from solidarity.staff.roles import Role, has_role
-
-# django-otp's own search help is English only.
-TOTPDeviceAdmin.search_help_text = _("Search by the user's username or e-mail address")
 
 
 def _target_kind(target_type: str) -> str:

@@ -95,6 +95,10 @@ class EnrolmentInvitation(models.Model):
 class RecoveryCodeDevice(TimestampMixin, ThrottlingMixin, Device):
     """A staff member's recovery codes, as a django-otp device so that a code verifies a session."""
 
+    class Meta:
+        verbose_name = _("recovery code set")
+        verbose_name_plural = _("recovery code sets")
+
     def get_throttle_factor(self) -> int:
         return int(getattr(settings, "OTP_STATIC_THROTTLE_FACTOR", 1))
 
@@ -143,6 +147,10 @@ class WorkEmail(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="work_email")
     wanted = models.BooleanField(default=False)
     last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("choice of the work e-mail")
+        verbose_name_plural = _("choices of the work e-mail")
 
     def __str__(self) -> str:
         return f"{self.user_id}: {'on' if self.wanted else 'off'}"

@@ -1,9 +1,10 @@
 """The back office as a staff member who reads Russian sees it in Chromium.
 
 Elena logs in with her password and the code from her authenticator app, her browser asking
-for Russian; the first page, the donations and payouts lists, a donation, a payout and the
-campaign's change page show no English words of the interface, no storage fields ("minor"),
-and none is wider than the 1280 px window.
+for Russian; the first page, the donations and payouts lists, a donation, a payout, the
+campaign's change page, the packages' pages (authenticator apps, background tasks) and a
+page her role may not open show no English words of the interface, no storage fields
+("minor"), and none is wider than the 1280 px window. Her authenticator's secret shows nowhere.
 """
 
 from __future__ import annotations
@@ -17,7 +18,26 @@ from tests.e2e.harness import LiveSite, StaffMember
 from tests.e2e.test_staff_journey import totp_code
 
 # Whole words of the interface that must not be left in English.
-ENGLISH = ("Add", "Save", "Delete", "Change", "History", "Search", "Amount", "Campaign", "Donation", "Payout", "Status")
+ENGLISH = (
+    "Add",
+    "Save",
+    "Delete",
+    "Change",
+    "History",
+    "Search",
+    "Amount",
+    "Campaign",
+    "Donation",
+    "Payout",
+    "Status",
+    "Device",
+    "devices",
+    "Confirmed",
+    "Key",
+    "Tasks",
+    "Backend",
+    "Forbidden",
+)
 
 
 def log_in_in_russian(page: Page, member: StaffMember) -> None:
@@ -51,6 +71,13 @@ def first_row(page: Page, list_path: str) -> str:
     return page.locator("#result_list tbody tr th a, #result_list tbody tr td a").first.get_attribute("href") or ""
 
 
+def rows(page: Page, list_path: str) -> list[str]:
+    """The list page, and its first row's page where the list has one."""
+    page.goto(list_path)
+    links = page.locator("#result_list tbody tr th a, #result_list tbody tr td a")
+    return [list_path] + ([links.first.get_attribute("href") or ""] if links.count() else [])
+
+
 def test_a_russian_reader_sees_the_back_office_in_russian_and_within_the_window(
     contexts: Contexts, live_site: LiveSite
 ) -> None:
@@ -66,13 +93,18 @@ def test_a_russian_reader_sees_the_back_office_in_russian_and_within_the_window(
         first_row(page, "/staff/donations/donation/"),
         first_row(page, "/staff/disbursements/disbursement/"),
         campaign_page,
+        *rows(page, f"/staff/otp_totp/totpdevice/?q={elena.username}"),
+        *rows(page, "/staff/django_tasks_database/dbtaskresult/"),
+        "/staff/ledger/account/add/",  # nobody adds accounts by hand: the page refuses
     ]
     problems = {}
     for path in pages:
         assert path.startswith("/staff/"), pages
         page.goto(path)
-        expect(page.locator("#content")).to_be_visible()
+        expect(page.locator("#content, main").first).to_be_visible()
         found = english_left(page)
+        if elena.totp_key_hex in page.content():
+            found.append("the authenticator's secret")
         if wider_than_window(page):
             found.append(f"scrollWidth {page.evaluate('document.documentElement.scrollWidth')}")
         if found:
