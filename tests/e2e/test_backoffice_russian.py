@@ -66,6 +66,33 @@ def wider_than_window(page: Page) -> bool:
     return bool(page.evaluate("document.documentElement.scrollWidth > 1280"))
 
 
+def new_help_requests(page: Page) -> int:
+    page.goto("/staff/")
+    row = page.locator("#waiting-work tr").filter(has_text="Новые просьбы о помощи")
+    return int(row.locator(".waiting-count").inner_text())
+
+
+def test_a_request_a_family_sends_is_counted_on_the_russian_first_page_at_once(
+    contexts: Contexts, live_site: LiveSite
+) -> None:
+    elena = next(member for member in live_site.staff if member.username == "elena")
+    page = contexts.page(locale="ru-RU", viewport={"width": 1280, "height": 900})
+    log_in_in_russian(page, elena)
+    before = new_help_requests(page)
+
+    family = contexts.page(js=False)
+    family.goto("/ru/help/")
+    family.get_by_label("Имя задержанного человека").fill("Ганна Змитрович")
+    family.get_by_label("Что произошло").fill("Задержали после обыска в квартире.")
+    family.get_by_label("Какая помощь нужна").fill("Адвокат для апелляции.")
+    family.get_by_label("Как безопасно с вами связаться?").fill("Signal: +000 222")
+    family.get_by_role("button", name="Отправить обращение").click()
+    expect(family.locator("#help-reference")).to_be_visible()
+
+    assert new_help_requests(page) == before + 1
+    assert english_left(page) == []
+
+
 def first_row(page: Page, list_path: str) -> str:
     page.goto(list_path)
     return page.locator("#result_list tbody tr th a, #result_list tbody tr td a").first.get_attribute("href") or ""
