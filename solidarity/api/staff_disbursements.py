@@ -60,7 +60,7 @@ def record(request: HttpRequest, data: Form[DisbursementIn], proofs: list[Upload
 def approve(request: HttpRequest, disbursement_id: RowId) -> DisbursementOut:
     """Approve a payout awaiting a second person; it then posts. The recorder cannot approve."""
     actor = staff_actor(request, Role.FINANCE, Role.ADMIN)
-    disbursement = get_object_or_404(Disbursement.objects.select_related("campaign"), pk=disbursement_id)
+    disbursement: Disbursement = get_object_or_404(Disbursement.objects.select_related("campaign"), pk=disbursement_id)
     with transaction.atomic(durable=True):  # the request is the entry point
         disbursement = approve_disbursement(disbursement=disbursement, actor=actor)
         record_api_use(request, "approve_disbursement", target=disbursement)
@@ -79,7 +79,7 @@ class VoidIn(Schema):
 def ask_void(request: HttpRequest, disbursement_id: RowId, data: VoidIn) -> DisbursementOut:
     """Ask for a pending payout to be cancelled; another finance user approves the void."""
     actor = staff_actor(request, Role.FINANCE)
-    disbursement = get_object_or_404(Disbursement.objects.select_related("campaign"), pk=disbursement_id)
+    disbursement: Disbursement = get_object_or_404(Disbursement.objects.select_related("campaign"), pk=disbursement_id)
     with transaction.atomic(durable=True):
         disbursement = request_void(disbursement=disbursement, actor=actor, reason=data.reason)
         record_api_use(request, "request_void", target=disbursement, reason=data.reason)
@@ -94,7 +94,7 @@ def ask_void(request: HttpRequest, disbursement_id: RowId, data: VoidIn) -> Disb
 def confirm_void(request: HttpRequest, disbursement_id: RowId) -> DisbursementOut:
     """Approve a void as the second person: the payout is cancelled. The person who asked → 403."""
     actor = staff_actor(request, Role.FINANCE)
-    disbursement = get_object_or_404(Disbursement.objects.select_related("campaign"), pk=disbursement_id)
+    disbursement: Disbursement = get_object_or_404(Disbursement.objects.select_related("campaign"), pk=disbursement_id)
     with transaction.atomic(durable=True):
         disbursement = approve_void(disbursement=disbursement, actor=actor)
         record_api_use(request, "approve_void", target=disbursement)

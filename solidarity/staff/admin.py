@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from solidarity.core.errors import DomainError
 from solidarity.staff import package_admin  # noqa: F401  (the packages' pages, translated)
+from solidarity.staff.audit_actions import action_name
 from solidarity.staff.audit_admin import AuditedAdminMixin, audit_change
 from solidarity.staff.enrolment import invite_to_enrol, reset_second_factors
 from solidarity.staff.models import AuditEntry
@@ -30,11 +31,29 @@ def _target_kind(target_type: str) -> str:
         return target_type
 
 
+class ActionFilter(admin.SimpleListFilter):
+    """The actions in the log, by name."""
+
+    title = _("action")
+    parameter_name = "action"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        codes = AuditEntry.objects.order_by().values_list("action", flat=True).distinct()
+        return sorted(((code, action_name(code)) for code in codes), key=lambda choice: choice[1])
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("at", "actor", "action", "target_kind", "target_id")
-    list_filter = ("action",)
-    fields = readonly_fields = ("at", "actor", "action", "target_kind", "target_id", "summary")
+    list_display = ("at", "actor", "action_shown", "target_kind", "target_id")
+    list_filter = (ActionFilter,)
+    fields = readonly_fields = ("at", "actor", "action_shown", "target_kind", "target_id", "summary")
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_shown(self, obj: AuditEntry) -> str:
+        return action_name(obj.action)
 
     @admin.display(description=_("target type"), ordering="target_type")
     def target_kind(self, obj: AuditEntry) -> str:

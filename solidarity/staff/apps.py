@@ -18,5 +18,8 @@ class StaffConfig(AppConfig):
 
     def ready(self) -> None:
         from solidarity.staff import login_guard  # noqa: F401  (connects the login signals)
+        from solidarity.staff.audit_actions import find_action_names
+
+        find_action_names()
 
         post_migrate.connect(_roles, sender=self)

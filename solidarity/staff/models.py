@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 
 from solidarity.core.append_only import AppendOnlyQuerySet
+from solidarity.staff.audit_actions import action_name
 
 
 class AuditEntry(models.Model):
@@ -38,8 +39,7 @@ class AuditEntry(models.Model):
         verbose_name_plural = _("audit entries")
 
     def __str__(self) -> str:
-        target = self.target_type.rpartition(".")[2].lower()  # "campaigns.Campaign": "campaign"
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor or '—'} {self.action} {target}#{self.target_id}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor or '—'} · {action_name(self.action)}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         from solidarity.core.errors import ImmutableRecord
