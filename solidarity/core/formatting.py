@@ -45,3 +45,10 @@ def format_number(value: int | Decimal, locale: str | None = None) -> str:
 
 def format_date(value: dt.date, locale: str | None = None, fmt: str = "long") -> str:
     return babel_format_date(value, format=fmt, locale=_locale(locale or current_locale()))
+
+
+def stored_label(label: object) -> str:
+    """A (lazy) label as text to store, such as a ledger memo: always in English, whatever
+    language the person whose action wrote it reads."""
+    with translation.override("en"):
+        return str(label)

@@ -30,6 +30,7 @@ from solidarity.campaigns.funds import (
 )
 from solidarity.campaigns.models import Campaign, Need
 from solidarity.core.errors import CurrencyMismatch, DomainError, InvalidAmount, InvalidTransition, NotAllowed
+from solidarity.core.formatting import stored_label
 from solidarity.core.money import Money
 from solidarity.core.uploads import clean_upload, seal_bytes
 from solidarity.disbursements.models import Disbursement, DisbursementProof, DisbursementStatus, PayeeCategory
@@ -81,7 +82,7 @@ def _post(disbursement: Disbursement, actor: Any) -> None:
         owner=campaign_owner(campaign),
         occurred_on=disbursement.paid_on,
         created_by=actor,
-        memo=f"Paid out: {disbursement.get_payee_category_display()}",
+        memo=f"Paid out: {stored_label(PayeeCategory(disbursement.payee_category).label)}",
         ref=f"disbursement:{disbursement.pk}",
         lines=_payout_lines(disbursement),
         fx_rate=disbursement.fx_rate,

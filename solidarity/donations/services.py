@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from solidarity.campaigns.funds import campaign_fund, campaign_owner, lock_campaign, require_fund_covers
 from solidarity.campaigns.models import Campaign, CampaignStatus
 from solidarity.core.errors import CurrencyMismatch, DomainError, InvalidAmount, InvalidTransition
+from solidarity.core.formatting import stored_label
 from solidarity.core.money import Money
 from solidarity.donations.models import STAFF_CHANNELS, Channel, Donation, DonationStatus
 from solidarity.donations.receipts import hash_receipt_code, new_receipt_code
@@ -100,7 +101,7 @@ def record_staff_donation(
             owner=campaign_owner(campaign),
             occurred_on=received_on,
             created_by=actor,
-            memo=f"{Channel(channel).label} donation",
+            memo=f"{stored_label(Channel(channel).label)} donation",
             ref=f"donation:{donation.pk}",
             lines=[
                 (get_account(purpose=CHANNEL_ACCOUNTS[Channel(channel)], currency=amount.currency), amount),

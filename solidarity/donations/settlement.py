@@ -28,6 +28,7 @@ from solidarity.campaigns.funds import (
 )
 from solidarity.campaigns.models import Campaign
 from solidarity.core.errors import DomainError
+from solidarity.core.formatting import stored_label
 from solidarity.core.money import Money
 from solidarity.donations.intents import new_pledge_donation
 from solidarity.donations.models import Channel, Donation, DonationStatus, Pledge, PledgeStatus
@@ -134,7 +135,7 @@ def settle_donation(
                 owner=campaign_owner(campaign),
                 lines=lines,
                 occurred_on=settled_on,
-                memo=f"{locked.get_channel_display()} donation",
+                memo=f"{stored_label(Channel(locked.channel).label)} donation",
                 idempotency_key=key,
                 ref=donation_ref(locked),
                 fx_rate=str(conversion.rate) if converted else "",
