@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.text import format_lazy
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from solidarity.api.models import ApiToken
 from solidarity.api.tokens import MAX_DAYS, create_api_token, revoke_api_token, user_roles
@@ -113,7 +113,11 @@ class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 self.message_user(request, f"{token}: {exc}", messages.ERROR)
             else:
                 done += 1
-        self.message_user(request, f"{done} token(s) revoked.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)d token revoked.", "%(count)d tokens revoked.", done) % {"count": done},
+            messages.SUCCESS,
+        )
 
     def add_view(self, request: HttpRequest, form_url: str = "", extra_context: Any = None) -> HttpResponse:
         """Make a token for oneself; the secret is shown on the answer page, once."""

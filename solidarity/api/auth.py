@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja.security import HttpBearer
 
 from solidarity.api.models import ApiToken
@@ -53,5 +54,5 @@ def token_of(request: HttpRequest) -> ApiToken:
     """The authenticated token of a staff operation (ninja has checked it before the call)."""
     token = getattr(request, "auth", None)
     if not isinstance(token, ApiToken):
-        raise TokenRejected("token_invalid", "The token is not valid.")
+        raise TokenRejected("token_invalid", gettext("The token is not valid."))
     return token

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from django.db.models import Model, QuerySet
+from django.utils.translation import gettext
 
 from solidarity.core.errors import DomainError
 
@@ -40,9 +41,9 @@ def decode_cursor(cursor: str) -> int:
         version, _, value = text.partition(":")
         last_id = int(value)
     except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
-        raise InvalidCursor("This cursor is not one the API gave out.") from exc
+        raise InvalidCursor(gettext("This cursor is not one the API gave out.")) from exc
     if version != "v1" or not value.isdigit() or last_id >= 2**63:
-        raise InvalidCursor("This cursor is not one the API gave out.")
+        raise InvalidCursor(gettext("This cursor is not one the API gave out."))
     return last_id
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Literal, cast
 
+from django.utils.translation import gettext as _
 from ninja import Path, Schema
 from pydantic import AfterValidator, Field
 
@@ -29,7 +30,7 @@ RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 def _refuse_nul(value: str) -> str:
     if has_nul(value):
         # PostgreSQL text cannot hold it, and nothing a person reads should: refused, not stripped.
-        raise ValueError("must not contain NUL characters (\\u0000)")
+        raise ValueError(_("must not contain NUL characters (\\u0000)"))
     return value
 
 
@@ -40,7 +41,7 @@ def _cleaned(value: str) -> str:
 def _cleaned_not_empty(value: str) -> str:
     cleaned = clean_public_text(value)
     if value and not cleaned:
-        raise ValueError("must not be empty once control and direction characters are removed")
+        raise ValueError(_("must not be empty once control and direction characters are removed"))
     return cleaned
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import File, Router, Status, UploadedFile
 
 from solidarity.api.errors import with_errors
@@ -39,7 +40,7 @@ def upload_statement(request: HttpRequest, file: File[UploadedFile]) -> Status:
     """
     actor = staff_actor(request, Role.FINANCE)
     if (file.size or 0) > MAX_STATEMENT_BYTES:
-        raise DomainError("The file is larger than 20 MB.", code="file_too_large")
+        raise DomainError(_("The file is larger than 20 MB."), code="file_too_large")
     summary = import_statement(data=file.read(), actor=actor, filename=file.name or "")
     record_api_use(request, "import_statement", target=summary.statement, total=summary.total)
     return Status(201, StatementImportOut.of_summary(summary, _waiting(summary.statement)))

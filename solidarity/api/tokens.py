@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from solidarity.api.models import ApiToken
 from solidarity.core.errors import DomainError, InvalidTransition, NotAllowed
@@ -67,19 +68,22 @@ def create_api_token(
     if actor is not None and getattr(actor, "pk", None) != user.pk:
         require_role(actor, Role.ADMIN)
     if not (user.is_active and user.is_staff):
-        raise NotAllowed("API tokens are only for active staff members.")
+        raise NotAllowed(_("API tokens are only for active staff members."))
     if not name.strip():
-        raise DomainError("Name the token after what it is for.")
+        raise DomainError(_("Name the token after what it is for."))
     if not 1 <= days <= MAX_DAYS:
-        raise DomainError(f"A token lives between 1 and {MAX_DAYS} days.", code="invalid_expiry")
+        raise DomainError(_("A token lives between 1 and %(days)s days.") % {"days": MAX_DAYS}, code="invalid_expiry")
     held = user_roles(user)
     requested = set(held if scopes is None else scopes)
     extra = sorted(requested - set(held))
     if extra:
-        raise NotAllowed(f"{user.get_username()} does not hold the role(s) {', '.join(extra)}.")
+        raise NotAllowed(
+            _("%(user)s does not hold the role(s) %(roles)s.")
+            % {"user": user.get_username(), "roles": ", ".join(extra)}
+        )
     wanted = [role for role in held if role in requested]
     if not wanted:
-        raise DomainError("The token would have no role: give the user a role first.", code="no_scope")
+        raise DomainError(_("The token would have no role: give the user a role first."), code="no_scope")
     prefix = f"{TOKEN_PREFIX}{secrets.token_hex(4)}"
     secret = f"{prefix}_{secrets.token_urlsafe(32)}"
     with transaction.atomic():
@@ -101,11 +105,11 @@ def create_api_token(
 def revoke_api_token(*, token: ApiToken, actor: Any) -> ApiToken:
     """Stop a token at once. Its owner or an admin may; revoking twice is refused."""
     if actor is not None and getattr(actor, "pk", None) != token.user_id and not has_role(actor, Role.ADMIN):
-        raise NotAllowed("Only the token's owner or an admin can revoke it.")
+        raise NotAllowed(_("Only the token's owner or an admin can revoke it."))
     with transaction.atomic():
         locked = ApiToken.objects.select_for_update().get(pk=token.pk)
         if locked.revoked_at is not None:
-            raise InvalidTransition("This token is already revoked.")
+            raise InvalidTransition(_("This token is already revoked."))
         locked.revoked_at = timezone.now()
         locked.save(update_fields=["revoked_at"])
         record_audit(actor=actor, action="api.token_revoke", target=locked, prefix=locked.prefix)
@@ -120,13 +124,13 @@ def authenticate_token(secret: str) -> ApiToken:
     """
     token = ApiToken.objects.select_related("user").filter(token_hash=hash_secret(secret.strip())).first()
     if token is None:
-        raise TokenRejected("token_invalid", "The token is not valid.")
+        raise TokenRejected("token_invalid", _("The token is not valid."))
     if token.revoked_at is not None:
-        raise TokenRejected("token_revoked", "The token was revoked.")
+        raise TokenRejected("token_revoked", _("The token was revoked."))
     if token.expires_at <= timezone.now():
-        raise TokenRejected("token_expired", "The token has expired.")
+        raise TokenRejected("token_expired", _("The token has expired."))
     if not (token.user.is_active and token.user.is_staff):
-        raise TokenRejected("token_user_inactive", "The token's user is no longer an active staff member.")
+        raise TokenRejected("token_user_inactive", _("The token's user is no longer an active staff member."))
     today = timezone.localdate()
     if token.last_used_at != today:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=today)
@@ -138,5 +142,5 @@ def require_scope(token: ApiToken, *roles: Role) -> None:
     """Raise NotAllowed unless the token was given one of the roles (the services then check
     that the user still holds it)."""
     if not any(str(r) in token.scopes for r in roles):
-        names = " or ".join(str(r) for r in roles)
-        raise NotAllowed(f"This token is not allowed to act in the {names} role.")
+        names = _(" or ").join(str(r) for r in roles)
+        raise NotAllowed(_("This token is not allowed to act in the %(roles)s role.") % {"roles": names})

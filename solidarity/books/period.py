@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from solidarity.core.errors import DomainError
 
 
@@ -15,7 +17,9 @@ class Period:
 
     def __post_init__(self) -> None:
         if self.start > self.end:
-            raise DomainError(f"The period starts ({self.start}) after it ends ({self.end}).")
+            raise DomainError(
+                _("The period starts (%(start)s) after it ends (%(end)s).") % {"start": self.start, "end": self.end}
+            )
 
     @classmethod
     def parse(cls, start: str, end: str) -> Period:
@@ -23,7 +27,7 @@ class Period:
         try:
             return cls(dt.date.fromisoformat(start), dt.date.fromisoformat(end))
         except ValueError as exc:
-            raise DomainError(f"Give dates as YYYY-MM-DD: {exc}.") from exc
+            raise DomainError(_("Give dates as YYYY-MM-DD: %(error)s.") % {"error": exc}) from exc
 
     def __str__(self) -> str:
         return f"{self.start.isoformat()}..{self.end.isoformat()}"

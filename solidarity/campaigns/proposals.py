@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from solidarity.campaigns.models import (
     REVIEWED_STATUSES,
@@ -46,7 +47,7 @@ def propose_change(
 ) -> CampaignChangeProposal:
     require_role(actor, Role.EDITOR)
     if not story and not needs:
-        raise DomainError("Nothing was changed.")
+        raise DomainError(_("Nothing was changed."))
     with transaction.atomic():
         proposal = CampaignChangeProposal.objects.create(
             campaign=campaign, story=story, needs=needs, proposed_by=actor if getattr(actor, "pk", None) else None
@@ -66,9 +67,9 @@ def _pending(proposal: CampaignChangeProposal, actor: Any) -> CampaignChangeProp
     require_role(actor, Role.REVIEWER)
     locked = CampaignChangeProposal.objects.select_for_update().get(pk=proposal.pk)
     if locked.status != ProposalStatus.PENDING:
-        raise InvalidTransition("This proposed change was already decided.")
+        raise InvalidTransition(_("This proposed change was already decided."))
     if locked.proposed_by_id is not None and locked.proposed_by_id == getattr(actor, "pk", None):
-        raise NotAllowed("Four eyes: another person reviews the change you proposed.")
+        raise NotAllowed(_("Four eyes: another person reviews the change you proposed."))
     return locked
 
 
@@ -106,7 +107,7 @@ def _apply_need(campaign: Campaign, row: dict[str, Any]) -> None:
         return
     money = Money(Decimal(row["amount"]), campaign.currency)
     if not money.is_positive():
-        raise DomainError("A need must be a positive amount.")
+        raise DomainError(_("A need must be a positive amount."))
     if need is None:
         need = Need(campaign=campaign, currency=campaign.currency)
     for field, value in row.items():

@@ -91,11 +91,14 @@ def add_need(
     require_role(actor, Role.EDITOR)
     first_month = check_monthly_schedule(recurrence=recurrence, months=months, first_month=first_month, due_day=due_day)
     if amount.currency != campaign.currency:
-        raise CurrencyMismatch(f"This campaign collects in {campaign.currency}; the need is in {amount.currency}.")
+        raise CurrencyMismatch(
+            _("This campaign collects in %(currency)s; the need is in %(need_currency)s.")
+            % {"currency": campaign.currency, "need_currency": amount.currency}
+        )
     if not amount.is_positive():
-        raise InvalidAmount("A need must be a positive amount.")
+        raise InvalidAmount(_("A need must be a positive amount."))
     if campaign.is_finished:
-        raise InvalidTransition("Needs cannot be added to a finished campaign.")
+        raise InvalidTransition(_("Needs cannot be added to a finished campaign."))
     with transaction.atomic():
         need = Need.objects.create(
             campaign=campaign,
@@ -132,11 +135,13 @@ def _transition(campaign: Campaign, to: str, actor: Any, note: str = "") -> Camp
         current = Campaign.objects.select_for_update().get(pk=campaign.pk)
         if to not in ALLOWED_TRANSITIONS[current.status]:
             raise InvalidTransition(
-                f"A campaign that is {current.get_status_display().lower()} cannot become "
-                f"{CampaignStatus(to).label.lower()}."
+                _("A campaign that is %(status)s cannot become %(to)s.")
+                % {"status": current.get_status_display().lower(), "to": CampaignStatus(to).label.lower()}
             )
         if to in (S.IN_REVIEW, S.ACTIVE) and not current.needs.exists():
-            raise InvalidTransition("A campaign needs at least one itemized need before it is reviewed or published.")
+            raise InvalidTransition(
+                _("A campaign needs at least one itemized need before it is reviewed or published.")
+            )
         now = timezone.now()
         CampaignTransition.objects.create(
             campaign=current,

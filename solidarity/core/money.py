@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from functools import cache
 
 from babel.numbers import get_currency_precision, list_currencies
+from django.utils.translation import gettext as _
 
 from solidarity.core.errors import CurrencyMismatch, InvalidAmount, UnknownCurrency
 
@@ -29,7 +30,9 @@ def validate_currency(code: str) -> str:
         raise UnknownCurrency(f"Currency must be a three-letter ISO 4217 code, not {code!r}.")
     upper = code.strip().upper()
     if upper not in _known_currencies():
-        raise UnknownCurrency(f"Unknown currency {code!r}: expected an ISO 4217 code such as EUR.")
+        raise UnknownCurrency(
+            _("Unknown currency %(code)s: expected an ISO 4217 code such as EUR.") % {"code": repr(code)}
+        )
     return upper
 
 
@@ -53,12 +56,15 @@ class Money:
         try:
             amount = Decimal(amount)
         except (InvalidOperation, TypeError, ValueError) as exc:
-            raise InvalidAmount(f"Not an amount: {self.amount!r}.") from exc
+            raise InvalidAmount(_("Not an amount: %(amount)s.") % {"amount": repr(self.amount)}) from exc
         if not amount.is_finite():
-            raise InvalidAmount(f"Not a finite amount: {self.amount!r}.")
+            raise InvalidAmount(_("Not a finite amount: %(amount)s.") % {"amount": repr(self.amount)})
         quantum = Decimal(1).scaleb(-minor_exponent(currency))
         if amount != amount.quantize(quantum, rounding=ROUND_HALF_EVEN):
-            raise InvalidAmount(f"{amount} has more decimal places than {currency} allows.")
+            raise InvalidAmount(
+                _("%(amount)s has more decimal places than %(currency)s allows.")
+                % {"amount": amount, "currency": currency}
+            )
         object.__setattr__(self, "amount", amount.quantize(quantum))
         object.__setattr__(self, "currency", currency)
 
@@ -80,7 +86,9 @@ class Money:
         if not isinstance(other, Money):
             raise TypeError(f"Cannot combine Money with {type(other).__name__}.")
         if other.currency != self.currency:
-            raise CurrencyMismatch(f"Cannot combine {self.currency} with {other.currency}.")
+            raise CurrencyMismatch(
+                _("Cannot combine %(currency)s with %(other)s.") % {"currency": self.currency, "other": other.currency}
+            )
         return other
 
     def __add__(self, other: object) -> Money:
@@ -118,10 +126,10 @@ def parse_money(amount: str | int | Decimal, currency: str) -> Money:
         if text.count(",") == 1 and "." not in text:
             text = text.replace(",", ".")
         if not text:
-            raise InvalidAmount("Enter an amount.")
+            raise InvalidAmount(_("Enter an amount."))
         try:
             value = Decimal(text)
         except InvalidOperation as exc:
-            raise InvalidAmount(f"Not an amount: {amount!r}.") from exc
+            raise InvalidAmount(_("Not an amount: %(amount)s.") % {"amount": repr(amount)}) from exc
         return Money(value, currency)
     return Money(Decimal(amount), currency)

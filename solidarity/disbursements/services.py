@@ -116,12 +116,14 @@ def record_disbursement(
     transaction, and the threshold and the balance check apply to the converted amount."""
     require_role(actor, Role.FINANCE)
     if actor is None:
-        raise NotAllowed("A payout is recorded by a person.")
+        raise NotAllowed(_("A payout is recorded by a person."))
     campaign = need.campaign
     if campaign.status not in PAYING_STATUSES:
-        raise InvalidTransition(f"A campaign that is {campaign.get_status_display().lower()} cannot pay out.")
+        raise InvalidTransition(
+            _("A campaign that is %(status)s cannot pay out.") % {"status": campaign.get_status_display().lower()}
+        )
     if payee_category not in PayeeCategory.values:
-        raise DomainError(f"Unknown payee category {payee_category!r}.")
+        raise DomainError(_("Unknown payee category %(category)s.") % {"category": repr(payee_category)})
     if not amount.is_positive():
         raise InvalidAmount(_("A payout must be more than zero."))
     if not public_description.strip():
@@ -216,16 +218,16 @@ def approve_disbursement(*, disbursement: Disbursement, actor: Any) -> Disbursem
     """The second pair of eyes: a different person approves, and the payout posts."""
     require_role(actor, Role.FINANCE, Role.ADMIN)
     if actor is None:
-        raise NotAllowed("Approval is given by a person.")
+        raise NotAllowed(_("Approval is given by a person."))
     with transaction.atomic():
         lock_campaign(disbursement.campaign)
         locked = Disbursement.objects.select_for_update().select_related("campaign").get(pk=disbursement.pk)
         if locked.status != DisbursementStatus.AWAITING_APPROVAL:
-            raise InvalidTransition("Only a payout awaiting approval can be approved.")
+            raise InvalidTransition(_("Only a payout awaiting approval can be approved."))
         if locked.void_requested_by_id is not None:
             raise InvalidTransition(_("A void of this payout was asked for; approve or reject the void first."))
         if locked.created_by_id == actor.pk:
-            raise NotAllowed("Four eyes: the person who recorded a payout cannot approve it.")
+            raise NotAllowed(_("Four eyes: the person who recorded a payout cannot approve it."))
         locked.approved_by = actor
         locked.approved_at = timezone.now()
         locked.save(update_fields=["approved_by", "approved_at"])
@@ -300,11 +302,11 @@ def reverse_disbursement(*, disbursement: Disbursement, actor: Any, reason: str)
     """Undo a posted payout with a reversing transaction (the money came back)."""
     require_role(actor, Role.FINANCE)
     if not reason.strip():
-        raise DomainError("Say why the payout is reversed.")
+        raise DomainError(_("Say why the payout is reversed."))
     with transaction.atomic():
         locked = Disbursement.objects.select_for_update().get(pk=disbursement.pk)
         if locked.status != DisbursementStatus.POSTED or locked.ledger_transaction is None:
-            raise InvalidTransition("Only a posted payout can be reversed.")
+            raise InvalidTransition(_("Only a posted payout can be reversed."))
         reverse_transaction(
             original=locked.ledger_transaction, memo=f"Payout reversed: {reason}"[:200], created_by=actor
         )

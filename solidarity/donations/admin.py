@@ -78,7 +78,9 @@ class DonationAdmin(DonationSearchMixin, admin.ModelAdmin):  # type: ignore[type
                 try:
                     hide_public_entry(donation=donation, actor=request.user, reason=form.cleaned_data["reason"])
                 except DomainError as exc:
-                    self.message_user(request, f"Donation #{donation.pk}: {exc}", messages.ERROR)
+                    self.message_user(
+                        request, _("Donation #%(id)s: %(error)s") % {"id": donation.pk, "error": exc}, messages.ERROR
+                    )
                 else:
                     self.message_user(
                         request, _("Donation #%(id)s is now anonymous on the public pages.") % {"id": donation.pk}
@@ -101,7 +103,9 @@ class DonationAdmin(DonationSearchMixin, admin.ModelAdmin):  # type: ignore[type
             try:
                 show_public_entry(donation=donation, actor=request.user)
             except DomainError as exc:
-                self.message_user(request, f"Donation #{donation.pk}: {exc}", messages.ERROR)
+                self.message_user(
+                    request, _("Donation #%(id)s: %(error)s") % {"id": donation.pk, "error": exc}, messages.ERROR
+                )
 
     amount_display = MoneyColumn()
 

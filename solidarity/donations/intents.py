@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from solidarity.campaigns.models import Campaign, CampaignStatus
 from solidarity.core.errors import DomainError, InvalidAmount, InvalidTransition
@@ -65,15 +66,18 @@ def create_donation_intent(
     encrypted copy for card donations that the thank-you page shows once and then erases.
     """
     if campaign.status != CampaignStatus.ACTIVE:
-        raise InvalidTransition("This collection is over; it no longer accepts donations.")
+        raise InvalidTransition(_("This collection is over; it no longer accepts donations."))
     if channel not in ONLINE_CHANNELS:
-        raise DomainError(f"Unknown payment channel {channel!r}.")
+        raise DomainError(_("Unknown payment channel %(channel)s.") % {"channel": repr(channel)})
     if recurrence not in Recurrence.values:
-        raise DomainError("Choose one-off or monthly.")
+        raise DomainError(_("Choose one-off or monthly."))
     if amount.currency not in donor_currencies(campaign):
-        raise DomainError(f"Donations to this campaign can be made in {', '.join(donor_currencies(campaign))}.")
+        raise DomainError(
+            _("Donations to this campaign can be made in %(currencies)s.")
+            % {"currencies": ", ".join(donor_currencies(campaign))}
+        )
     if amount < min_donation(amount.currency):
-        raise InvalidAmount(f"The smallest donation is {min_donation(amount.currency)}.")
+        raise InvalidAmount(_("The smallest donation is %(minimum)s.") % {"minimum": min_donation(amount.currency)})
     validate_donation_amount(amount)
     if amount.currency != campaign.currency:
         exchange_rate(amount.currency, campaign.currency, timezone.localdate())  # refuses if no rate is known

@@ -44,7 +44,7 @@ def end_pledges_of_subscription(*, subscription_id: str) -> int:
 def check_cancellable(*, pledge: Pledge) -> None:
     """Raise DomainError unless the donor may cancel this monthly gift."""
     if pledge.status == PledgeStatus.CANCELLED:
-        raise DomainError("This monthly gift is already cancelled.")
+        raise DomainError(_("This monthly gift is already cancelled."))
 
 
 def record_pledge_cancelled(*, pledge: Pledge) -> Pledge:
@@ -58,7 +58,7 @@ def record_pledge_cancelled(*, pledge: Pledge) -> Pledge:
 def checked_pledge_amount(*, pledge: Pledge, amount_text: str) -> Money:
     """The new monthly amount the donor typed, validated (same currency); DomainError if not."""
     if pledge.status != PledgeStatus.ACTIVE or not pledge.provider_subscription_id:
-        raise DomainError("Only an active monthly gift can be changed.")
+        raise DomainError(_("Only an active monthly gift can be changed."))
     # Read as the donor's page writes numbers: "5,000" is never silently five.
     amount = parse_amount(amount_text, pledge.currency, maximum=max_donation(pledge.currency))
     if amount < min_donation(amount.currency):

@@ -125,7 +125,7 @@ def request_refund(
     if not reason:
         raise DomainError(_("Say why the money goes back."))
     if kind not in RefundKind.values:
-        raise DomainError(f"Unknown kind {kind!r}.")
+        raise DomainError(_("Unknown kind %(kind)s.") % {"kind": repr(kind)})
     with transaction.atomic():
         locked = Donation.objects.select_for_update().select_related("campaign").get(pk=donation.pk)
         money = amount if amount is not None else left_to_refund(locked)

@@ -48,10 +48,10 @@ def max_donation(currency: str) -> Money:
 def validate_donation_amount(amount: Money) -> None:
     """Raise InvalidAmount unless 0 < amount ≤ the configured maximum for its currency."""
     if not amount.is_positive():
-        raise InvalidAmount("A donation must be more than zero.")
+        raise InvalidAmount(_("A donation must be more than zero."))
     limit = max_donation(amount.currency)
     if amount > limit:
-        raise InvalidAmount(f"A single donation cannot exceed {limit}.")
+        raise InvalidAmount(_("A single donation cannot exceed %(maximum)s.") % {"maximum": limit})
 
 
 def record_staff_donation(
@@ -73,13 +73,19 @@ def record_staff_donation(
     require_role(actor, Role.FINANCE)
     validate_donation_amount(amount)
     if channel not in STAFF_CHANNELS:
-        raise DomainError(f"Staff cannot record donations through the {channel!r} channel.")
+        raise DomainError(
+            _("Staff cannot record donations through the %(channel)s channel.") % {"channel": repr(channel)}
+        )
     if amount.currency != campaign.currency:
         raise CurrencyMismatch(
-            f"This campaign collects in {campaign.currency}; record the amount received in {campaign.currency}."
+            _("This campaign collects in %(currency)s; record the amount received in %(currency)s.")
+            % {"currency": campaign.currency}
         )
     if campaign.status not in ACCEPTING_STATUSES:
-        raise InvalidTransition(f"A campaign that is {campaign.get_status_display().lower()} cannot receive donations.")
+        raise InvalidTransition(
+            _("A campaign that is %(status)s cannot receive donations.")
+            % {"status": campaign.get_status_display().lower()}
+        )
     received_on = received_on or timezone.localdate()
     code = new_receipt_code()
     with transaction.atomic():
@@ -139,12 +145,12 @@ def reverse_donation(*, donation: Donation, actor: Any, reason: str) -> Donation
     """
     require_role(actor, Role.FINANCE)
     if not reason.strip():
-        raise DomainError("Say why the donation is reversed.")
+        raise DomainError(_("Say why the donation is reversed."))
     with transaction.atomic():
         lock_campaign(donation.campaign)
         locked = Donation.objects.select_for_update().get(pk=donation.pk)
         if locked.status != DonationStatus.PAID or locked.ledger_transaction is None:
-            raise InvalidTransition("Only a paid donation can be reversed.")
+            raise InvalidTransition(_("Only a paid donation can be reversed."))
         require_fund_covers(locked.campaign, reversal_amount(locked), what=_("This reversal"))
         reverse_transaction(original=locked.ledger_transaction, memo=f"Reversal: {reason}"[:200], created_by=actor)
         locked.status = DonationStatus.REVERSED

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from solidarity.campaigns.models import Campaign
 from solidarity.core.caching import forget_reader_pages, paths_in_every_language
@@ -101,13 +102,13 @@ def hide_public_entry(*, donation: Donation, actor: Any, reason: str) -> Donatio
     that endangers someone). The donation stays counted, as anonymous. Audited."""
     require_role(actor, Role.EDITOR, Role.FINANCE)
     if not reason.strip():
-        raise DomainError("Say why this entry is hidden.")
+        raise DomainError(_("Say why this entry is hidden."))
     with transaction.atomic():
         locked = Donation.objects.select_for_update().select_related("campaign").get(pk=donation.pk)
         if not is_public_entry(locked):
-            raise InvalidTransition("This donation shows no name or message.")
+            raise InvalidTransition(_("This donation shows no name or message."))
         if locked.public_hidden_at is not None:
-            raise InvalidTransition("This entry is already hidden.")
+            raise InvalidTransition(_("This entry is already hidden."))
         locked.public_hidden_at = timezone.now()
         locked.public_hidden_by = actor if getattr(actor, "pk", None) else None
         locked.save(update_fields=["public_hidden_at", "public_hidden_by"])
@@ -122,7 +123,7 @@ def show_public_entry(*, donation: Donation, actor: Any) -> Donation:
     with transaction.atomic():
         locked = Donation.objects.select_for_update().select_related("campaign").get(pk=donation.pk)
         if locked.public_hidden_at is None:
-            raise InvalidTransition("This entry is not hidden.")
+            raise InvalidTransition(_("This entry is not hidden."))
         Donation.objects.filter(pk=locked.pk).update(public_hidden_at=None, public_hidden_by=None)
         record_audit(actor=actor, action="donation.show_public_entry", target=locked)
         forget_campaign_pages(locked.campaign)

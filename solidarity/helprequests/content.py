@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, fields
 
+from django.utils.translation import gettext as _
+
 from solidarity.core.crypto import DecryptionFailed
 from solidarity.core.models import DataKey
 from solidarity.core.money import Money
@@ -54,8 +56,8 @@ def open_content(key: DataKey | None, token: str) -> HelpRequestContent:
     try:
         document = json.loads(open_text(key, token))
     except ValueError as exc:
-        raise DecryptionFailed("The stored help request is damaged.") from exc
+        raise DecryptionFailed(_("The stored help request is damaged.")) from exc
     if not isinstance(document, dict) or document.get("v") != FORMAT_VERSION:
-        raise DecryptionFailed("The stored help request has an unknown format.")
+        raise DecryptionFailed(_("The stored help request has an unknown format."))
     known = {f.name for f in fields(HelpRequestContent)}
     return HelpRequestContent(**{k: v for k, v in document.items() if k in known})

@@ -89,9 +89,9 @@ def new_reference() -> str:
 def _checked_text(name: str, value: str) -> str:
     text = (value or "").strip()
     if not text:
-        raise IncompleteHelpRequest(f"The field {name!r} is required.", code=f"{name}_missing")
+        raise IncompleteHelpRequest(_("The field '%(field)s' is required.") % {"field": name}, code=f"{name}_missing")
     if len(text) > FIELD_LIMITS[name]:
-        raise IncompleteHelpRequest(f"The field {name!r} is too long.", code=f"{name}_too_long")
+        raise IncompleteHelpRequest(_("The field '%(field)s' is too long.") % {"field": name}, code=f"{name}_too_long")
     return text
 
 
@@ -118,9 +118,11 @@ def submit_help_request(
         currency=amount.currency if amount is not None else "",
     )
     if amount is not None and not amount.is_positive():
-        raise InvalidAmount("The requested amount must be positive.")
+        raise InvalidAmount(_("The requested amount must be positive."))
     if len(attachments) > MAX_ATTACHMENTS:
-        raise AttachmentRefused(f"At most {MAX_ATTACHMENTS} files can be sent.", code="too_many_attachments")
+        raise AttachmentRefused(
+            _("At most %(count)d files can be sent.") % {"count": MAX_ATTACHMENTS}, code="too_many_attachments"
+        )
     cleaned = [clean_attachment(data, position=i) for i, data in enumerate(attachments, start=1)]
     with transaction.atomic():
         key = new_data_key()
@@ -145,7 +147,7 @@ def _create_with_unique_reference(key: DataKey, sealed: str) -> HelpRequest:
                 return HelpRequest.objects.create(reference=new_reference(), sealed_content=sealed, data_key=key)
         except IntegrityError:
             continue  # a reference collision: 1 in 2**40 per existing request; draw again
-    raise DomainError("Could not allocate a reference; please try again.")
+    raise DomainError(_("Could not allocate a reference; please try again."))
 
 
 def _locked_for(help_request: HelpRequest, to: str) -> HelpRequest:
@@ -153,7 +155,8 @@ def _locked_for(help_request: HelpRequest, to: str) -> HelpRequest:
     current = HelpRequest.objects.select_for_update().get(pk=help_request.pk)
     if to not in ALLOWED_TRANSITIONS[current.state]:
         raise InvalidTransition(
-            f"A help request that is {current.get_state_display().lower()} cannot become {S(to).label.lower()}."
+            _("A help request that is %(state)s cannot become %(target)s.")
+            % {"state": current.get_state_display().lower(), "target": S(to).label.lower()}
         )
     return current
 
@@ -254,12 +257,12 @@ def reject_help_request(*, help_request: HelpRequest, actor: Any, reason: str) -
     require_role(actor, Role.CASEWORKER)
     reason = (reason or "").strip()
     if not reason:
-        raise IncompleteHelpRequest("A rejection needs a reason.", code="reason_missing")
+        raise IncompleteHelpRequest(_("A rejection needs a reason."), code="reason_missing")
     with transaction.atomic():
         locked = _locked_for(help_request, S.REJECTED)
         content = replace(locked.open_content(), rejection_reason=reason[:1000])
         if locked.data_key is None:  # open_content() already refused an erased request
-            raise Shredded("This help request was erased.")
+            raise Shredded(_("This help request was erased."))
         sealed = seal_content(locked.data_key, content)
         return _move(locked, S.REJECTED, actor, sealed_content=sealed, decided_by=_staff(actor))
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from solidarity.core.errors import DomainError, UnbalancedTransaction
 from solidarity.core.money import Money
@@ -164,9 +165,9 @@ def reverse_transaction(
 ) -> Transaction:
     """Post the exact mirror of `original`. A transaction can be reversed only once."""
     if original.kind == TransactionKind.REVERSAL:
-        raise DomainError("A reversal cannot itself be reversed; post a new transaction instead.")
+        raise DomainError(_("A reversal cannot itself be reversed; post a new transaction instead."))
     if Transaction.objects.filter(reverses=original).exists():
-        raise DomainError(f"Transaction #{original.pk} has already been reversed.")
+        raise DomainError(_("Transaction #%(id)s has already been reversed.") % {"id": original.pk})
     lines = [(p.account, -p.money) for p in original.postings.select_related("account")]
     try:
         with transaction.atomic():
@@ -183,4 +184,4 @@ def reverse_transaction(
                 fx_source=original.fx_source,
             )
     except IntegrityError as exc:
-        raise DomainError(f"Transaction #{original.pk} has already been reversed.") from exc
+        raise DomainError(_("Transaction #%(id)s has already been reversed.") % {"id": original.pk}) from exc

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from solidarity.core.errors import NotAllowed
 from solidarity.payments.models import ChannelSetting
@@ -32,7 +33,7 @@ def channel_enabled(channel: str) -> bool:
 def require_channel_on(channel: str) -> None:
     """Raise NotAllowed while staff have switched this rail off site-wide."""
     if not channel_enabled(channel):
-        raise NotAllowed("This payment channel is switched off for now; please choose another one.")
+        raise NotAllowed(_("This payment channel is switched off for now; please choose another one."))
 
 
 def switched_off_notices() -> list[str]:
@@ -43,7 +44,7 @@ def set_channel(*, channel: str, enabled: bool, notice: str = "", actor: Any) ->
     """Switch a payment channel on or off site-wide, with the notice donors will see."""
     require_role(actor, Role.ADMIN)
     with transaction.atomic():
-        setting, _ = ChannelSetting.objects.select_for_update().get_or_create(channel=channel)
+        setting, _created = ChannelSetting.objects.select_for_update().get_or_create(channel=channel)
         before = setting.enabled
         setting.enabled = enabled
         setting.notice = notice.strip()[:300]

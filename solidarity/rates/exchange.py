@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from solidarity.core.errors import DomainError
 from solidarity.core.money import Money, minor_exponent
@@ -46,7 +47,8 @@ def _per_euro(currency: str, day: dt.date) -> tuple[Decimal, dt.date, str]:
     )
     if row is None:
         raise NoExchangeRate(
-            f"No {currency} exchange rate within {MAX_RATE_AGE_DAYS} days before {day}; import rates first."
+            _("No %(currency)s exchange rate within %(days)s days before %(day)s; import rates first.")
+            % {"currency": currency, "days": MAX_RATE_AGE_DAYS, "day": day}
         )
     return row.rate, row.day, row.source
 
@@ -54,7 +56,7 @@ def _per_euro(currency: str, day: dt.date) -> tuple[Decimal, dt.date, str]:
 def exchange_rate(source: str, target: str, day: dt.date) -> tuple[Decimal, dt.date, str]:
     """Target units per source unit on `day` (the latest rate on or before it)."""
     src_rate, src_day, name = _per_euro(source, day)
-    dst_rate, dst_day, _ = _per_euro(target, day)
+    dst_rate, dst_day, _source = _per_euro(target, day)
     rate = (dst_rate / src_rate).quantize(Decimal("0.0000000001"), rounding=ROUND_HALF_EVEN)
     # The day of the older of the two rates (the euro's own "rate" is the asked day itself).
     return rate, min(src_day, dst_day), name

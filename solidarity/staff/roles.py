@@ -19,6 +19,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from solidarity.core.errors import NotAllowed
 
 
@@ -99,8 +101,8 @@ def has_role(actor: Any, *roles: Role) -> bool:
 def require_role(actor: Any, *roles: Role) -> None:
     """Raise NotAllowed unless the actor (a staff user) holds one of the roles."""
     if not has_role(actor, *roles):
-        names = " or ".join(str(r) for r in roles)
-        raise NotAllowed(f"This needs the {names} role.")
+        names = _(" or ").join(str(r) for r in roles)
+        raise NotAllowed(_("This needs the %(names)s role.") % {"names": names})
 
 
 def ensure_role_groups() -> None:
@@ -108,7 +110,7 @@ def ensure_role_groups() -> None:
     from django.contrib.auth.models import Group, Permission
 
     for role, perms in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=str(role))
+        group, _created = Group.objects.get_or_create(name=str(role))
         wanted = []
         for perm in perms:
             app_label, codename = perm.split(".")

@@ -316,3 +316,4 @@ def test_an_error_on_a_back_office_form_shows_once(russian_admin: Client, money_
     errors = re.findall(r'<ul class="errorlist nonfield">\s*<li>(.*?)</li>', html, re.S)
     assert len(errors) == 1, errors
     assert html.count(errors[0]) == 1
+    assert latin_left(errors[0], stored_text()) == [], errors[0]  # and it is in Russian

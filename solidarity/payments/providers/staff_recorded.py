@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext as _
+
 from solidarity.donations.models import Channel
 from solidarity.payments.providers.base import ProviderEventData, RefundNotSupported, StartedPayment, WebhookRejected
 
@@ -34,4 +36,4 @@ class StaffRecordedProvider:
         raise WebhookRejected("Staff-recorded donations have no webhooks.")
 
     def refund(self, *, donation: Donation, amount: Money | None = None) -> str:
-        raise RefundNotSupported("Money recorded by staff is returned by staff; then reverse the donation.")
+        raise RefundNotSupported(_("Money recorded by staff is returned by staff; then reverse the donation."))

@@ -41,7 +41,7 @@ _LEADING = b"\xef\xbb\xbf \t\r\n\x00\x01"
 
 def detect_format(data: bytes) -> StatementFormat | None:
     """ "camt053" for XML (camt.052/054 included), "mt940" for SWIFT tags, None for anything else (maybe CSV)."""
-    data, _ = as_utf8(data)
+    data, _converted = as_utf8(data)
     body = data.lstrip(_LEADING)
     if body.startswith(b"<"):
         return "camt053"
@@ -67,7 +67,9 @@ def as_utf8(data: bytes) -> tuple[bytes, bool]:
     try:
         text = data.decode(encoding).lstrip("\ufeff")
     except UnicodeDecodeError as exc:
-        raise StatementError(f"The file looks like UTF-16 text but is damaged (byte {exc.start}).") from exc
+        raise StatementError(
+            _("The file looks like UTF-16 text but is damaged (byte %(byte)s).") % {"byte": exc.start}
+        ) from exc
     return _XML_ENCODING.sub(rb"\1UTF-8\2", text.encode("utf-8"), count=1), True
 
 
@@ -106,7 +108,7 @@ def parse_statement(data: bytes, *, filename: str = "", csv_mapping: CsvMapping 
         raise StatementError(f"{name}: {exc.message}") from exc
     except (ValueError, ArithmeticError, LookupError, etree.LxmlError, csv.Error) as exc:
         # Last line of defence: every known fault has its own message above this.
-        raise StatementError(f"{name} could not be read: {exc}") from exc
+        raise StatementError(_("%(file)s could not be read: %(error)s") % {"file": name, "error": exc}) from exc
     if csv_mapping is not None:
-        result.warnings.append(f"The file is {kind}, not CSV; the CSV mapping was not used.")
+        result.warnings.append(_("The file is %(format)s, not CSV; the CSV mapping was not used.") % {"format": kind})
     return result

@@ -25,6 +25,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TypeAlias
 
+from django.utils.translation import gettext as _
 from lxml import etree
 
 from solidarity.core.money import Money
@@ -149,7 +150,8 @@ def parse_xml(data: bytes, what: str) -> Element:
     except etree.XMLSyntaxError as exc:
         line = exc.lineno or 0
         raise StatementError(
-            f"{what} is not well-formed XML (line {line}): {exc.msg}. The file may be truncated or damaged."
+            _("%(what)s is not well-formed XML (line %(line)s): %(error)s. The file may be truncated or damaged.")
+            % {"what": what, "line": line, "error": exc.msg}
         ) from exc
 
 
@@ -157,14 +159,18 @@ def parse_camt053(data: bytes, *, filename: str = "") -> ParsedStatement:
     """Parse a camt.053 statement, a camt.052 account report or a camt.054 notification into
     lines (of the last two, booked entries only); raise StatementError if it cannot be read."""
     prefix = f"{filename}: " if filename else ""
-    root = parse_xml(data, filename or "The statement")
+    root = parse_xml(data, filename or _("The statement"))
     warnings: list[str] = []
     kind, message = _message(root, prefix, warnings)
     statements = _findall(message, kind.statement)
     if not statements:
-        raise StatementError(f"{prefix}the {kind.name} message contains no statement ({kind.statement}).")
+        raise StatementError(
+            prefix
+            + _("the %(kind)s message contains no statement (%(element)s).")
+            % {"kind": kind.name, "element": kind.statement}
+        )
     parts = [
-        _statement(stmt, f"{prefix}statement {number}", warnings, kind)
+        _statement(stmt, prefix + _("statement %(number)s") % {"number": number}, warnings, kind)
         for number, stmt in enumerate(statements, start=1)
     ]
     return assemble(kind.format, parts, warnings)
@@ -178,17 +184,26 @@ def _message(root: Element, prefix: str, warnings: list[str]) -> tuple[_Kind, El
             break
     else:
         raise StatementError(
-            f"{prefix}the XML is not a camt.053 bank statement, nor a camt.052 report or camt.054 "
-            "notification (no BkToCstmrStmt, BkToCstmrAcctRpt or BkToCstmrDbtCdtNtfctn element)."
+            prefix
+            + _(
+                "the XML is not a camt.053 bank statement, nor a camt.052 report or camt.054 "
+                "notification (no BkToCstmrStmt, BkToCstmrAcctRpt or BkToCstmrDbtCdtNtfctn element)."
+            )
         )
     if root.getroottree().docinfo.doctype:
-        warnings.append("The XML declares a DOCTYPE; its entities were not expanded.")
+        warnings.append(_("The XML declares a DOCTYPE; its entities were not expanded."))
     namespace = etree.QName(root).namespace or ""
     version = _VERSION.match(namespace)
     if not version or f"camt.05{version[1]}" != kind.name or int(version[2]) not in _SUPPORTED_VERSIONS:
-        warnings.append(
-            f"Unrecognised {kind.name} namespace {namespace or '(none)'!r}; read as {kind.name}.001.02-.10."
-        )
+        if namespace:
+            warnings.append(
+                _("Unrecognised %(kind)s namespace %(namespace)s; read as %(kind)s.001.02-.10.")
+                % {"kind": kind.name, "namespace": repr(namespace)}
+            )
+        else:
+            warnings.append(
+                _("Unrecognised %(kind)s namespace '(none)'; read as %(kind)s.001.02-.10.") % {"kind": kind.name}
+            )
     return kind, message
 
 
@@ -198,16 +213,26 @@ def _statement(stmt: Element, name: str, warnings: list[str], kind: _Kind) -> tu
     where = f"{name} ({stmt_id})" if stmt_id else name
     account = clean_account(_text(stmt, "Acct/Id/IBAN", "Acct/Id/Othr/Id"))
     if not account:
-        raise StatementError(f"{where}: the statement names no account (Acct/Id).")
+        raise StatementError(_("%(where)s: the statement names no account (Acct/Id).") % {"where": where})
     lines: list[StatementLine] = []
     booked: list[Money] = []
     skipped = 0
     for index, ntry in enumerate(_findall(stmt, "Ntry"), start=1):
-        entry_where = f"{where}, entry {index} (line {ntry.sourceline})"
+        entry_where = _("%(where)s, entry %(number)s (line %(line)s)") % {
+            "where": where,
+            "number": index,
+            "line": ntry.sourceline,
+        }
         status = _text(ntry, "Sts/Cd") or _text(ntry, "Sts")
         if status.upper() in _NOT_BOOKED or (kind.booked_only and status.upper() != "BOOK"):
             skipped += 1
-            warnings.append(f"{entry_where}: skipped, its status is {status or 'missing'} (not booked).")
+            if status:
+                warnings.append(
+                    _("%(where)s: skipped, its status is %(status)s (not booked).")
+                    % {"where": entry_where, "status": status}
+                )
+            else:
+                warnings.append(_("%(where)s: skipped, its status is missing (not booked).") % {"where": entry_where})
             continue
         entry_lines, entry_skipped, entry_amount = _entry_lines(ntry, entry_where, account, warnings)
         booked.append(entry_amount)
@@ -223,28 +248,37 @@ def _sign(indicator: str, where: str) -> int:
         return 1
     if indicator == "DBIT":
         return -1
-    raise StatementError(f"{where}: credit/debit indicator must be CRDT or DBIT, not {indicator or 'missing'!r}.")
+    if not indicator:
+        raise StatementError(
+            _("%(where)s: credit/debit indicator must be CRDT or DBIT, not 'missing'.") % {"where": where}
+        )
+    raise StatementError(
+        _("%(where)s: credit/debit indicator must be CRDT or DBIT, not %(indicator)s.")
+        % {"where": where, "indicator": repr(indicator)}
+    )
 
 
 def _amount_element(element: Element, where: str) -> tuple[Decimal, str]:
     currency = (element.get("Ccy") or "").strip()
     if not currency:
-        raise StatementError(f"{where}: the amount has no currency (Ccy).")
+        raise StatementError(_("%(where)s: the amount has no currency (Ccy).") % {"where": where})
     return unsigned_decimal(_leaf_text(element), where), currency
 
 
 def _entry(ntry: Element, where: str, account: str) -> _Entry:
     amount_el = _find(ntry, "Amt")
     if amount_el is None:
-        raise StatementError(f"{where}: the entry has no amount (Amt).")
+        raise StatementError(_("%(where)s: the entry has no amount (Amt).") % {"where": where})
     value, currency = _amount_element(amount_el, where)
     sign = _sign(_text(ntry, "CdtDbtInd"), where)
     booking_text = _text(ntry, "BookgDt/Dt", "BookgDt/DtTm")
     value_text = _text(ntry, "ValDt/Dt", "ValDt/DtTm")
-    value_date = iso_date(value_text, f"{where}, value date") if value_text else None
-    booking_date = iso_date(booking_text, f"{where}, booking date") if booking_text else value_date
+    value_date = iso_date(value_text, _("%(where)s, value date") % {"where": where}) if value_text else None
+    booking_date = (
+        iso_date(booking_text, _("%(where)s, booking date") % {"where": where}) if booking_text else value_date
+    )
     if booking_date is None:
-        raise StatementError(f"{where}: the entry has neither a booking date nor a value date.")
+        raise StatementError(_("%(where)s: the entry has neither a booking date nor a value date.") % {"where": where})
     return _Entry(
         where=where,
         amount=money(sign * value, currency, where),
@@ -309,7 +343,10 @@ def _entry_lines(
 ) -> tuple[list[StatementLine], int, Money]:
     """The lines of one entry, how many were skipped, and the entry's signed amount."""
     entry = _entry(ntry, where, account)
-    txs = [_tx(tx, entry, f"{where}, transaction {i}") for i, tx in enumerate(_findall(ntry, "NtryDtls/TxDtls"), 1)]
+    txs = [
+        _tx(tx, entry, _("%(where)s, transaction %(number)s") % {"where": where, "number": i})
+        for i, tx in enumerate(_findall(ntry, "NtryDtls/TxDtls"), 1)
+    ]
     split = _split_amounts(entry, txs, warnings) if len(txs) > 1 else None
     if split is not None:
         lines = [
@@ -330,19 +367,25 @@ def _split_amounts(entry: _Entry, txs: list[_Tx], warnings: list[str]) -> list[M
     if len(amounts) != len(txs):
         if any(tx.amount is not None for tx in txs):
             warnings.append(
-                f"{entry.where}: its {len(txs)} transactions do not all state an amount in "
-                f"{entry.amount.currency}; kept as one line."
+                _("%(where)s: its %(count)s transactions do not all state an amount in %(currency)s; kept as one line.")
+                % {"where": entry.where, "count": len(txs), "currency": entry.amount.currency}
             )
         return None
     signed = [
-        money(tx.sign * value, entry.amount.currency, f"{entry.where}, transaction {i}")
+        money(
+            tx.sign * value,
+            entry.amount.currency,
+            _("%(where)s, transaction %(number)s") % {"where": entry.where, "number": i},
+        )
         for i, (tx, value) in enumerate(zip(txs, amounts, strict=True), start=1)
     ]
     total = sum((m.amount for m in signed), Decimal(0))
     if total != entry.amount.amount:
         warnings.append(
-            f"{entry.where}: its {len(txs)} transactions add up to {total} "
-            f"but the entry is {entry.amount}; kept as one line."
+            _(
+                "%(where)s: its %(count)s transactions add up to %(total)s but the entry is %(amount)s; kept as one line."
+            )
+            % {"where": entry.where, "count": len(txs), "total": total, "amount": entry.amount}
         )
         return None
     return signed
@@ -381,9 +424,10 @@ def _balance(stmt: Element, codes: tuple[str, ...], where: str) -> Money | None:
                 amount_el = _find(bal, "Amt")
                 if amount_el is None:
                     return None
-                value, currency = _amount_element(amount_el, f"{where}, balance {code}")
-                sign = _sign(_text(bal, "CdtDbtInd"), f"{where}, balance {code}")
-                return money(sign * value, currency, f"{where}, balance {code}")
+                place = _("%(where)s, balance %(code)s") % {"where": where, "code": code}
+                value, currency = _amount_element(amount_el, place)
+                sign = _sign(_text(bal, "CdtDbtInd"), place)
+                return money(sign * value, currency, place)
     return None
 
 
@@ -399,6 +443,9 @@ def _check_balances(stmt: Element, where: str, booked: list[Money], warnings: li
     total = sum((m.amount for m in booked), Decimal(0))
     if opening.amount + total != closing.amount:
         warnings.append(
-            f"{where}: opening balance {opening} plus the entries ({total} {currency}) "
-            f"does not equal the closing balance {closing}."
+            _(
+                "%(where)s: opening balance %(opening)s plus the entries (%(total)s %(currency)s) "
+                "does not equal the closing balance %(closing)s."
+            )
+            % {"where": where, "opening": opening, "total": total, "currency": currency, "closing": closing}
         )

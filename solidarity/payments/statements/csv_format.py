@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from .errors import StatementError
 from .lines import ParsedStatement, StatementLine, with_checksums
 from .references import normalise_structured_reference
@@ -58,15 +60,17 @@ class CsvMapping:
 
     def __post_init__(self) -> None:
         if not 0 <= self.skip_lines <= 100:
-            raise StatementError("The CSV mapping may skip between 0 and 100 lines before the header.")
+            raise StatementError(_("The CSV mapping may skip between 0 and 100 lines before the header."))
         if not self.amount and not (self.debit or self.credit):
-            raise StatementError("The CSV mapping needs an amount column, or debit and credit columns.")
+            raise StatementError(_("The CSV mapping needs an amount column, or debit and credit columns."))
         if self.amount and (self.debit or self.credit):
-            raise StatementError("The CSV mapping names both an amount column and debit/credit columns.")
+            raise StatementError(_("The CSV mapping names both an amount column and debit/credit columns."))
         if not self.currency and not self.fixed_currency:
-            raise StatementError("The CSV mapping needs a currency column or a fixed currency.")
+            raise StatementError(_("The CSV mapping needs a currency column or a fixed currency."))
         if len(self.delimiter) > 1:
-            raise StatementError(f"The CSV delimiter must be one character, not {self.delimiter!r}.")
+            raise StatementError(
+                _("The CSV delimiter must be one character, not %(delimiter)s.") % {"delimiter": repr(self.delimiter)}
+            )
 
     @property
     def remittance_columns(self) -> tuple[str, ...]:
@@ -79,11 +83,17 @@ def _decode(data: bytes, mapping: CsvMapping, prefix: str) -> str:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
         raise StatementError(
-            f"{prefix}the file is not {mapping.encoding} text (byte {exc.start}); "
-            "set the mapping's encoding to the bank's, for example cp1252."
+            prefix
+            + _(
+                "the file is not %(encoding)s text (byte %(byte)s); "
+                "set the mapping's encoding to the bank's, for example cp1252."
+            )
+            % {"encoding": mapping.encoding, "byte": exc.start}
         ) from exc
     except LookupError as exc:
-        raise StatementError(f"{prefix}unknown text encoding {mapping.encoding!r} in the CSV mapping.") from exc
+        raise StatementError(
+            prefix + _("unknown text encoding %(encoding)s in the CSV mapping.") % {"encoding": repr(mapping.encoding)}
+        ) from exc
 
 
 def _delimiter(text: str) -> str:
@@ -109,7 +119,9 @@ def parse_amount(text: str, *, decimal_comma: bool, where: str) -> Decimal | Non
         negative, value = True, value[:-1]
     value = value.replace(".", "").replace(",", ".") if decimal_comma else value.replace(",", "")
     if not _NUMBER.match(value):
-        raise StatementError(f"{where}: {text.strip()!r} is not an amount.")
+        raise StatementError(
+            _("%(where)s: %(value)s is not an amount.") % {"where": where, "value": repr(text.strip())}
+        )
     number = Decimal(value)
     return -number if negative else number
 
@@ -118,7 +130,10 @@ def _date(text: str, fmt: str, where: str) -> date:
     try:
         return datetime.strptime(text.strip(), fmt).date()
     except ValueError as exc:
-        raise StatementError(f"{where}: {text.strip()!r} is not a date in the format {fmt}.") from exc
+        raise StatementError(
+            _("%(where)s: %(value)s is not a date in the format %(format)s.")
+            % {"where": where, "value": repr(text.strip()), "format": fmt}
+        ) from exc
 
 
 def parse_csv(data: bytes, mapping: CsvMapping, *, filename: str = "") -> ParsedStatement:
@@ -131,15 +146,18 @@ def parse_csv(data: bytes, mapping: CsvMapping, *, filename: str = "") -> Parsed
         skipped_lines = min(mapping.skip_lines, len(parts))
         text = "".join(parts[skipped_lines:])
     if not text.strip():
-        raise StatementError(f"{prefix}the CSV file is empty.")
+        raise StatementError(prefix + _("the CSV file is empty."))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=mapping.delimiter or _delimiter(text))
     try:
         rows = [(reader.line_num + skipped_lines, row) for row in reader]
     except csv.Error as exc:
-        raise StatementError(f"{prefix}line {reader.line_num + skipped_lines}: not valid CSV ({exc}).") from exc
+        raise StatementError(
+            prefix
+            + _("line %(line)s: not valid CSV (%(error)s).") % {"line": reader.line_num + skipped_lines, "error": exc}
+        ) from exc
     rows = [(number, row) for number, row in rows if any(cell.strip() for cell in row)]
     if not rows:
-        raise StatementError(f"{prefix}the CSV file is empty.")
+        raise StatementError(prefix + _("the CSV file is empty."))
     header = [cell.strip().casefold() for cell in rows[0][1]]
 
     def column(name: str) -> int | None:
@@ -151,11 +169,13 @@ def parse_csv(data: bytes, mapping: CsvMapping, *, filename: str = "") -> Parsed
             hint = (
                 ""
                 if mapping.skip_lines
-                else " If the bank writes lines before the header, set how many to skip before it."
+                else " " + _("If the bank writes lines before the header, set how many to skip before it.")
             )
             raise StatementError(
-                f"{prefix}the CSV has no column {name!r}; its header (line {rows[0][0]}) has: "
-                f"{', '.join(rows[0][1])}.{hint}"
+                prefix
+                + _("the CSV has no column %(column)s; its header (line %(line)s) has: %(header)s.")
+                % {"column": repr(name), "line": rows[0][0], "header": ", ".join(rows[0][1])}
+                + hint
             ) from None
 
     columns = {
@@ -179,7 +199,7 @@ def parse_csv(data: bytes, mapping: CsvMapping, *, filename: str = "") -> Parsed
     lines: list[StatementLine] = []
     skipped = 0
     for number, row in rows[1:]:
-        where = f"{prefix}line {number}"
+        where = prefix + _("line %(line)s") % {"line": number}
 
         def cell(index: int | None, row: list[str] = row) -> str:
             return row[index] if index is not None and index < len(row) else ""
@@ -187,7 +207,7 @@ def parse_csv(data: bytes, mapping: CsvMapping, *, filename: str = "") -> Parsed
         amount = _row_amount(mapping, cell(columns["amount"]), cell(columns["debit"]), cell(columns["credit"]), where)
         currency = cell(columns["currency"]).strip() or mapping.fixed_currency
         if not currency:
-            raise StatementError(f"{where}: no currency.")
+            raise StatementError(_("%(where)s: no currency.") % {"where": where})
         signed = money(amount, currency, where)
         if signed.amount == 0:
             skipped += 1
@@ -218,12 +238,14 @@ def _row_amount(mapping: CsvMapping, amount: str, debit: str, credit: str, where
     if mapping.amount:
         value = parse_amount(amount, decimal_comma=comma, where=where)
         if value is None:
-            raise StatementError(f"{where}: the amount is empty.")
+            raise StatementError(_("%(where)s: the amount is empty.") % {"where": where})
         return value
     outgoing = parse_amount(debit, decimal_comma=comma, where=where)
     incoming = parse_amount(credit, decimal_comma=comma, where=where)
     if outgoing and incoming:
-        raise StatementError(f"{where}: both the debit and the credit column hold an amount.")
+        raise StatementError(_("%(where)s: both the debit and the credit column hold an amount.") % {"where": where})
     if outgoing is None and incoming is None:
-        raise StatementError(f"{where}: neither the debit nor the credit column holds an amount.")
+        raise StatementError(
+            _("%(where)s: neither the debit nor the credit column holds an amount.") % {"where": where}
+        )
     return abs(incoming) if incoming else -abs(outgoing or Decimal(0))

@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from solidarity.core.money import Money
 
 from .errors import StatementError
@@ -76,7 +78,7 @@ def decode(data: bytes, warnings: list[str]) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         text = data.decode("latin-1")
-        warnings.append("The file is not UTF-8; it was read as ISO-8859-1 (Latin-1).")
+        warnings.append(_("The file is not UTF-8; it was read as ISO-8859-1 (Latin-1)."))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _CONTROL.sub("", text)
 
@@ -100,7 +102,7 @@ def _ends_message(items: list[tuple[int, str | None]], index: int) -> bool:
 
     ING writes mandate ids such as "MND-EV01" wrapped as "MND" / "-" / "EV01" inside `:86:`.
     """
-    for _, line in items[index + 1 :]:
+    for _number, line in items[index + 1 :]:
         if line is None:
             return True
         match = _TAG.match(line)
@@ -128,7 +130,11 @@ def _blocks(text: str, prefix: str) -> list[_Block]:
                 block = _Block(number)
                 blocks.append(block)
             elif block is None:
-                raise StatementError(f"{prefix}line {number}: field :{tag}: comes before any :20: statement reference.")
+                raise StatementError(
+                    prefix
+                    + _("line %(line)s: field :%(tag)s: comes before any :20: statement reference.")
+                    % {"line": number, "tag": tag}
+                )
             current = _Field(tag, [match["rest"]], number)
             block.fields.append(current)
         elif current is not None:
@@ -138,12 +144,16 @@ def _blocks(text: str, prefix: str) -> list[_Block]:
 
 
 def _real_date(year: int, month: int, day: int, where: str, warnings: list[str]) -> date:
+    text = f"{year:04d}-{month:02d}-{day:02d}"
     if not (1 <= month <= 12 and 1 <= day <= 31):
-        raise StatementError(f"{where}: {year:04d}-{month:02d}-{day:02d} is not a date.")
+        raise StatementError(_("%(where)s: %(value)s is not a date.") % {"where": where, "value": text})
     last = calendar.monthrange(year, month)[1]
     if day > last:
         # Some German banks book interest on 30 February.
-        warnings.append(f"{where}: {year:04d}-{month:02d}-{day:02d} does not exist; read as the {last}th.")
+        warnings.append(
+            _("%(where)s: %(date)s does not exist; read as the %(day)sth.")
+            % {"where": where, "date": text, "day": last}
+        )
         day = last
     return date(year, month, day)
 
@@ -179,10 +189,11 @@ class _Balance:
 def _balance(f: _Field, where: str, warnings: list[str]) -> _Balance:
     text = f.lines[0].strip()
     match = _BALANCE.match(text)
-    place = f"{where}, line {f.lineno}"
+    place = _("%(where)s, line %(line)s") % {"where": where, "line": f.lineno}
     if not match:
         raise StatementError(
-            f"{place}: balance :{f.tag}: {text!r} is not credit/debit mark, YYMMDD date, currency and amount."
+            _("%(where)s: balance :%(tag)s: %(text)s is not credit/debit mark, YYMMDD date, currency and amount.")
+            % {"where": place, "tag": f.tag, "text": repr(text)}
         )
     _yymmdd(match["date"], place, warnings)
     sign = 1 if match["mark"] == "C" else -1
@@ -195,25 +206,33 @@ def parse_mt940(data: bytes, *, filename: str = "") -> ParsedStatement:
     warnings: list[str] = []
     blocks = _blocks(decode(data, warnings), prefix)
     if not blocks:
-        raise StatementError(f"{prefix}no MT940 statement found (no :20: field).")
-    parts = [_statement(block, f"{prefix}statement {number}", warnings) for number, block in enumerate(blocks, start=1)]
+        raise StatementError(prefix + _("no MT940 statement found (no :20: field)."))
+    parts = [
+        _statement(block, prefix + _("statement %(number)s") % {"number": number}, warnings)
+        for number, block in enumerate(blocks, start=1)
+    ]
     return assemble("mt940", parts, warnings)
 
 
 def _statement(block: _Block, name: str, warnings: list[str]) -> tuple[str, list[StatementLine], int]:
     """One `:20:` block: its account, its lines, and how many zero entries were skipped."""
-    where = f"{name} (line {block.lineno})"
+    where = _("%(statement)s (line %(line)s)") % {"statement": name, "line": block.lineno}
     if any(f.tag in {"34F", "90D", "90C"} for f in block.fields):
-        raise StatementError(f"{where}: this is an MT942 intraday report, not an MT940 statement of booked entries.")
+        raise StatementError(
+            _("%(where)s: this is an MT942 intraday report, not an MT940 statement of booked entries.")
+            % {"where": where}
+        )
     balances = [_balance(f, where, warnings) for f in block.fields if f.tag[:2] in {"60", "62"}]
     opening = next((b for b in balances if b.tag.startswith("60")), None)
     closing = next((b for b in reversed(balances) if b.tag.startswith("62")), None)
     if closing is None:
-        raise StatementError(f"{where}: the statement has no closing balance (:62F:); the file looks truncated.")
+        raise StatementError(
+            _("%(where)s: the statement has no closing balance (:62F:); the file looks truncated.") % {"where": where}
+        )
     currency = (opening or closing).amount.currency
     account = _account(block, currency)
     if not account:
-        raise StatementError(f"{where}: the statement names no account (:25:).")
+        raise StatementError(_("%(where)s: the statement names no account (:25:).") % {"where": where})
 
     # An :86: right after a :61: belongs to it; one after :62F: is about the statement.
     entries: list[tuple[_Field, _Field | None]] = []
@@ -226,7 +245,8 @@ def _statement(block: _Block, name: str, warnings: list[str]) -> tuple[str, list
     skipped = 0
     total = Decimal(0)
     for entry, details in entries:
-        line = _line(entry, details, currency, account, f"{where}, entry on line {entry.lineno}", warnings)
+        entry_where = _("%(where)s, entry on line %(line)s") % {"where": where, "line": entry.lineno}
+        line = _line(entry, details, currency, account, entry_where, warnings)
         total += line.amount.amount
         if line.amount.amount == 0:
             skipped += 1  # informational entry (Citibank BAI balance notes)
@@ -234,8 +254,17 @@ def _statement(block: _Block, name: str, warnings: list[str]) -> tuple[str, list
             lines.append(line)
     if opening is not None and opening.amount.amount + total != closing.amount.amount:
         warnings.append(
-            f"{where}: opening balance {opening.amount} plus the entries ({total} {currency}) "
-            f"does not equal the closing balance {closing.amount}."
+            _(
+                "%(where)s: opening balance %(opening)s plus the entries (%(total)s %(currency)s) "
+                "does not equal the closing balance %(closing)s."
+            )
+            % {
+                "where": where,
+                "opening": opening.amount,
+                "total": total,
+                "currency": currency,
+                "closing": closing.amount,
+            }
         )
     return account, lines, skipped
 
@@ -259,14 +288,17 @@ def _line(
     match = _ENTRY.match(first)
     if not match:
         raise StatementError(
-            f"{where}: :61: {first!r} is not value date, credit/debit mark and amount "
-            "(the file may be truncated or damaged)."
+            _(
+                "%(where)s: :61: %(text)s is not value date, credit/debit mark and amount "
+                "(the file may be truncated or damaged)."
+            )
+            % {"where": where, "text": repr(first)}
         )
     sign, is_reversal = _SIGNS[match["mark"]]
     value_date = _yymmdd(match["value"], where, warnings)
     entry_text = (match["entry"] or "").strip()
     booking_date = _entry_date(entry_text, value_date, where, warnings) if entry_text else value_date
-    customer_ref, _, bank_ref = match["rest"].partition("//")
+    customer_ref, _slashes, bank_ref = match["rest"].partition("//")
     supplementary = clean_text(" ".join(entry.lines[1:]))
     details = interpret(details_field.lines, details_field.tag) if details_field else Details()
     payer_account = details.payer_account

@@ -10,6 +10,8 @@ import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
+
 from solidarity.core.errors import DomainError
 from solidarity.core.money import Money
 
@@ -31,12 +33,16 @@ def money(amount: Decimal, currency: str, where: str) -> Money:
 def unsigned_decimal(text: str | None, where: str) -> Decimal:
     """An XML amount such as "1405.31": digits, optional point, no sign."""
     value = (text or "").strip()
+    if not value:
+        raise StatementError(_("%(where)s: 'an empty value' is not an amount.") % {"where": where})
     if not _PLAIN_DECIMAL.match(value):
-        raise StatementError(f"{where}: {value or 'an empty value'!r} is not an amount.")
+        raise StatementError(_("%(where)s: %(value)s is not an amount.") % {"where": where, "value": repr(value)})
     try:
         return Decimal(value)
     except InvalidOperation as exc:  # pragma: no cover - the pattern already rules this out
-        raise StatementError(f"{where}: {value!r} is not an amount.") from exc
+        raise StatementError(
+            _("%(where)s: %(value)s is not an amount.") % {"where": where, "value": repr(value)}
+        ) from exc
 
 
 def iso_date(text: str | None, where: str) -> date:
@@ -46,10 +52,14 @@ def iso_date(text: str | None, where: str) -> date:
     because that is the day the money was booked on the account.
     """
     value = (text or "").strip()
+    if not value:
+        raise StatementError(_("%(where)s: 'an empty value' is not a date.") % {"where": where})
     match = _ISO_DATE.match(value)
     if not match or not _ISO_DATETIME.match(value):
-        raise StatementError(f"{where}: {value or 'an empty value'!r} is not a date.")
+        raise StatementError(_("%(where)s: %(value)s is not a date.") % {"where": where, "value": repr(value)})
     try:
         return date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError as exc:
-        raise StatementError(f"{where}: {value!r} is not a real calendar date.") from exc
+        raise StatementError(
+            _("%(where)s: %(value)s is not a real calendar date.") % {"where": where, "value": repr(value)}
+        ) from exc
