@@ -4,10 +4,20 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from tests.factories import UserFactory, active_campaign
 
 pytest_plugins = ["tests.stripe_fake.fixtures"]
+
+
+@pytest.fixture(autouse=True)
+def _each_test_starts_in_the_default_language() -> None:
+    """A page fetched through the test client leaves its language active in this thread
+    (LocaleMiddleware activates it and does not undo it; each real request activates its
+    own). Refusals are translated when raised, so a test must not inherit the language of
+    the test before it."""
+    translation.deactivate()
 
 
 @pytest.fixture
