@@ -317,3 +317,18 @@ def test_an_error_on_a_back_office_form_shows_once(russian_admin: Client, money_
     assert len(errors) == 1, errors
     assert html.count(errors[0]) == 1
     assert latin_left(errors[0], stored_text()) == [], errors[0]  # and it is in Russian
+
+
+def test_titles_keep_the_models_name_as_it_is(russian_admin: Client, money_moved: dict[str, object]) -> None:
+    """Django's "Добавить %s" would read "Добавить выплата" (a feminine name needs the
+    accusative); our titles put the name after a colon."""
+    payout = money_moved["payout"]
+    pages = {
+        "/staff/disbursements/disbursement/": "Выберите для изменения: выплата",
+        f"/staff/disbursements/disbursement/{payout.pk}/change/": "выплата",  # type: ignore[attr-defined]
+        "/staff/payments/importedstatement/": "Выберите для просмотра: импортированная выписка",
+    }
+    for path, title in pages.items():
+        text = visible_text(russian_admin.get(path).content.decode())
+        assert title in text, path
+        assert not re.search(r"(Добавить|Изменить|Просмотреть|Выберите) (выплата|импортированная)", text), path
