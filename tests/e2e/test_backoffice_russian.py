@@ -5,6 +5,9 @@ for Russian; the first page, the donations and payouts lists, a donation, a payo
 campaign's change page, the packages' pages (authenticator apps, background tasks) and a
 page her role may not open show no English words of the interface, no storage fields
 ("minor"), and none is wider than the 1280 px window. Her authenticator's secret shows nowhere.
+Right after a family sends a request for help (in Russian, without JavaScript), her first
+page counts it. Every list, its add page and its first row are then walked in Russian and
+in Belarusian.
 """
 
 from __future__ import annotations
