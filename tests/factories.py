@@ -87,3 +87,26 @@ def staff_with_role(role: str, username: str | None = None) -> Any:
     user = UserFactory(username=username or f"{role}-user")
     user.groups.add(Group.objects.get(name=role))
     return user
+
+
+def cash_then_payout(*, actor: Any, donated: str = "90", paid: str = "40.50") -> tuple[Campaign, Any, Any]:
+    """An active EUR campaign given `donated` in cash, then a payout of `paid` to a lawyer from
+    it, both recorded by `actor` (a finance member): (campaign, donation, payout)."""
+    import datetime as dt
+
+    from solidarity.disbursements.services import record_disbursement
+    from solidarity.donations.services import record_staff_donation
+
+    campaign = active_campaign()
+    donation = record_staff_donation(
+        campaign=campaign, amount=Money(Decimal(donated), "EUR"), channel="cash", actor=actor
+    ).donation
+    payout = record_disbursement(
+        need=campaign.needs.first(),
+        payee_category="lawyer",
+        amount=Money(Decimal(paid), "EUR"),
+        paid_on=dt.date.today(),
+        public_description="Lawyer's fee",
+        actor=actor,
+    )
+    return campaign, donation, payout

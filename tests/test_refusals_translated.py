@@ -111,28 +111,14 @@ def test_refusals_are_marked_for_translation(path: str) -> None:
 @pytest.mark.parametrize("language", ["ru", "be"])
 def test_a_refusal_reads_in_the_staff_members_language(language: str) -> None:
     """A finance officer who approves their own large payout is refused in their language."""
-    import datetime as dt
-    from decimal import Decimal
-
     from django.utils import translation
 
     from solidarity.core.errors import NotAllowed
-    from solidarity.core.money import Money
-    from solidarity.disbursements.services import approve_disbursement, record_disbursement
-    from solidarity.donations.services import record_staff_donation
-    from tests.factories import active_campaign, staff_with_role
+    from solidarity.disbursements.services import approve_disbursement
+    from tests.factories import cash_then_payout, staff_with_role
 
     officer = staff_with_role("finance", "officer")
-    campaign = active_campaign()
-    record_staff_donation(campaign=campaign, amount=Money(Decimal("1000"), "EUR"), channel="cash", actor=officer)
-    payout = record_disbursement(
-        need=campaign.needs.first(),
-        payee_category="lawyer",
-        amount=Money(Decimal("900"), "EUR"),
-        paid_on=dt.date.today(),
-        public_description="Lawyer's fee",
-        actor=officer,
-    )
+    _campaign, _donation, payout = cash_then_payout(actor=officer, donated="1000", paid="900")
     with translation.override(language), pytest.raises(NotAllowed) as refused:
         approve_disbursement(disbursement=payout, actor=officer)
     assert refused.value.message

@@ -44,18 +44,28 @@ ENGLISH = (
 )
 
 
-def log_in_in_russian(page: Page, member: StaffMember) -> None:
+# What the login's two steps say, by the browser's language: the button that sends the
+# password, the authenticator code's label, the button that sends it, the first page's heading.
+LOGIN_WORDS = {
+    "ru-RU": ("Войти", "Код из приложения-аутентификатора", "Подтвердить", "Служебный раздел"),
+    "be-BY": ("Увайсьці", "Код з праграмы-аўтэнтыфікатара", "Пацвердзіць", "Службовы раздзел"),
+}
+
+
+def log_in_in(page: Page, member: StaffMember, locale: str = "ru-RU") -> None:
+    """Password, then the authenticator's code, on pages in the browser's language."""
+    log_in, code_label, verify, heading = LOGIN_WORDS[locale]
     page.goto("/staff/")
     expect(page).to_have_url(re.compile(r"/staff/login/"))
     assert english_left(page) == []
     page.locator("input[name=username]").fill(member.username)
     page.locator("input[name=password]").fill(member.password)
-    page.get_by_role("button", name="Войти").click()
+    page.get_by_role("button", name=log_in).click()
     expect(page).to_have_url(re.compile(r"/staff/two-factor/"))
     assert english_left(page) == []
-    page.get_by_label("Код из приложения-аутентификатора").fill(totp_code(bytes.fromhex(member.totp_key_hex)))
-    page.get_by_role("button", name="Подтвердить").click()
-    expect(page.get_by_role("heading", name="Служебный раздел")).to_be_visible()
+    page.get_by_label(code_label).fill(totp_code(bytes.fromhex(member.totp_key_hex)))
+    page.get_by_role("button", name=verify).click()
+    expect(page.get_by_role("heading", name=heading)).to_be_visible()
 
 
 # The interface of a back-office page, without the data in its cells and fields (a bank's
@@ -97,7 +107,7 @@ def test_a_request_a_family_sends_is_counted_on_the_russian_first_page_at_once(
 ) -> None:
     elena = next(member for member in live_site.staff if member.username == "elena")
     page = contexts.page(locale="ru-RU", viewport={"width": 1280, "height": 900})
-    log_in_in_russian(page, elena)
+    log_in_in(page, elena)
     before = new_help_requests(page)
 
     family = contexts.page(js=False)
@@ -113,11 +123,6 @@ def test_a_request_a_family_sends_is_counted_on_the_russian_first_page_at_once(
     assert english_left(page) == []
 
 
-def first_row(page: Page, list_path: str) -> str:
-    page.goto(list_path)
-    return page.locator("#result_list tbody tr th a, #result_list tbody tr td a").first.get_attribute("href") or ""
-
-
 def rows(page: Page, list_path: str) -> list[str]:
     """The list page, and its first row's page where the list has one."""
     page.goto(list_path)
@@ -130,15 +135,15 @@ def test_a_russian_reader_sees_the_back_office_in_russian_and_within_the_window(
 ) -> None:
     elena = next(member for member in live_site.staff if member.username == "elena")
     page = contexts.page(locale="ru-RU", viewport={"width": 1280, "height": 900})
-    log_in_in_russian(page, elena)
+    log_in_in(page, elena)
     page.goto(f"/staff/campaigns/campaign/?q={live_site.staff_journey_slug}")
     campaign_page = page.get_by_role("link", name="Адвокат для Александра К.").get_attribute("href") or ""
     pages = [
         "/staff/",
         "/staff/donations/donation/",
         "/staff/disbursements/disbursement/",
-        first_row(page, "/staff/donations/donation/"),
-        first_row(page, "/staff/disbursements/disbursement/"),
+        rows(page, "/staff/donations/donation/")[1],
+        rows(page, "/staff/disbursements/disbursement/")[1],
         campaign_page,
         *rows(page, f"/staff/otp_totp/totpdevice/?q={elena.username}"),
         *rows(page, "/staff/django_tasks_database/dbtaskresult/"),
@@ -159,33 +164,16 @@ def test_a_russian_reader_sees_the_back_office_in_russian_and_within_the_window(
     assert problems == {}
 
 
-def log_in_in(page: Page, member: StaffMember, code_label: str, heading: str) -> None:
-    """Password, then the authenticator's code, each sent with Enter, in the page's language."""
-    page.goto("/staff/")
-    page.locator("input[name=username]").fill(member.username)
-    page.locator("input[name=password]").fill(member.password)
-    page.locator("input[name=password]").press("Enter")
-    page.get_by_label(code_label).fill(totp_code(bytes.fromhex(member.totp_key_hex)))
-    page.get_by_label(code_label).press("Enter")
-    expect(page.get_by_role("heading", name=heading)).to_be_visible()
-
-
-@pytest.mark.parametrize(
-    ("locale", "code_label", "heading"),
-    [
-        ("ru-RU", "Код из приложения-аутентификатора", "Служебный раздел"),
-        ("be-BY", "Код з праграмы-аўтэнтыфікатара", "Службовы раздзел"),
-    ],
-)
+@pytest.mark.parametrize("locale", LOGIN_WORDS)
 def test_every_back_office_page_fits_the_window_and_speaks_the_staff_members_language(
-    contexts: Contexts, live_site: LiveSite, locale: str, code_label: str, heading: str
+    contexts: Contexts, live_site: LiveSite, locale: str
 ) -> None:
     """Each list on the first page, its add page and its first row, in Russian and in
     Belarusian: no English interface words, within 1280 px, and nothing on it scrolls
     sideways in its own box (test_backoffice_language.py reads the same pages' whole text)."""
     elena = next(member for member in live_site.staff if member.username == "elena")
     page = contexts.page(locale=locale, viewport={"width": 1280, "height": 900})
-    log_in_in(page, elena, code_label, heading)
+    log_in_in(page, elena, locale)
     page.goto("/staff/")
     lists = sorted(
         {

@@ -12,7 +12,6 @@ is in the permission lists) and every field of a back-office model has a transla
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import json
 import re
 from decimal import Decimal
@@ -32,9 +31,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from solidarity.core.formatting import format_money
 from solidarity.core.money import Money
-from solidarity.disbursements.services import record_disbursement
-from solidarity.donations.services import record_staff_donation
-from tests.factories import UserFactory, active_campaign, staff_with_role
+from tests.factories import UserFactory, cash_then_payout, staff_with_role
 from tests.staff.second_step import verified_login
 
 # Words of the interface that must not be left in English (whole words, case-sensitive).
@@ -194,19 +191,7 @@ def admin_pages() -> list[str]:
 @pytest.fixture
 def money_moved(db: None) -> dict[str, object]:
     """A campaign with a €90 donation and a €40.50 payout from it."""
-    recorder = staff_with_role("finance", "recorder")
-    campaign = active_campaign()
-    donation = record_staff_donation(
-        campaign=campaign, amount=Money(Decimal("90"), "EUR"), channel="cash", actor=recorder
-    ).donation
-    payout = record_disbursement(
-        need=campaign.needs.first(),
-        payee_category="lawyer",
-        amount=Money(Decimal("40.50"), "EUR"),
-        paid_on=dt.date.today(),
-        public_description="Lawyer's fee",
-        actor=recorder,
-    )
+    campaign, donation, payout = cash_then_payout(actor=staff_with_role("finance", "recorder"))
     return {"campaign": campaign, "donation": donation, "payout": payout}
 
 
