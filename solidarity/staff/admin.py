@@ -3,7 +3,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
@@ -16,19 +15,11 @@ from django.utils.translation import gettext_lazy as _
 
 from solidarity.core.errors import DomainError
 from solidarity.staff import package_admin  # noqa: F401  (the packages' pages, translated)
-from solidarity.staff.audit_actions import action_name
+from solidarity.staff.audit_actions import action_name, model_name
 from solidarity.staff.audit_admin import AuditedAdminMixin, audit_change
 from solidarity.staff.enrolment import invite_to_enrol, reset_second_factors
 from solidarity.staff.models import AuditEntry
 from solidarity.staff.roles import Role, has_role
-
-
-def _target_kind(target_type: str) -> str:
-    """ "campaigns.Campaign" as the model's name in the reader's language."""
-    try:
-        return str(apps.get_model(target_type)._meta.verbose_name)
-    except (LookupError, ValueError):
-        return target_type
 
 
 class ActionFilter(admin.SimpleListFilter):
@@ -57,7 +48,7 @@ class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     @admin.display(description=_("target type"), ordering="target_type")
     def target_kind(self, obj: AuditEntry) -> str:
-        return _target_kind(obj.target_type)
+        return model_name(obj.target_type) or obj.target_type
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -38,17 +38,21 @@ def find_action_names() -> None:
     autodiscover_modules("audit_actions")
 
 
+def model_name(label: str) -> str | None:
+    """ "campaigns.Campaign" (or "campaigns.campaign") as the model's name in the reader's
+    language; None for a label that names no model."""
+    try:
+        return str(apps.get_model(label)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return None
+
+
 def action_name(code: str) -> str:
     if code in _NAMES:
         return str(_NAMES[code])
     label, _dot, verb = code.rpartition(".")
-    if verb in MODEL_VERBS and label.count(".") == 1:
-        try:
-            model = apps.get_model(label)
-        except (LookupError, ValueError):
-            return code
-        return str(MODEL_VERBS[verb]) % {"model": model._meta.verbose_name}
-    return code
+    name = model_name(label) if verb in MODEL_VERBS and label.count(".") == 1 else None
+    return str(MODEL_VERBS[verb]) % {"model": name} if name is not None else code
 
 
 name_actions(
